@@ -1,0 +1,464 @@
+//! Compiler: FHIR conformance resources → [`ProfileSet`].
+//!
+//! A StructureDefinition's snapshot becomes a [`Structure`]: the elements are laid out in snapshot
+//! order and linked into a tree by their ids (`Patient.extension:race.url`), slices hang off the
+//! element they slice, and only the properties validation uses are kept.
+
+use crate::model::{
+    Binding, BindingStrength, Constraint, Discriminator, DiscriminatorType, Element, FValue, Kind,
+    MANY, ProfileSet, Slicing, SlicingRules, Structure, TypeRef,
+};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Why a StructureDefinition could not be compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompileError {
+    pub url: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.url, self.message)
+    }
+}
+
+/// Builds a profile set from packages and loose resources.
+#[derive(Default)]
+pub struct Compiler {
+    set: ProfileSet,
+    constraint_cache: HashMap<Constraint, u32>,
+    /// StructureDefinitions that could not be compiled.
+    pub errors: Vec<CompileError>,
+}
+
+impl Compiler {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Continue compiling into an existing set (e.g. core + test-specific profiles).
+    pub fn extend(set: ProfileSet) -> Self {
+        let mut constraint_cache = HashMap::new();
+        for (i, c) in set.constraints.iter().enumerate() {
+            constraint_cache.insert(c.clone(), i as u32);
+        }
+        Compiler {
+            set,
+            constraint_cache,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Register a package; returns its index for [`Compiler::add_resource`].
+    pub fn add_package(&mut self, name_version: &str) -> u32 {
+        self.set.packages.push(name_version.to_string());
+        (self.set.packages.len() - 1) as u32
+    }
+
+    pub fn add_note(&mut self, note: String) {
+        self.set.notes.push(note);
+    }
+
+    /// Add one conformance resource (a Bundle of them is unpacked). Resources other than
+    /// StructureDefinitions are ignored here.
+    pub fn add_resource(&mut self, res: &Value, package: u32) {
+        match res.get("resourceType").and_then(Value::as_str) {
+            Some("StructureDefinition") => match compile_structure(
+                res,
+                package,
+                &mut self.set,
+                &mut self.constraint_cache,
+            ) {
+                Ok(s) => self.set.structures.push(s),
+                Err(e) => self.errors.push(e),
+            },
+            Some("Bundle") => {
+                if let Some(entries) = res.get("entry").and_then(Value::as_array) {
+                    for e in entries {
+                        if let Some(r) = e.get("resource") {
+                            self.add_resource(r, package);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finish(mut self) -> ProfileSet {
+        self.set.reindex();
+        self.set
+    }
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn parse_max(s: Option<&str>) -> Option<u32> {
+    match s {
+        Some("*") => Some(MANY),
+        Some(n) => n.parse().ok(),
+        None => None,
+    }
+}
+
+/// The `fixed[x]`/`pattern[x]`/`minValue[x]`/... value of an element, whatever its type suffix.
+fn prefixed_value(e: &Value, prefix: &str) -> Option<FValue> {
+    let obj = e.as_object()?;
+    obj.iter()
+        .find(|(k, _)| {
+            k.strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
+        .map(|(_, v)| FValue::from_json(v))
+}
+
+fn compile_structure(
+    sd: &Value,
+    package: u32,
+    set: &mut ProfileSet,
+    cache: &mut HashMap<Constraint, u32>,
+) -> Result<Structure, CompileError> {
+    let url = str_of(sd, "url").unwrap_or_default().to_string();
+    let err = |message: &str| CompileError {
+        url: url.clone(),
+        message: message.to_string(),
+    };
+    let kind = match str_of(sd, "kind") {
+        Some("primitive-type") => Kind::PrimitiveType,
+        Some("complex-type") => Kind::ComplexType,
+        Some("resource") => Kind::Resource,
+        Some("logical") => Kind::Logical,
+        _ => return Err(err("missing or unknown kind")),
+    };
+    let type_name = str_of(sd, "type")
+        .ok_or_else(|| err("missing type"))?
+        .to_string();
+    let snapshot = sd
+        .get("snapshot")
+        .and_then(|s| s.get("element"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| err("no snapshot"))?;
+    if snapshot.is_empty() {
+        return Err(err("empty snapshot"));
+    }
+    let contexts = sd
+        .get("context")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| str_of(c, "expression").map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let elements = compile_elements(snapshot, set, cache).map_err(|m| err(&m))?;
+    Ok(Structure {
+        url: url.clone(),
+        version: str_of(sd, "version").unwrap_or_default().to_string(),
+        name: str_of(sd, "name").unwrap_or_default().to_string(),
+        type_name,
+        kind,
+        is_profile: str_of(sd, "derivation") == Some("constraint"),
+        is_abstract: sd.get("abstract").and_then(Value::as_bool) == Some(true),
+        base_definition: str_of(sd, "baseDefinition").map(str::to_string),
+        package,
+        contexts,
+        elements,
+    })
+}
+
+/// Split an element id into (parent id, name, slice name). `Patient.extension:race` →
+/// (`Patient`, `extension`, `race`); slice names never contain dots.
+fn split_id(id: &str) -> (Option<&str>, &str, Option<&str>) {
+    let (parent, last) = match id.rfind('.') {
+        Some(i) => (Some(&id[..i]), &id[i + 1..]),
+        None => (None, id),
+    };
+    match last.split_once(':') {
+        Some((name, slice)) => (parent, name, Some(slice)),
+        None => (parent, last, None),
+    }
+}
+
+fn compile_elements(
+    snapshot: &[Value],
+    set: &mut ProfileSet,
+    cache: &mut HashMap<Constraint, u32>,
+) -> Result<Vec<Element>, String> {
+    let mut elements: Vec<Element> = Vec::with_capacity(snapshot.len());
+    let mut by_id: HashMap<String, u32> = HashMap::with_capacity(snapshot.len());
+    // contentReference targets, resolved once every element is known
+    let mut content_refs: Vec<(u32, String)> = Vec::new();
+    // for snapshots without ids: the id of the last element seen at each path
+    let mut last_at_path: HashMap<String, String> = HashMap::new();
+
+    for e in snapshot {
+        let path = str_of(e, "path").ok_or("element without path")?;
+        let slice_name = str_of(e, "sliceName");
+        let id = match str_of(e, "id") {
+            Some(id) => id.to_string(),
+            None => synthesize_id(path, slice_name, &last_at_path),
+        };
+        last_at_path.insert(path.to_string(), id.clone());
+        let index = elements.len() as u32;
+        let element = compile_element(e, path, slice_name, set, cache);
+        if let Some(r) = str_of(e, "contentReference") {
+            content_refs.push((index, r.to_string()));
+        }
+        let (parent, name, slice) = split_id(&id);
+        elements.push(element);
+        by_id.insert(id.clone(), index);
+        let Some(parent) = parent else {
+            continue; // the root
+        };
+        if let Some(slice) = slice {
+            // a slice (or re-slice `a/b`) of the element it is named after
+            let base_id = match slice.rsplit_once('/') {
+                Some((outer, _)) => format!("{parent}.{name}:{outer}"),
+                None => format!("{parent}.{name}"),
+            };
+            if let Some(base) = by_id.get(&base_id).copied() {
+                add_slice(&mut elements, base, index);
+                continue;
+            }
+        }
+        let parent_index = *by_id
+            .get(parent)
+            .ok_or_else(|| format!("element {id} has no parent in the snapshot"))?;
+        // `Observation.valueQuantity` (an old-style type-specific path) is a type slice of
+        // `Observation.value[x]`
+        if slice.is_none() {
+            if let Some(choice) = choice_parent(&elements, parent_index, name) {
+                if let Some(el) = elements.get_mut(index as usize) {
+                    el.slice_name = Some(name.to_string());
+                }
+                add_slice(&mut elements, choice, index);
+                continue;
+            }
+        }
+        if let Some(p) = elements.get_mut(parent_index as usize) {
+            p.children.push(index);
+        }
+    }
+    for (index, reference) in content_refs {
+        let target = reference.rsplit('#').next().unwrap_or_default();
+        let target = by_id.get(target).copied().or_else(|| {
+            elements
+                .iter()
+                .position(|el| el.path == target && el.slice_name.is_none())
+                .map(|i| i as u32)
+        });
+        if let Some(el) = elements.get_mut(index as usize) {
+            el.content_ref = target;
+        }
+    }
+    // a choice element with type slices but no explicit slicing gets the implied type slicing
+    for el in elements.iter_mut() {
+        if el.slicing.is_none() && !el.slices.is_empty() && el.is_choice() {
+            el.slicing = Some(Slicing {
+                discriminators: vec![Discriminator {
+                    kind: DiscriminatorType::Type,
+                    path: "$this".into(),
+                }],
+                ordered: false,
+                rules: SlicingRules::Open,
+            });
+        }
+    }
+    Ok(elements)
+}
+
+/// If `name` is a type-specific form of a choice child of `parent` (`valueQuantity` of
+/// `value[x]`), that child.
+fn choice_parent(elements: &[Element], parent: u32, name: &str) -> Option<u32> {
+    let p = elements.get(parent as usize)?;
+    p.children.iter().copied().find(|c| {
+        elements.get(*c as usize).is_some_and(|el| {
+            el.is_choice()
+                && name
+                    .strip_prefix(el.base_name())
+                    .is_some_and(|rest| rest.starts_with(|ch: char| ch.is_ascii_uppercase()))
+        })
+    })
+}
+
+fn add_slice(elements: &mut [Element], base: u32, slice: u32) {
+    if let Some(b) = elements.get_mut(base as usize) {
+        b.slices.push(slice);
+    }
+}
+
+fn synthesize_id(path: &str, slice: Option<&str>, last: &HashMap<String, String>) -> String {
+    let (parent, name) = match path.rfind('.') {
+        Some(i) => (Some(&path[..i]), &path[i + 1..]),
+        None => (None, path),
+    };
+    let parent_id = parent.map(|p| last.get(p).cloned().unwrap_or_else(|| p.to_string()));
+    let own = match slice {
+        Some(s) => format!("{name}:{s}"),
+        None => name.to_string(),
+    };
+    match parent_id {
+        Some(p) => format!("{p}.{own}"),
+        None => own,
+    }
+}
+
+fn compile_element(
+    e: &Value,
+    path: &str,
+    slice_name: Option<&str>,
+    set: &mut ProfileSet,
+    cache: &mut HashMap<Constraint, u32>,
+) -> Element {
+    let min = e.get("min").and_then(Value::as_u64).unwrap_or(0) as u32;
+    let max = parse_max(str_of(e, "max")).unwrap_or(MANY);
+    let base_max = e
+        .get("base")
+        .and_then(|b| parse_max(str_of(b, "max")))
+        .unwrap_or(max);
+    let types = e
+        .get("type")
+        .and_then(Value::as_array)
+        .map(|ts| ts.iter().filter_map(compile_type).collect())
+        .unwrap_or_default();
+    let slicing = e.get("slicing").map(compile_slicing);
+    let binding = e.get("binding").and_then(compile_binding);
+    let constraints = e
+        .get("constraint")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| {
+                    let key = str_of(c, "key")?.to_string();
+                    let expression = str_of(c, "expression")?.to_string();
+                    let constraint = Constraint {
+                        key,
+                        error: str_of(c, "severity") != Some("warning"),
+                        human: str_of(c, "human").unwrap_or_default().to_string(),
+                        expression,
+                    };
+                    Some(set.intern_constraint(constraint, cache))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = path.rsplit('.').next().unwrap_or(path).to_string();
+    Element {
+        path: path.to_string(),
+        name,
+        slice_name: slice_name.map(str::to_string),
+        min,
+        max,
+        is_array: base_max > 1,
+        types,
+        children: Vec::new(),
+        content_ref: None,
+        slicing,
+        slices: Vec::new(),
+        fixed: prefixed_value(e, "fixed"),
+        pattern: prefixed_value(e, "pattern"),
+        max_length: e
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .map(|n| n.min(u32::MAX as u64) as u32),
+        min_value: prefixed_value(e, "minValue"),
+        max_value: prefixed_value(e, "maxValue"),
+        binding,
+        constraints,
+    }
+}
+
+fn compile_type(t: &Value) -> Option<TypeRef> {
+    let code = str_of(t, "code")?;
+    // `http://hl7.org/fhirpath/System.String` with the fhir-type extension names the FHIR type
+    let code = t
+        .get("extension")
+        .and_then(Value::as_array)
+        .and_then(|exts| {
+            exts.iter().find(|x| {
+                str_of(x, "url")
+                    == Some("http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type")
+            })
+        })
+        .and_then(|x| str_of(x, "valueUrl").or_else(|| str_of(x, "valueUri")))
+        .unwrap_or(code);
+    let list = |key: &str| -> Vec<String> {
+        t.get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Some(TypeRef {
+        code: code.to_string(),
+        profiles: list("profile"),
+        target_profiles: list("targetProfile"),
+    })
+}
+
+fn compile_slicing(s: &Value) -> Slicing {
+    let discriminators = s
+        .get("discriminator")
+        .and_then(Value::as_array)
+        .map(|ds| {
+            ds.iter()
+                .filter_map(|d| {
+                    let kind = match str_of(d, "type")? {
+                        "value" => DiscriminatorType::Value,
+                        "pattern" => DiscriminatorType::Pattern,
+                        "type" => DiscriminatorType::Type,
+                        "profile" => DiscriminatorType::Profile,
+                        "exists" => DiscriminatorType::Exists,
+                        _ => return None,
+                    };
+                    Some(Discriminator {
+                        kind,
+                        path: str_of(d, "path").unwrap_or("$this").to_string(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Slicing {
+        discriminators,
+        ordered: s.get("ordered").and_then(Value::as_bool).unwrap_or(false),
+        rules: match str_of(s, "rules") {
+            Some("closed") => SlicingRules::Closed,
+            Some("openAtEnd") => SlicingRules::OpenAtEnd,
+            _ => SlicingRules::Open,
+        },
+    }
+}
+
+fn compile_binding(b: &Value) -> Option<Binding> {
+    let strength = match str_of(b, "strength")? {
+        "required" => BindingStrength::Required,
+        "extensible" => BindingStrength::Extensible,
+        "preferred" => BindingStrength::Preferred,
+        _ => BindingStrength::Example,
+    };
+    let max_value_set = b
+        .get("extension")
+        .and_then(Value::as_array)
+        .and_then(|exts| {
+            exts.iter().find(|x| {
+                str_of(x, "url")
+                    == Some("http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet")
+            })
+        })
+        .and_then(|x| str_of(x, "valueCanonical"))
+        .map(str::to_string);
+    Some(Binding {
+        strength,
+        value_set: str_of(b, "valueSet").map(str::to_string),
+        max_value_set,
+    })
+}

@@ -1,0 +1,1441 @@
+//! A small, strict, position-tracking JSON parser (RFC 8259).
+//!
+//! # Why not `serde_json`?
+//!
+//! `serde_json` gives no source positions for values, but the validator must
+//! report a line/column for every issue it finds. It also needs control that
+//! `serde_json` does not offer:
+//!
+//! * **Limits** – nesting depth, total input size and single-string size are
+//!   bounded ([`Limits`]), so hostile input cannot exhaust the stack or memory.
+//!   The parser is iterative (explicit stack), so it never recurses on input.
+//! * **Duplicate keys** – every member is kept, in document order, so the
+//!   validator can report duplicates instead of silently keeping the last.
+//! * **Decimal text** – numbers are validated against the JSON grammar but
+//!   kept as their raw source text ([`Value::Number`]); no `f64` conversion,
+//!   so FHIR `decimal` precision (`1.50` vs `1.5`) and huge integers survive.
+//!
+//! Offsets are byte offsets into the original input (a leading UTF-8 BOM is
+//! skipped but still counted, so offsets always index the caller's buffer).
+//! Convert them to 1-based line/column with [`LineIndex`], which is meant to be
+//! built lazily, only once an issue actually has to be reported.
+//!
+//! Strings borrow from the input when they contain no escapes. A `\u` escape
+//! that encodes a lone (unpaired) UTF-16 surrogate is replaced with U+FFFD
+//! REPLACEMENT CHARACTER, so decoded strings are always valid UTF-8.
+//!
+//! The parser never panics on any input: it uses no `unwrap`/`expect` and no
+//! panicking slice indexing (enforced by the clippy lints below).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::borrow::Cow;
+
+/// Resource limits applied while parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum nesting depth of arrays/objects (a top-level `[]` is depth 1).
+    pub max_depth: usize,
+    /// Maximum input size in bytes (including any BOM).
+    pub max_size: usize,
+    /// Maximum length in bytes of a single string or key, measured on the
+    /// raw source text between the quotes.
+    pub max_string: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_size: 256 * 1024 * 1024,
+            max_string: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// A parsed JSON value.
+#[derive(Debug, Clone)]
+pub enum Value<'a> {
+    Null,
+    Bool(bool),
+    /// Raw number text exactly as written (already validated).
+    Number(&'a str),
+    /// Unescaped string; `Borrowed` when the source had no escapes.
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    /// Members in document order; duplicate keys are kept.
+    Object(Vec<Member<'a>>),
+}
+
+/// A value together with its source position.
+#[derive(Debug, Clone)]
+pub struct Node<'a> {
+    pub value: Value<'a>,
+    /// Byte offset of the first character of the value.
+    pub offset: u32,
+}
+
+/// One `"key": value` member of an object.
+#[derive(Debug, Clone)]
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
+    /// Byte offset of the opening quote of the key.
+    pub key_offset: u32,
+    pub value: Node<'a>,
+}
+
+/// A syntax or limit error, with the byte offset where it was detected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub offset: u32,
+}
+
+impl ParseError {
+    fn new(message: impl Into<String>, offset: usize) -> Self {
+        ParseError {
+            message: message.into(),
+            offset: to_u32(offset),
+        }
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (at byte {})", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl<'a> Value<'a> {
+    /// The string content, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The members, if this is an object.
+    pub fn as_object(&self) -> Option<&[Member<'a>]> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The elements, if this is an array.
+    pub fn as_array(&self) -> Option<&[Node<'a>]> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// JSON type name: "null", "boolean", "number", "string", "array", "object".
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    /// First member with this key; `None` if absent or not an object.
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        self.value
+            .as_object()?
+            .iter()
+            .find(|m| m.key == key)
+            .map(|m| &m.value)
+    }
+}
+
+/// Parses a complete JSON document. A leading BOM (U+FEFF) is skipped.
+pub fn parse<'a>(input: &'a str, limits: &Limits) -> Result<Node<'a>, ParseError> {
+    check_size(input.len(), limits)?;
+    let start = if input.starts_with('\u{FEFF}') { 3 } else { 0 };
+    Parser {
+        src: input,
+        bytes: input.as_bytes(),
+        pos: start,
+        max_depth: limits.max_depth,
+        max_string: limits.max_string,
+    }
+    .run()
+}
+
+/// Bytes entry point: strips a UTF-8 BOM, rejects invalid UTF-8 with the
+/// offset of the first bad byte, rejects empty/whitespace-only input
+/// ("empty input"), enforces `max_size`, then [`parse`].
+///
+/// The size limit is checked first (before UTF-8 validation). Offsets are
+/// relative to `input` itself, i.e. they include the BOM if present.
+pub fn parse_bytes<'a>(input: &'a [u8], limits: &Limits) -> Result<Node<'a>, ParseError> {
+    check_size(input.len(), limits)?;
+    let text = match std::str::from_utf8(input) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let message = match (e.error_len(), input.get(at)) {
+                (Some(_), Some(b)) => format!("invalid UTF-8: unexpected byte 0x{b:02X}"),
+                _ => "invalid UTF-8: truncated multi-byte sequence at end of input".to_string(),
+            };
+            return Err(ParseError::new(message, at));
+        }
+    };
+    parse(text, limits)
+}
+
+fn check_size(len: usize, limits: &Limits) -> Result<(), ParseError> {
+    if len > limits.max_size {
+        return Err(ParseError::new(
+            format!(
+                "input size {len} bytes exceeds limit of {} bytes",
+                limits.max_size
+            ),
+            0,
+        ));
+    }
+    if u32::try_from(len).is_err() {
+        return Err(ParseError::new(
+            "input larger than 4 GiB is not supported",
+            0,
+        ));
+    }
+    Ok(())
+}
+
+/// Saturating conversion; inputs over `u32::MAX` bytes are rejected up front.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+enum Frame<'a> {
+    Array {
+        items: Vec<Node<'a>>,
+        offset: u32,
+    },
+    Object {
+        members: Vec<Member<'a>>,
+        offset: u32,
+        /// Key of the member whose value is currently being parsed.
+        key: Cow<'a, str>,
+        key_offset: u32,
+    },
+}
+
+fn unterminated(frame: &Frame<'_>) -> ParseError {
+    match frame {
+        Frame::Array { offset, .. } => ParseError {
+            message: "unterminated array: missing ']'".to_string(),
+            offset: *offset,
+        },
+        Frame::Object { offset, .. } => unterminated_object(*offset),
+    }
+}
+
+fn unterminated_object(offset: u32) -> ParseError {
+    ParseError {
+        message: "unterminated object: missing '}'".to_string(),
+        offset,
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+    max_string: usize,
+}
+
+impl<'a> Parser<'a> {
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    #[inline(always)]
+    fn skip_ws(&mut self) {
+        while let Some(&c) = self.bytes.get(self.pos) {
+            if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn run(mut self) -> Result<Node<'a>, ParseError> {
+        self.skip_ws();
+        if self.peek().is_none() {
+            return Err(ParseError::new("empty input", 0));
+        }
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        'value: loop {
+            // Here `pos` is at the first byte of a value (whitespace skipped).
+            let start = self.pos;
+            let offset = to_u32(start);
+            let mut node = match self.peek() {
+                None => {
+                    return Err(match stack.last() {
+                        Some(frame) => unterminated(frame),
+                        None => ParseError::new("unexpected end of input", start),
+                    });
+                }
+                Some(b'[') => {
+                    self.check_depth(stack.len())?;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                        Node {
+                            value: Value::Array(Vec::new()),
+                            offset,
+                        }
+                    } else {
+                        stack.push(Frame::Array {
+                            items: Vec::new(),
+                            offset,
+                        });
+                        continue 'value;
+                    }
+                }
+                Some(b'{') => {
+                    self.check_depth(stack.len())?;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                        Node {
+                            value: Value::Object(Vec::new()),
+                            offset,
+                        }
+                    } else {
+                        let (key, key_offset) = self.parse_key(offset)?;
+                        stack.push(Frame::Object {
+                            members: Vec::new(),
+                            offset,
+                            key,
+                            key_offset,
+                        });
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => Node {
+                    value: Value::String(self.parse_string()?),
+                    offset,
+                },
+                Some(b'-' | b'0'..=b'9') => self.parse_number()?,
+                Some(_) => self.parse_literal()?,
+            };
+
+            // Attach the finished node to its parent, closing containers.
+            loop {
+                let Some(frame) = stack.last_mut() else {
+                    self.skip_ws();
+                    return match self.peek() {
+                        None => Ok(node),
+                        Some(b'/') => Err(self.comment_error()),
+                        Some(_) => Err(ParseError::new(
+                            format!(
+                                "unexpected {} after the JSON value (trailing content)",
+                                self.describe(self.pos)
+                            ),
+                            self.pos,
+                        )),
+                    };
+                };
+                match frame {
+                    Frame::Array { items, .. } => {
+                        items.push(node);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                let comma = self.pos;
+                                self.pos += 1;
+                                self.skip_ws();
+                                if self.peek() == Some(b']') {
+                                    return Err(ParseError::new(
+                                        "trailing comma before ']' is not allowed",
+                                        comma,
+                                    ));
+                                }
+                                continue 'value;
+                            }
+                            Some(b']') => self.pos += 1,
+                            Some(b'/') => return Err(self.comment_error()),
+                            Some(_) => {
+                                return Err(ParseError::new(
+                                    format!(
+                                        "expected ',' or ']' after array element but found {}",
+                                        self.describe(self.pos)
+                                    ),
+                                    self.pos,
+                                ));
+                            }
+                            None => return Err(unterminated(frame)),
+                        }
+                    }
+                    Frame::Object {
+                        members,
+                        offset,
+                        key,
+                        key_offset,
+                    } => {
+                        members.push(Member {
+                            key: std::mem::take(key),
+                            key_offset: *key_offset,
+                            value: node,
+                        });
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                let comma = self.pos;
+                                self.pos += 1;
+                                self.skip_ws();
+                                if self.peek() == Some(b'}') {
+                                    return Err(ParseError::new(
+                                        "trailing comma before '}' is not allowed",
+                                        comma,
+                                    ));
+                                }
+                                let (k, ko) = self.parse_key(*offset)?;
+                                *key = k;
+                                *key_offset = ko;
+                                continue 'value;
+                            }
+                            Some(b'}') => self.pos += 1,
+                            Some(b'/') => return Err(self.comment_error()),
+                            Some(_) => {
+                                return Err(ParseError::new(
+                                    format!(
+                                        "expected ',' or '}}' after object member but found {}",
+                                        self.describe(self.pos)
+                                    ),
+                                    self.pos,
+                                ));
+                            }
+                            None => return Err(unterminated_object(*offset)),
+                        }
+                    }
+                }
+                // The innermost container was just closed: pop it.
+                node = match stack.pop() {
+                    Some(Frame::Array { items, offset }) => Node {
+                        value: Value::Array(items),
+                        offset,
+                    },
+                    Some(Frame::Object {
+                        members, offset, ..
+                    }) => Node {
+                        value: Value::Object(members),
+                        offset,
+                    },
+                    None => return Err(ParseError::new("internal parser error", self.pos)),
+                };
+            }
+        }
+    }
+
+    fn check_depth(&self, open: usize) -> Result<(), ParseError> {
+        if open >= self.max_depth {
+            return Err(ParseError::new(
+                format!("nesting depth exceeds {}", self.max_depth),
+                self.pos,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Parses `"key"` `:` at `pos` (whitespace already skipped) and skips the
+    /// whitespace after the colon. `obj` is the offset of the enclosing `{`.
+    fn parse_key(&mut self, obj: u32) -> Result<(Cow<'a, str>, u32), ParseError> {
+        let at = self.pos;
+        match self.peek() {
+            Some(b'"') => {}
+            None => return Err(unterminated_object(obj)),
+            Some(b'/') => return Err(self.comment_error()),
+            Some(b'\'') => return Err(self.single_quote_error()),
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {
+                return Err(ParseError::new(
+                    format!(
+                        "unquoted object key '{}'; keys must be double-quoted strings",
+                        self.word(at)
+                    ),
+                    at,
+                ));
+            }
+            Some(_) => {
+                return Err(ParseError::new(
+                    format!(
+                        "expected a double-quoted object key but found {}",
+                        self.describe(at)
+                    ),
+                    at,
+                ));
+            }
+        }
+        let key = self.parse_string()?;
+        self.skip_ws();
+        match self.peek() {
+            Some(b':') => self.pos += 1,
+            None => return Err(unterminated_object(obj)),
+            Some(b'/') => return Err(self.comment_error()),
+            Some(_) => {
+                return Err(ParseError::new(
+                    format!(
+                        "expected ':' after object key but found {}",
+                        self.describe(self.pos)
+                    ),
+                    self.pos,
+                ));
+            }
+        }
+        self.skip_ws();
+        Ok((key, to_u32(at)))
+    }
+
+    /// Parses a string whose opening quote is at `pos`.
+    fn parse_string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        let open = self.pos;
+        let start = open + 1;
+        let mut i = scan_plain(self.bytes, start);
+        // Fast path: no escapes.
+        if self.bytes.get(i) == Some(&b'"') {
+            self.check_string_len(open, i)?;
+            self.pos = i + 1;
+            return match self.src.get(start..i) {
+                Some(s) => Ok(Cow::Borrowed(s)),
+                None => Err(ParseError::new("internal parser error", start)),
+            };
+        }
+        let mut out = String::new();
+        let mut run = start;
+        loop {
+            match self.bytes.get(i).copied() {
+                Some(b'"') => {
+                    self.check_string_len(open, i)?;
+                    self.push_run(&mut out, run, i)?;
+                    self.pos = i + 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.check_string_len(open, i)?;
+                    if out.capacity() == 0 {
+                        out.reserve(i - start + 16);
+                    }
+                    self.push_run(&mut out, run, i)?;
+                    i = self.unescape(open, i, &mut out)?;
+                    run = i;
+                }
+                Some(c) => return Err(control_char_error(c, i)),
+                None => {
+                    return Err(ParseError::new("unterminated string: missing '\"'", open));
+                }
+            }
+            i = scan_plain(self.bytes, i);
+        }
+    }
+
+    fn check_string_len(&self, open: usize, end: usize) -> Result<(), ParseError> {
+        let len = end - open - 1;
+        if len > self.max_string {
+            return Err(ParseError::new(
+                format!("string exceeds limit of {} bytes", self.max_string),
+                open,
+            ));
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn push_run(&self, out: &mut String, from: usize, to: usize) -> Result<(), ParseError> {
+        match self.src.get(from..to) {
+            Some(s) => {
+                out.push_str(s);
+                Ok(())
+            }
+            None => Err(ParseError::new("internal parser error", from)),
+        }
+    }
+
+    /// Decodes the escape whose backslash is at `at`; returns the index just
+    /// past it. `open` is the offset of the string's opening quote.
+    fn unescape(&self, open: usize, at: usize, out: &mut String) -> Result<usize, ParseError> {
+        let c = match self.bytes.get(at + 1).copied() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let Some(cp) = self.hex4(at + 2) else {
+                    return Err(ParseError::new(
+                        "invalid \\u escape: expected 4 hex digits",
+                        at,
+                    ));
+                };
+                if (0xD800..0xDC00).contains(&cp) {
+                    // High surrogate: combine with a following low surrogate.
+                    let next = at + 6;
+                    if self.bytes.get(next) == Some(&b'\\')
+                        && self.bytes.get(next + 1) == Some(&b'u')
+                        && let Some(lo) = self.hex4(next + 2)
+                        && (0xDC00..0xE000).contains(&lo)
+                    {
+                        let cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                        return Ok(next + 6);
+                    }
+                    // Lone high surrogate.
+                    out.push('\u{FFFD}');
+                    return Ok(at + 6);
+                }
+                // Lone low surrogates also map to U+FFFD.
+                out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                return Ok(at + 6);
+            }
+            None => return Err(ParseError::new("unterminated string: missing '\"'", open)),
+            Some(_) => {
+                let shown = self
+                    .src
+                    .get(at + 1..)
+                    .and_then(|s| s.chars().next())
+                    .map_or_else(String::new, |c| c.escape_debug().to_string());
+                return Err(ParseError::new(
+                    format!("invalid escape sequence '\\{shown}'"),
+                    at,
+                ));
+            }
+        };
+        out.push(c);
+        Ok(at + 2)
+    }
+
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let digits = self.bytes.get(at..at + 4)?;
+        digits.iter().try_fold(0u32, |acc, &d| {
+            let v = (d as char).to_digit(16)?;
+            Some(acc << 4 | v)
+        })
+    }
+
+    /// Parses a number starting at `pos` (a `-` or a digit).
+    fn parse_number(&mut self) -> Result<Node<'a>, ParseError> {
+        let start = self.pos;
+        let b = self.bytes;
+        let digit = |i: usize| matches!(b.get(i), Some(b'0'..=b'9'));
+        let mut i = start;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => {
+                i += 1;
+                if digit(i) {
+                    return Err(ParseError::new(
+                        "invalid number: leading zeros are not allowed",
+                        start,
+                    ));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                i += 1;
+                while digit(i) {
+                    i += 1;
+                }
+            }
+            Some(b'I' | b'N') => return Err(nan_error(start)),
+            _ => {
+                return Err(ParseError::new(
+                    "invalid number: expected a digit after '-'",
+                    i,
+                ));
+            }
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            if !digit(i) {
+                return Err(ParseError::new(
+                    "invalid number: expected a digit after the decimal point",
+                    i,
+                ));
+            }
+            while digit(i) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !digit(i) {
+                return Err(ParseError::new(
+                    "invalid number: expected a digit in the exponent",
+                    i,
+                ));
+            }
+            while digit(i) {
+                i += 1;
+            }
+        }
+        self.pos = i;
+        match self.src.get(start..i) {
+            Some(text) => Ok(Node {
+                value: Value::Number(text),
+                offset: to_u32(start),
+            }),
+            None => Err(ParseError::new("internal parser error", start)),
+        }
+    }
+
+    /// Parses `true`/`false`/`null` at `pos`, or reports what is there.
+    fn parse_literal(&mut self) -> Result<Node<'a>, ParseError> {
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'/') => return Err(self.comment_error()),
+            Some(b'\'') => return Err(self.single_quote_error()),
+            Some(b'+') => {
+                return Err(ParseError::new(
+                    "invalid number: a leading '+' is not allowed",
+                    start,
+                ));
+            }
+            Some(b'.') => {
+                return Err(ParseError::new(
+                    "invalid number: expected a digit before the decimal point",
+                    start,
+                ));
+            }
+            Some(c) if c.is_ascii_alphabetic() => match self.word(start) {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                "null" => Value::Null,
+                "NaN" | "Infinity" => return Err(nan_error(start)),
+                w @ ("True" | "TRUE" | "False" | "FALSE" | "Null" | "NULL" | "None") => {
+                    return Err(ParseError::new(
+                        format!(
+                            "invalid literal '{w}'; JSON literals are lowercase true, false and null"
+                        ),
+                        start,
+                    ));
+                }
+                w => {
+                    return Err(ParseError::new(
+                        format!(
+                            "unexpected token '{w}'; expected a JSON value (strings must be double-quoted)"
+                        ),
+                        start,
+                    ));
+                }
+            },
+            _ => {
+                return Err(ParseError::new(
+                    format!("expected a JSON value but found {}", self.describe(start)),
+                    start,
+                ));
+            }
+        };
+        self.pos = start + self.word(start).len();
+        Ok(Node {
+            value,
+            offset: to_u32(start),
+        })
+    }
+
+    /// The identifier-like word starting at `at` (capped at 40 bytes).
+    fn word(&self, at: usize) -> &'a str {
+        let rest = self.bytes.get(at..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .take(40)
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'$')
+            .count();
+        self.src.get(at..at + len).unwrap_or_default()
+    }
+
+    /// Human-readable description of the character at `at`.
+    fn describe(&self, at: usize) -> String {
+        match self.src.get(at..).and_then(|s| s.chars().next()) {
+            None => "end of input".to_string(),
+            Some(c) if c.is_control() || c.is_whitespace() => {
+                format!("character U+{:04X}", c as u32)
+            }
+            Some(c) => format!("'{c}'"),
+        }
+    }
+
+    fn comment_error(&self) -> ParseError {
+        ParseError::new("comments are not allowed in JSON", self.pos)
+    }
+
+    fn single_quote_error(&self) -> ParseError {
+        ParseError::new(
+            "single quotes are not allowed; strings must use double quotes",
+            self.pos,
+        )
+    }
+}
+
+fn nan_error(at: usize) -> ParseError {
+    ParseError::new("NaN and Infinity are not valid JSON numbers", at)
+}
+
+fn control_char_error(c: u8, at: usize) -> ParseError {
+    ParseError::new(
+        format!("unescaped control character U+{c:04X} in string"),
+        at,
+    )
+}
+
+/// Index of the first byte at or after `i` that is `"`, `\` or a control
+/// character (< 0x20), or `bytes.len()`. Scans 8 bytes at a time (SWAR).
+#[inline(always)]
+fn scan_plain(bytes: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(arr) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let w = u64::from_le_bytes(arr);
+        let q = w ^ (LO * b'"' as u64);
+        let s = w ^ (LO * b'\\' as u64);
+        // Classic "has zero byte" / "has byte less than n" tricks; the lowest
+        // set bit is always exact, which is all we use.
+        let m = ((q.wrapping_sub(LO) & !q)
+            | (s.wrapping_sub(LO) & !s)
+            | (w.wrapping_sub(LO * 0x20) & !w))
+            & HI;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = bytes.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Maps byte offsets to 1-based (line, column); build it lazily, only when an
+/// issue is reported. Columns count characters (not bytes) from 1. Lines end
+/// at `\n` (so `\r\n` is one line break; the `\r` belongs to the line it ends).
+/// A leading BOM is zero-width: the first character after it is column 1.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset where each line starts (first entry: 0, or 3 after a BOM).
+    line_starts: Vec<u32>,
+    /// Sorted offsets of UTF-8 continuation bytes (not counted as columns).
+    continuation: Vec<u32>,
+    len: u32,
+}
+
+impl LineIndex {
+    pub fn new(input: &str) -> Self {
+        let bom = input.starts_with('\u{FEFF}');
+        let mut line_starts = vec![if bom { 3 } else { 0 }];
+        let mut continuation = Vec::new();
+        let skip = if bom { 3 } else { 0 };
+        for (i, &b) in input.as_bytes().iter().enumerate().skip(skip) {
+            if b == b'\n' {
+                line_starts.push(to_u32(i + 1));
+            } else if b & 0xC0 == 0x80 {
+                continuation.push(to_u32(i));
+            }
+        }
+        LineIndex {
+            line_starts,
+            continuation,
+            len: to_u32(input.len()),
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset (clamped to the input length).
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let off = offset.min(self.len);
+        let line = self.line_starts.partition_point(|&s| s <= off);
+        let Some(&start) = line.checked_sub(1).and_then(|l| self.line_starts.get(l)) else {
+            return (1, 1); // inside the BOM
+        };
+        let skipped = self.continuation.partition_point(|&c| c < off)
+            - self.continuation.partition_point(|&c| c < start);
+        let col = (off - start) as usize - skipped + 1;
+        (to_u32(line), to_u32(col))
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Node<'_> {
+        parse(s, &Limits::default()).unwrap()
+    }
+
+    fn err(s: &str) -> ParseError {
+        parse(s, &Limits::default()).unwrap_err()
+    }
+
+    fn e(msg: &str, offset: u32) -> ParseError {
+        ParseError {
+            message: msg.to_string(),
+            offset,
+        }
+    }
+
+    #[test]
+    fn scalars_and_kinds() {
+        assert!(matches!(p("null").value, Value::Null));
+        assert!(matches!(p(" true ").value, Value::Bool(true)));
+        assert!(matches!(p("false").value, Value::Bool(false)));
+        assert_eq!(p("\"x\"").value.as_str(), Some("x"));
+        let kinds: Vec<_> = ["null", "true", "1", "\"s\"", "[]", "{}"]
+            .iter()
+            .map(|s| p(s).value.kind_name())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["null", "boolean", "number", "string", "array", "object"]
+        );
+        assert_eq!(p("[]").value.as_array().unwrap().len(), 0);
+        assert_eq!(p("{}").value.as_object().unwrap().len(), 0);
+        assert!(p("1").value.as_str().is_none());
+        assert!(p("1").get("a").is_none());
+    }
+
+    #[test]
+    fn positions_of_nested_values_and_keys() {
+        let src = "{\"a\": [1, {\"b\" : \"x\"}], \"c\":null}";
+        let root = p(src);
+        assert_eq!(root.offset, 0);
+        let m = root.value.as_object().unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!((m[0].key.as_ref(), m[0].key_offset), ("a", 1));
+        assert_eq!(m[0].value.offset, 6);
+        let arr = m[0].value.value.as_array().unwrap();
+        assert_eq!(arr[0].offset, 7);
+        assert_eq!(arr[1].offset, 10);
+        let inner = arr[1].value.as_object().unwrap();
+        assert_eq!((inner[0].key.as_ref(), inner[0].key_offset), ("b", 11));
+        assert_eq!(inner[0].value.offset, 17);
+        assert_eq!((m[1].key.as_ref(), m[1].key_offset), ("c", 24));
+        assert_eq!(m[1].value.offset, 28);
+        assert!(matches!(root.get("c").unwrap().value, Value::Null));
+        assert_eq!(
+            root.get("a").unwrap().value.as_array().unwrap()[1]
+                .get("b")
+                .unwrap()
+                .value
+                .as_str(),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn line_col_basic_crlf_multibyte() {
+        let src = "{\r\n  \"ä€\": \"😀\",\r\n\"k\": 1\n}";
+        let li = LineIndex::new(src);
+        let root = p(src);
+        let m = root.value.as_object().unwrap();
+        assert_eq!(li.line_col(m[0].key_offset), (2, 3));
+        // "ä€" is 5 bytes but 2 characters: value at column 3+4+2 = 9.
+        assert_eq!(li.line_col(m[0].value.offset), (2, 9));
+        assert_eq!(li.line_col(m[1].key_offset), (3, 1));
+        assert_eq!(li.line_col(m[1].value.offset), (3, 6));
+        assert_eq!(li.line_col(0), (1, 1));
+        // '\r' of the first line break is the 2nd char of line 1.
+        assert_eq!(li.line_col(1), (1, 2));
+        // Final '}' and the clamped end of input.
+        let last = src.len() as u32 - 1;
+        assert_eq!(li.line_col(last), (4, 1));
+        assert_eq!(li.line_col(u32::MAX), (4, 2));
+        // An error position on a later line.
+        let bad = "[1,\n 2,\n ]";
+        let er = err(bad);
+        assert_eq!(LineIndex::new(bad).line_col(er.offset), (2, 3));
+    }
+
+    #[test]
+    fn line_col_with_bom() {
+        let src = "\u{FEFF}{\"a\":\n1}";
+        let root = parse_bytes(src.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(root.offset, 3);
+        let li = LineIndex::new(src);
+        assert_eq!(li.line_col(root.offset), (1, 1));
+        assert_eq!(li.line_col(root.get("a").unwrap().offset), (2, 1));
+        assert_eq!(li.line_col(1), (1, 1));
+    }
+
+    #[test]
+    fn strings_and_escapes() {
+        let root =
+            p(r#"["plain", "a\"b\\c\/d\b\f\n\r\t", "\u00e9\u20AC", "x\ud83d\ude00y", "ünï"]"#);
+        let a = root.value.as_array().unwrap();
+        assert!(matches!(&a[0].value, Value::String(Cow::Borrowed("plain"))));
+        assert_eq!(a[1].value.as_str(), Some("a\"b\\c/d\u{8}\u{c}\n\r\t"));
+        assert!(matches!(&a[1].value, Value::String(Cow::Owned(_))));
+        assert_eq!(a[2].value.as_str(), Some("é€"));
+        assert_eq!(a[3].value.as_str(), Some("x😀y"));
+        assert!(matches!(&a[4].value, Value::String(Cow::Borrowed("ünï"))));
+        // Long strings exercise the 8-byte scanner on both paths.
+        let long = format!("\"{}\\n{}\"", "a".repeat(37), "é".repeat(20));
+        assert_eq!(
+            p(&long).value.as_str().unwrap(),
+            format!("{}\n{}", "a".repeat(37), "é".repeat(20))
+        );
+        // Escaped keys.
+        let root = p(r#"{"k\u0041": 1}"#);
+        assert_eq!(root.value.as_object().unwrap()[0].key, "kA");
+        assert_eq!(p("\"\u{7f}\"").value.as_str(), Some("\u{7f}"));
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_char() {
+        let cases = [
+            (r#""\ud800""#, "\u{FFFD}"),
+            (r#""\udc00x""#, "\u{FFFD}x"),
+            (r#""\ud800\u0041""#, "\u{FFFD}A"),
+            (r#""\ud800\ud800\udc00""#, "\u{FFFD}\u{10000}"),
+            (r#""a\uDBFF""#, "a\u{FFFD}"),
+            (r#""\uDBFF\uDFFF""#, "\u{10FFFF}"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(p(src).value.as_str(), Some(want), "{src}");
+        }
+        assert_eq!(
+            err(r#""\ud800\u12""#),
+            e("invalid \\u escape: expected 4 hex digits", 7)
+        );
+    }
+
+    #[test]
+    fn string_errors() {
+        assert_eq!(
+            err("[\"ab\ncd\"]"),
+            e("unescaped control character U+000A in string", 4)
+        );
+        assert_eq!(
+            err("\"a\tb\""),
+            e("unescaped control character U+0009 in string", 2)
+        );
+        assert_eq!(err(r#"["a\x"]"#), e("invalid escape sequence '\\x'", 3));
+        assert_eq!(
+            err(r#""\u12G4""#),
+            e("invalid \\u escape: expected 4 hex digits", 1)
+        );
+        assert_eq!(err("[\"abc"), e("unterminated string: missing '\"'", 1));
+        assert_eq!(err("\"abc\\"), e("unterminated string: missing '\"'", 0));
+        assert_eq!(
+            err("\"a\\n\u{1}\""),
+            e("unescaped control character U+0001 in string", 4)
+        );
+    }
+
+    #[test]
+    fn syntax_errors_with_offsets() {
+        let cases: &[(&str, &str, u32)] = &[
+            ("[1,2,]", "trailing comma before ']' is not allowed", 4),
+            (
+                "{\"a\":1 , }",
+                "trailing comma before '}' is not allowed",
+                7,
+            ),
+            ("[1, // c\n2]", "comments are not allowed in JSON", 4),
+            ("{/* c */}", "comments are not allowed in JSON", 1),
+            ("[1 /* c */]", "comments are not allowed in JSON", 3),
+            ("{\"a\" /* c */: 1}", "comments are not allowed in JSON", 5),
+            ("1 // c", "comments are not allowed in JSON", 2),
+            (
+                "{a: 1}",
+                "unquoted object key 'a'; keys must be double-quoted strings",
+                1,
+            ),
+            (
+                "{'a': 1}",
+                "single quotes are not allowed; strings must use double quotes",
+                1,
+            ),
+            (
+                "['a']",
+                "single quotes are not allowed; strings must use double quotes",
+                1,
+            ),
+            ("[01]", "invalid number: leading zeros are not allowed", 1),
+            ("-00", "invalid number: leading zeros are not allowed", 0),
+            ("[NaN]", "NaN and Infinity are not valid JSON numbers", 1),
+            ("Infinity", "NaN and Infinity are not valid JSON numbers", 0),
+            (
+                "-Infinity",
+                "NaN and Infinity are not valid JSON numbers",
+                0,
+            ),
+            ("[-]", "invalid number: expected a digit after '-'", 2),
+            (
+                "1.",
+                "invalid number: expected a digit after the decimal point",
+                2,
+            ),
+            (
+                "1.e5",
+                "invalid number: expected a digit after the decimal point",
+                2,
+            ),
+            ("1e+", "invalid number: expected a digit in the exponent", 3),
+            (
+                ".5",
+                "invalid number: expected a digit before the decimal point",
+                0,
+            ),
+            ("+1", "invalid number: a leading '+' is not allowed", 0),
+            ("[1,2", "unterminated array: missing ']'", 0),
+            ("{\"a\":[1,", "unterminated array: missing ']'", 5),
+            ("{\"a\":1", "unterminated object: missing '}'", 0),
+            ("{\"a\":", "unterminated object: missing '}'", 0),
+            ("{\"a\"", "unterminated object: missing '}'", 0),
+            ("[{", "unterminated object: missing '}'", 1),
+            (
+                "{} x",
+                "unexpected 'x' after the JSON value (trailing content)",
+                3,
+            ),
+            (
+                "[1] [2]",
+                "unexpected '[' after the JSON value (trailing content)",
+                4,
+            ),
+            (
+                "[1 2]",
+                "expected ',' or ']' after array element but found '2'",
+                3,
+            ),
+            (
+                "{\"a\":1 \"b\":2}",
+                "expected ',' or '}' after object member but found '\"'",
+                7,
+            ),
+            (
+                "{\"a\" 1}",
+                "expected ':' after object key but found '1'",
+                5,
+            ),
+            (
+                "{1:2}",
+                "expected a double-quoted object key but found '1'",
+                1,
+            ),
+            ("[,1]", "expected a JSON value but found ','", 1),
+            ("{\"a\":}", "expected a JSON value but found '}'", 5),
+            (
+                "[True]",
+                "invalid literal 'True'; JSON literals are lowercase true, false and null",
+                1,
+            ),
+            (
+                "[tru]",
+                "unexpected token 'tru'; expected a JSON value (strings must be double-quoted)",
+                1,
+            ),
+            (
+                "nulls",
+                "unexpected token 'nulls'; expected a JSON value (strings must be double-quoted)",
+                0,
+            ),
+            (
+                "\u{FEFF}\u{FEFF}1",
+                "expected a JSON value but found '\u{FEFF}'",
+                3,
+            ),
+            (
+                "[\u{1}]",
+                "expected a JSON value but found character U+0001",
+                1,
+            ),
+        ];
+        for &(src, msg, off) in cases {
+            assert_eq!(err(src), e(msg, off), "input: {src:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_kept_as_text() {
+        let src = "[0, -0, 1.50, 123456789012345678901234567890, -1.0e-10, 2E+3, 0.1000000000000000000001]";
+        let root = p(src);
+        let nums: Vec<&str> = root
+            .value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| match n.value {
+                Value::Number(t) => t,
+                _ => panic!("not a number"),
+            })
+            .collect();
+        assert_eq!(
+            nums,
+            [
+                "0",
+                "-0",
+                "1.50",
+                "123456789012345678901234567890",
+                "-1.0e-10",
+                "2E+3",
+                "0.1000000000000000000001"
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_kept_in_order() {
+        let root = p(r#"{"a":1,"b":2,"a":3}"#);
+        let m = root.value.as_object().unwrap();
+        let keys: Vec<_> = m.iter().map(|m| m.key.as_ref()).collect();
+        assert_eq!(keys, ["a", "b", "a"]);
+        assert_eq!(m[2].key_offset, 13);
+        // get() returns the first.
+        assert!(matches!(root.get("a").unwrap().value, Value::Number("1")));
+    }
+
+    #[test]
+    fn depth_limit() {
+        let deep = "[".repeat(100_000);
+        let t = std::time::Instant::now();
+        assert_eq!(err(&deep), e("nesting depth exceeds 256", 256));
+        assert!(t.elapsed().as_secs() < 1);
+        // Exactly max_depth levels is fine; one more is not.
+        let ok = format!("{}{}", "[".repeat(256), "]".repeat(256));
+        assert!(parse(&ok, &Limits::default()).is_ok());
+        let objs = format!("{}1{}", "{\"a\":".repeat(257), "}".repeat(257));
+        assert_eq!(err(&objs), e("nesting depth exceeds 256", 5 * 256));
+        let limits = Limits {
+            max_depth: 2,
+            ..Limits::default()
+        };
+        assert!(parse("[[1]]", &limits).is_ok());
+        assert_eq!(
+            parse("[[[1]]]", &limits).unwrap_err(),
+            e("nesting depth exceeds 2", 2)
+        );
+        let zero = Limits {
+            max_depth: 0,
+            ..Limits::default()
+        };
+        assert!(parse("1", &zero).is_ok());
+        assert_eq!(
+            parse("{}", &zero).unwrap_err(),
+            e("nesting depth exceeds 0", 0)
+        );
+        // A huge, well-formed document with a big depth limit must not overflow
+        // the stack: the parser is iterative.
+        let n = 200_000;
+        let big = format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let unlimited = Limits {
+            max_depth: usize::MAX,
+            ..Limits::default()
+        };
+        let node = parse(&big, &unlimited).unwrap();
+        // Dropping a deeply nested tree is recursive in std; leak it instead
+        // so the test itself cannot overflow (integrators: keep max_depth sane).
+        std::mem::forget(node);
+    }
+
+    #[test]
+    fn size_and_string_limits() {
+        let limits = Limits {
+            max_size: 10,
+            max_string: 3,
+            ..Limits::default()
+        };
+        assert_eq!(
+            parse_bytes(b"[1,2,3,4,5,6]", &limits).unwrap_err(),
+            e("input size 13 bytes exceeds limit of 10 bytes", 0)
+        );
+        assert_eq!(
+            parse("[1,2,3,4,5,6]", &limits).unwrap_err(),
+            e("input size 13 bytes exceeds limit of 10 bytes", 0)
+        );
+        assert!(parse(r#"["abc"]"#, &limits).is_ok());
+        assert_eq!(
+            parse(r#"["abcd"]"#, &limits).unwrap_err(),
+            e("string exceeds limit of 3 bytes", 1)
+        );
+        assert_eq!(
+            parse(r#"{"abcd":1}"#, &limits).unwrap_err(),
+            e("string exceeds limit of 3 bytes", 1)
+        );
+        assert_eq!(
+            parse(r#"["ab\n"]"#, &limits).unwrap_err(),
+            e("string exceeds limit of 3 bytes", 1)
+        );
+    }
+
+    #[test]
+    fn bytes_entry_point() {
+        let l = Limits::default();
+        // BOM stripped, offsets still relative to the given bytes.
+        let root = parse_bytes(b"\xEF\xBB\xBF {\"a\":1}", &l).unwrap();
+        assert_eq!(root.offset, 4);
+        assert_eq!(root.get("a").unwrap().offset, 9);
+        assert_eq!(
+            parse_bytes(b"[\"ok\", \"\xFF\"]", &l).unwrap_err(),
+            e("invalid UTF-8: unexpected byte 0xFF", 8)
+        );
+        assert_eq!(
+            parse_bytes(b"\"\xC3(\"", &l).unwrap_err(),
+            e("invalid UTF-8: unexpected byte 0xC3", 1)
+        );
+        assert_eq!(
+            parse_bytes(b"\"ab\xE2\x82", &l).unwrap_err(),
+            e(
+                "invalid UTF-8: truncated multi-byte sequence at end of input",
+                3
+            )
+        );
+        for empty in [&b""[..], b"   \n\t\r\n", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF  "] {
+            assert_eq!(parse_bytes(empty, &l).unwrap_err(), e("empty input", 0));
+        }
+        assert_eq!(err(""), e("empty input", 0));
+    }
+
+    #[test]
+    fn never_panics_on_truncations_and_mutations() {
+        let src = r#"{"a": [1, -2.5e+3, "x\u00e9\ud83d\ude00", true, false, null, {"b": {}}], "c": "\ud800"}"#;
+        assert!(parse(src, &Limits::default()).is_ok());
+        let bytes = src.as_bytes();
+        for end in 0..bytes.len() {
+            let _ = parse_bytes(&bytes[..end], &Limits::default());
+            for start in 0..end.min(8) {
+                let _ = parse_bytes(&bytes[start..end], &Limits::default());
+            }
+        }
+        for i in 0..bytes.len() {
+            for b in [
+                b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'u', 0, 0xFF, b'/',
+            ] {
+                let mut m = bytes.to_vec();
+                m[i] = b;
+                let _ = parse_bytes(&m, &Limits::default());
+            }
+        }
+    }
+
+    #[test]
+    fn corpus_bundle_counts() {
+        let Ok(data) = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pdex_bundle_patient_999.json")) else {
+            eprintln!("corpus file not available; skipping");
+            return;
+        };
+        let root = parse_bytes(&data, &Limits::default()).unwrap();
+        assert_eq!(
+            root.get("resourceType").unwrap().value.as_str(),
+            Some("Bundle")
+        );
+        let entries = root.get("entry").unwrap().value.as_array().unwrap();
+        assert_eq!(entries.len(), 27);
+        assert_eq!(
+            entries[0]
+                .get("resource")
+                .unwrap()
+                .get("resourceType")
+                .unwrap()
+                .value
+                .as_str(),
+            Some("Patient")
+        );
+        // Totals computed with Python's json module.
+        #[derive(Default, Debug, PartialEq)]
+        struct C {
+            nodes: usize,
+            objects: usize,
+            arrays: usize,
+            strings: usize,
+            numbers: usize,
+            members: usize,
+        }
+        fn walk(n: &Node<'_>, c: &mut C) {
+            c.nodes += 1;
+            match &n.value {
+                Value::Object(m) => {
+                    c.objects += 1;
+                    c.members += m.len();
+                    m.iter().for_each(|m| walk(&m.value, c));
+                }
+                Value::Array(a) => {
+                    c.arrays += 1;
+                    a.iter().for_each(|v| walk(v, c));
+                }
+                Value::String(_) => c.strings += 1,
+                Value::Number(_) => c.numbers += 1,
+                _ => {}
+            }
+        }
+        let mut c = C::default();
+        walk(&root, &mut c);
+        assert_eq!(
+            c,
+            C {
+                nodes: 1016,
+                objects: 325,
+                arrays: 139,
+                strings: 534,
+                numbers: 12,
+                members: 835
+            }
+        );
+        // Every key offset points at its opening quote.
+        fn keys(n: &Node<'_>, data: &[u8]) {
+            if let Some(m) = n.value.as_object() {
+                for m in m {
+                    assert_eq!(data[m.key_offset as usize], b'"');
+                    keys(&m.value, data);
+                }
+            }
+            if let Some(a) = n.value.as_array() {
+                a.iter().for_each(|v| keys(v, data));
+            }
+        }
+        keys(&root, &data);
+    }
+
+    /// `cargo test --release -- --ignored --nocapture speed`
+    #[test]
+    #[ignore]
+    fn speed() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/uscore_bundle_patient_355.json");
+        let data = std::fs::read(path).unwrap();
+        let n = 50;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let root = parse_bytes(std::hint::black_box(&data), &Limits::default()).unwrap();
+            std::hint::black_box(&root);
+        }
+        let secs = t.elapsed().as_secs_f64();
+        let mb = (data.len() * n) as f64 / 1e6;
+        println!("{:.0} MB/s", mb / secs);
+    }
+}

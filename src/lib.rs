@@ -1,0 +1,18 @@
+//! fhirval: an offline FHIR R4 profile validator.
+//!
+//! The pipeline, one module per stage:
+//! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], stored by
+//! [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`]) →
+//! OperationOutcome ([`outcome`]). The CLI (`src/main.rs`) is a thin host on top.
+
+pub mod compile;
+pub mod json;
+pub mod load;
+pub mod model;
+pub mod outcome;
+pub mod package;
+pub mod profileset;
+pub mod validate;
+
+pub use outcome::{Issue, Outcome, Severity};
+pub use validate::{Options, Validator};

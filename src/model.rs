@@ -1,0 +1,294 @@
+//! The compiled profile set: the intermediate representation between the compiler and the
+//! validator (like `regex`'s HIR). A StructureDefinition becomes a [`Structure`]: a flat vector of
+//! [`Element`]s forming a tree (children and slices are indexes), carrying only what validation
+//! needs. Cross-structure links (type codes, type profiles, extension URLs) are resolved by
+//! canonical URL through [`ProfileSet`]'s index, built once when the set is loaded.
+//!
+//! Serialised with postcard behind a small header (see `profiles/FORMAT.md`).
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A JSON value as stored in the profile set (fixed/pattern values, min/max values). Numbers keep
+/// their decimal text so comparisons are exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FValue {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<FValue>),
+    Object(Vec<(String, FValue)>),
+}
+
+impl FValue {
+    pub fn from_json(v: &serde_json::Value) -> FValue {
+        match v {
+            serde_json::Value::Null => FValue::Null,
+            serde_json::Value::Bool(b) => FValue::Bool(*b),
+            serde_json::Value::Number(n) => FValue::Number(n.to_string()),
+            serde_json::Value::String(s) => FValue::String(s.clone()),
+            serde_json::Value::Array(a) => FValue::Array(a.iter().map(FValue::from_json).collect()),
+            serde_json::Value::Object(o) => FValue::Object(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), FValue::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Compact JSON text, for messages.
+    pub fn to_json_text(&self) -> String {
+        match self {
+            FValue::Null => "null".into(),
+            FValue::Bool(b) => b.to_string(),
+            FValue::Number(n) => n.clone(),
+            FValue::String(s) => serde_json::Value::String(s.clone()).to_string(),
+            FValue::Array(a) => {
+                let parts: Vec<String> = a.iter().map(FValue::to_json_text).collect();
+                format!("[{}]", parts.join(","))
+            }
+            FValue::Object(o) => {
+                let parts: Vec<String> = o
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{}:{}",
+                            serde_json::Value::String(k.clone()),
+                            v.to_json_text()
+                        )
+                    })
+                    .collect();
+                format!("{{{}}}", parts.join(","))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    PrimitiveType,
+    ComplexType,
+    Resource,
+    Logical,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Structure {
+    pub url: String,
+    pub version: String,
+    pub name: String,
+    /// The type this structure defines or constrains (`Patient`, `Extension`, `string`).
+    pub type_name: String,
+    pub kind: Kind,
+    /// `derivation = constraint` (a profile), as opposed to a base definition.
+    pub is_profile: bool,
+    pub is_abstract: bool,
+    pub base_definition: Option<String>,
+    /// Index into [`ProfileSet::packages`].
+    pub package: u32,
+    /// For extensions: where they may be used (`context` of type element, as written).
+    pub contexts: Vec<String>,
+    /// `elements[0]` is the root.
+    pub elements: Vec<Element>,
+}
+
+pub const MANY: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Element {
+    /// Element path as in the snapshot (`Patient.name.given`, `Observation.value[x]`).
+    pub path: String,
+    /// The JSON name: last path segment (`given`, `value[x]`).
+    pub name: String,
+    pub slice_name: Option<String>,
+    pub min: u32,
+    /// [`MANY`] for `*`.
+    pub max: u32,
+    /// The JSON form is an array (the base definition's max is not 1).
+    pub is_array: bool,
+    pub types: Vec<TypeRef>,
+    /// Children (not slices), as element indexes in the same structure.
+    pub children: Vec<u32>,
+    /// `contentReference`: use the children of this element instead.
+    pub content_ref: Option<u32>,
+    pub slicing: Option<Slicing>,
+    /// Slice root elements, in definition order.
+    pub slices: Vec<u32>,
+    pub fixed: Option<FValue>,
+    pub pattern: Option<FValue>,
+    pub max_length: Option<u32>,
+    pub min_value: Option<FValue>,
+    pub max_value: Option<FValue>,
+    pub binding: Option<Binding>,
+    /// Indexes into [`ProfileSet::constraints`].
+    pub constraints: Vec<u32>,
+}
+
+impl Element {
+    pub fn is_choice(&self) -> bool {
+        self.name.ends_with("[x]")
+    }
+    /// The JSON name without `[x]`.
+    pub fn base_name(&self) -> &str {
+        self.name.strip_suffix("[x]").unwrap_or(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TypeRef {
+    /// FHIR type code (`string`, `Reference`, `Patient`); FHIRPath system types keep their URL.
+    pub code: String,
+    pub profiles: Vec<String>,
+    pub target_profiles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiscriminatorType {
+    Value,
+    Pattern,
+    Type,
+    Profile,
+    Exists,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Discriminator {
+    pub kind: DiscriminatorType,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SlicingRules {
+    Closed,
+    Open,
+    OpenAtEnd,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Slicing {
+    pub discriminators: Vec<Discriminator>,
+    pub ordered: bool,
+    pub rules: SlicingRules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BindingStrength {
+    Required,
+    Extensible,
+    Preferred,
+    Example,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Binding {
+    pub strength: BindingStrength,
+    pub value_set: Option<String>,
+    pub max_value_set: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Constraint {
+    pub key: String,
+    pub error: bool,
+    pub human: String,
+    pub expression: String,
+}
+
+/// Everything the validator needs, compiled once.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct ProfileSet {
+    /// `name#version` of each package compiled in.
+    pub packages: Vec<String>,
+    /// What the package resolution had to say (substitutions, missing dependencies).
+    pub notes: Vec<String>,
+    pub structures: Vec<Structure>,
+    pub constraints: Vec<Constraint>,
+    #[serde(skip)]
+    index: Index,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    /// canonical URL → structure ids, newest version last.
+    by_url: HashMap<String, Vec<u32>>,
+    /// type name → the base (non-profile) structure defining it.
+    by_type: HashMap<String, u32>,
+}
+
+pub type StructId = u32;
+
+impl ProfileSet {
+    /// Rebuild the lookup index; call after changing `structures`.
+    pub fn reindex(&mut self) {
+        let mut index = Index::default();
+        for (i, s) in self.structures.iter().enumerate() {
+            let id = i as u32;
+            index.by_url.entry(s.url.clone()).or_default().push(id);
+            if !s.is_profile && s.kind != Kind::Logical {
+                // the first definition of a type wins (R4 core is compiled first)
+                index.by_type.entry(s.type_name.clone()).or_insert(id);
+            }
+        }
+        for ids in index.by_url.values_mut() {
+            let structures = &self.structures;
+            ids.sort_by(|a, b| {
+                let va = structures.get(*a as usize).map(|s| s.version.as_str());
+                let vb = structures.get(*b as usize).map(|s| s.version.as_str());
+                compare_versions(va.unwrap_or(""), vb.unwrap_or(""))
+            });
+        }
+        self.index = index;
+    }
+
+    pub fn structure(&self, id: StructId) -> &Structure {
+        // ids only come from the index, built from `structures`
+        &self.structures[id as usize]
+    }
+
+    /// Resolve a canonical, honouring `url|version` (newest version when none is given).
+    pub fn resolve(&self, canonical: &str) -> Option<StructId> {
+        let (url, version) = match canonical.split_once('|') {
+            Some((u, v)) => (u, Some(v)),
+            None => (canonical, None),
+        };
+        let ids = self.index.by_url.get(url)?;
+        match version {
+            None => ids.last().copied(),
+            Some(v) => ids
+                .iter()
+                .rev()
+                .find(|id| {
+                    let sv = &self.structure(**id).version;
+                    sv == v || sv.starts_with(&format!("{v}."))
+                })
+                .copied()
+                .or_else(|| ids.last().copied()),
+        }
+    }
+
+    /// The base definition of a type (`Patient`, `HumanName`, `string`).
+    pub fn type_def(&self, type_name: &str) -> Option<StructId> {
+        self.index.by_type.get(type_name).copied()
+    }
+
+    pub fn intern_constraint(&mut self, c: Constraint, cache: &mut HashMap<Constraint, u32>) -> u32 {
+        if let Some(i) = cache.get(&c) {
+            return *i;
+        }
+        let i = self.constraints.len() as u32;
+        self.constraints.push(c.clone());
+        cache.insert(c, i);
+        i
+    }
+}
+
+/// Order versions numerically where they are numeric (`3.1.1` < `6.1.0` < `10.0.0`).
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |s: &str| -> Vec<u64> {
+        s.split(['.', '-'])
+            .map(|p| p.parse::<u64>().unwrap_or(0))
+            .collect()
+    };
+    parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
+}

@@ -1,0 +1,516 @@
+//! The validation engine: walks the JSON data once per applicable structure (the base type and
+//! each profile), guided by the compiled element tree. The data drives the walk; the schema is
+//! only looked up. Each kind of rule lives in its own module (`structure`: properties and
+//! cardinality, `slicing`, `value`: primitive values, fixed/pattern, min/max and length, `extension`, `reference`,
+//! `primitive`).
+//!
+//! Issues are recorded with a byte offset and a formatted path only when a rule fails; line and
+//! column are computed at the end, and only if there are issues.
+
+mod extension;
+mod value;
+mod path;
+pub mod primitive;
+mod reference;
+mod slicing;
+mod structure;
+
+use crate::json::{self, LineIndex, Node, Value};
+use crate::model::{Kind, ProfileSet, StructId};
+use crate::outcome::{Issue, Outcome, Severity};
+use path::{Path, Seg};
+use std::collections::HashSet;
+
+/// How validation behaves; every limit has a safe default.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Extension URLs starting with one of these are accepted without a definition (the Java
+    /// validator's `-allow-example-urls`/extension-domain setting; default none).
+    pub allowed_extension_domains: Vec<String>,
+    pub limits: json::Limits,
+    /// After this many issues, validation stops with a summary issue.
+    pub max_issues: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            allowed_extension_domains: Vec::new(),
+            limits: json::Limits::default(),
+            max_issues: 10_000,
+        }
+    }
+}
+
+/// A compiled profile set ready to validate.
+pub struct Validator {
+    set: ProfileSet,
+    options: Options,
+}
+
+impl Validator {
+    pub fn new(set: ProfileSet, options: Options) -> Self {
+        Validator { set, options }
+    }
+
+    pub fn profile_set(&self) -> &ProfileSet {
+        &self.set
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Validate one JSON resource (any resource type, Bundles included) against its base
+    /// definition, its `meta.profile`s and `profiles`.
+    pub fn validate(&self, input: &[u8], profiles: &[String]) -> Outcome {
+        match json::parse_bytes(input, &self.options.limits) {
+            Err(e) => {
+                let text = String::from_utf8_lossy(input);
+                let (line, col) = LineIndex::new(&text).line_col(e.offset);
+                Outcome {
+                    issues: vec![Issue {
+                        severity: Severity::Fatal,
+                        code: "invalid",
+                        message: format!("Error parsing JSON: {}", e.message),
+                        expression: String::new(),
+                        line,
+                        col,
+                    }],
+                }
+            }
+            Ok(root) => {
+                // parse_bytes succeeded, so the input is UTF-8 (less a possible BOM)
+                let text = std::str::from_utf8(input).unwrap_or_default();
+                self.validate_node(&root, text, profiles)
+            }
+        }
+    }
+
+    /// Validate an already parsed document; `text` is its source (for line/column).
+    pub fn validate_node(&self, root: &Node<'_>, text: &str, profiles: &[String]) -> Outcome {
+        let mut w = Walker::new(&self.set, &self.options);
+        let extra: Vec<&str> = profiles.iter().map(String::as_str).collect();
+        w.root_resource(root, &extra);
+        w.finish(text)
+    }
+}
+
+/// One occurrence of an element in the data.
+#[derive(Clone, Copy)]
+pub(crate) struct Item<'v, 'a> {
+    /// The JSON value; `None` for a primitive given only by its `_name` companion (or null).
+    pub value: Option<&'a Node<'a>>,
+    /// The `_name` companion of a primitive.
+    pub ext: Option<&'a Node<'a>>,
+    /// The type chosen by a choice element's property name (`valueQuantity` → `Quantity`).
+    pub type_code: Option<&'v str>,
+    /// Where to point at in the input.
+    pub offset: u32,
+}
+
+struct RawIssue {
+    severity: Severity,
+    code: &'static str,
+    message: String,
+    expression: String,
+    offset: u32,
+}
+
+pub(crate) struct Walker<'v: 'a, 'a> {
+    set: &'v ProfileSet,
+    opts: &'v Options,
+    path: Path<'a>,
+    issues: Vec<RawIssue>,
+    /// > 0 while checking whether data conforms (slice matching): issues are not kept.
+    probing: u32,
+    probe_failed: bool,
+    truncated: bool,
+}
+
+const MAX_WALK_DEPTH: usize = 2_000;
+
+impl<'v: 'a, 'a> Walker<'v, 'a> {
+    fn new(set: &'v ProfileSet, opts: &'v Options) -> Self {
+        Walker {
+            set,
+            opts,
+            path: Path::default(),
+            issues: Vec::new(),
+            probing: 0,
+            probe_failed: false,
+            truncated: false,
+        }
+    }
+
+    /// Record an issue at the current path. The message is only built when it is kept.
+    pub(crate) fn report(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        offset: u32,
+        message: impl FnOnce() -> String,
+    ) {
+        if self.probing > 0 {
+            if severity.is_error() {
+                self.probe_failed = true;
+            }
+            return;
+        }
+        if self.issues.len() >= self.opts.max_issues {
+            self.truncated = true;
+            return;
+        }
+        self.issues.push(RawIssue {
+            severity,
+            code,
+            message: message(),
+            expression: self.path.render(),
+            offset,
+        });
+    }
+
+    /// Would `check` report an error? Runs it without keeping any issue.
+    pub(crate) fn conforms(&mut self, check: impl FnOnce(&mut Self)) -> bool {
+        let (was_failed, depth) = (self.probe_failed, self.path.len());
+        self.probing += 1;
+        self.probe_failed = false;
+        check(self);
+        self.probing -= 1;
+        self.path.truncate(depth);
+        let ok = !self.probe_failed;
+        self.probe_failed = was_failed;
+        ok
+    }
+
+    fn finish(self, text: &str) -> Outcome {
+        let mut issues = Vec::with_capacity(self.issues.len());
+        if !self.issues.is_empty() {
+            let index = LineIndex::new(text);
+            let mut seen = HashSet::new();
+            for r in self.issues {
+                if !seen.insert((r.severity, r.expression.clone(), r.message.clone())) {
+                    continue;
+                }
+                let (line, col) = index.line_col(r.offset);
+                issues.push(Issue {
+                    severity: r.severity,
+                    code: r.code,
+                    message: r.message,
+                    expression: r.expression,
+                    line,
+                    col,
+                });
+            }
+        }
+        if self.truncated {
+            issues.push(Issue {
+                severity: Severity::Error,
+                code: "too-costly",
+                message: format!(
+                    "Too many issues: only the first {} are reported",
+                    self.opts.max_issues
+                ),
+                expression: String::new(),
+                line: 0,
+                col: 0,
+            });
+        }
+        Outcome { issues }
+    }
+
+    /// The document root: a resource validated against its type, meta.profile and `extra`.
+    fn root_resource(&mut self, node: &'a Node<'a>, extra: &[&str]) {
+        let Some(rt) = self.resource_type(node) else {
+            return;
+        };
+        self.path.push(Seg::Name(rt));
+        self.resource_body(node, rt, extra);
+        self.path.pop();
+    }
+
+    /// Check that `node` is a resource and name its type, reporting why not.
+    fn resource_type(&mut self, node: &'a Node<'a>) -> Option<&'a str> {
+        let Value::Object(_) = &node.value else {
+            self.report(Severity::Fatal, "structure", node.offset, || {
+                format!(
+                    "A resource must be a JSON object, not {}",
+                    node.value.kind_name()
+                )
+            });
+            return None;
+        };
+        match node.get("resourceType").map(|n| &n.value) {
+            Some(Value::String(s)) => Some(s.as_ref()),
+            _ => {
+                self.report(Severity::Fatal, "structure", node.offset, || {
+                    "Unable to find resourceType property".to_string()
+                });
+                None
+            }
+        }
+    }
+
+    /// A resource (root, contained or in a Bundle) whose path segment is already pushed.
+    fn resource_body(&mut self, node: &'a Node<'a>, rt: &'a str, extra: &[&str]) {
+        let Some(base) = self
+            .set
+            .type_def(rt)
+            .filter(|id| self.set.structure(*id).kind == Kind::Resource)
+        else {
+            let at = node.get("resourceType").map_or(node.offset, |n| n.offset);
+            self.report(Severity::Error, "structure", at, || {
+                format!("Unknown resource type '{rt}'")
+            });
+            return;
+        };
+        self.resource_id(node);
+        self.against_structure(base, node);
+        let declared = node
+            .get("meta")
+            .and_then(|m| m.get("profile"))
+            .and_then(|p| p.value.as_array())
+            .unwrap_or_default();
+        for (i, p) in declared.iter().enumerate() {
+            let Some(url) = p.value.as_str() else {
+                continue;
+            };
+            let depth = self.path.len();
+            self.path.push(Seg::Name("meta"));
+            self.path.push(Seg::Name("profile"));
+            self.path.push(Seg::Index(i));
+            let found = self.profile_for(url, rt, p.offset);
+            self.path.truncate(depth);
+            if let Some(id) = found {
+                self.against_structure(id, node);
+            }
+        }
+        for url in extra {
+            if let Some(id) = self.profile_for(url, rt, node.offset) {
+                self.against_structure(id, node);
+            }
+        }
+    }
+
+    /// Resolve a profile to validate a resource of type `rt` against.
+    fn profile_for(&mut self, url: &str, rt: &str, offset: u32) -> Option<StructId> {
+        match self.set.resolve(url) {
+            None => {
+                self.report(Severity::Warning, "not-found", offset, || {
+                    format!("Profile reference '{url}' has not been checked because it could not be found")
+                });
+                None
+            }
+            Some(id) => {
+                let s = self.set.structure(id);
+                if s.type_name != rt {
+                    self.report(Severity::Error, "invalid", offset, || {
+                        format!(
+                            "Profile '{url}' is for type {} and cannot be used for a {rt}",
+                            s.type_name
+                        )
+                    });
+                    return None;
+                }
+                Some(id)
+            }
+        }
+    }
+
+    /// `Resource.id` (Java checks it apart from the `string` type it has in R4).
+    fn resource_id(&mut self, node: &'a Node<'a>) {
+        let Some(id) = node.get("id") else {
+            return;
+        };
+        let Some(s) = id.value.as_str() else {
+            return; // the type check reports it
+        };
+        let valid_chars = s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        if s.chars().count() > 64 {
+            self.path.push(Seg::Name("id"));
+            self.report(Severity::Error, "invalid", id.offset, || {
+                format!("Invalid Resource id: Too long ({} chars)", s.chars().count())
+            });
+            self.path.pop();
+        } else if !valid_chars || s.is_empty() {
+            self.path.push(Seg::Name("id"));
+            self.report(Severity::Error, "invalid", id.offset, || {
+                format!("Invalid Resource id: Invalid Characters ('{s}')")
+            });
+            self.path.pop();
+        }
+    }
+
+    /// Validate `node` as an instance of structure `sd` (its root element).
+    pub(crate) fn against_structure(&mut self, sd: StructId, node: &'a Node<'a>) {
+        let item = Item {
+            value: Some(node),
+            ext: None,
+            type_code: None,
+            offset: node.offset,
+        };
+        self.element(sd, 0, item);
+    }
+
+    /// Validate one occurrence of element `el` of structure `sd`.
+    pub(crate) fn element(&mut self, sd: StructId, el: u32, item: Item<'v, 'a>) {
+        if self.path.len() > MAX_WALK_DEPTH {
+            return;
+        }
+        let set = self.set;
+        let s = set.structure(sd);
+        let Some(e) = s.elements.get(el as usize) else {
+            return;
+        };
+        let type_code: Option<&'v str> = item.type_code.or(match e.types.as_slice() {
+            [t] => Some(t.code.as_str()),
+            _ => None,
+        });
+        let primitive = type_code.and_then(primitive::Primitive::from_code);
+        if let Some(p) = primitive {
+            self.primitive(sd, el, p, item);
+        } else if let Some(node) = item.value {
+            if is_resource_type(set, type_code) {
+                self.nested_resource(node);
+                return;
+            }
+            if !self.expect_object(node) {
+                return;
+            }
+            if let Some((csd, cel)) = self.children_of(sd, el, type_code) {
+                let resource_root = cel == 0 && set.structure(csd).kind == Kind::Resource;
+                self.members(csd, cel, node, resource_root);
+            }
+            self.fixed_and_pattern(sd, el, node);
+            match type_code {
+                Some("Extension") => self.extension(sd, el, node),
+                Some("Reference") => self.reference(sd, el, node),
+                _ => {}
+            }
+        }
+        // type profiles (`Quantity` constrained to SimpleQuantity, an extension slice's
+        // definition)
+        if let Some(t) = e
+            .types
+            .iter()
+            .find(|t| Some(t.code.as_str()) == type_code)
+            .filter(|t| !t.profiles.is_empty())
+        {
+            self.type_profiles(&t.profiles, item);
+        }
+    }
+
+    /// Validate against type profiles: one must match (the first is reported when none does).
+    fn type_profiles(&mut self, profiles: &'v [String], item: Item<'v, 'a>) {
+        let resolved: Vec<StructId> = profiles.iter().filter_map(|p| self.set.resolve(p)).collect();
+        if resolved.is_empty() {
+            // an unknown extension definition is reported by the extension rules
+            let is_ext = item
+                .value
+                .is_some_and(|n| n.get("url").is_some() && n.get("valueString").is_none());
+            if !is_ext {
+                if let Some(p) = profiles.first() {
+                    self.report(Severity::Warning, "not-found", item.offset, || {
+                        format!("Profile '{p}' could not be found, so the element has not been checked against it")
+                    });
+                }
+            }
+            return;
+        }
+        let chosen = if resolved.len() == 1 {
+            resolved.first().copied()
+        } else {
+            resolved
+                .iter()
+                .copied()
+                .find(|id| self.conforms(|w| w.element(*id, 0, item)))
+                .or(resolved.first().copied())
+        };
+        if let Some(id) = chosen {
+            self.element(id, 0, item);
+        }
+    }
+
+    /// Where the children of element `el` are defined: in the snapshot under it, at a
+    /// contentReference, or in its type's definition.
+    pub(crate) fn children_of(
+        &self,
+        sd: StructId,
+        el: u32,
+        type_code: Option<&str>,
+    ) -> Option<(StructId, u32)> {
+        let e = self.set.structure(sd).elements.get(el as usize)?;
+        if !e.children.is_empty() {
+            return Some((sd, el));
+        }
+        if let Some(target) = e.content_ref {
+            return Some((sd, target));
+        }
+        let code = type_code?;
+        if code == "BackboneElement" || code == "Element" {
+            // a backbone element with no snapshot children: only id/extension
+            return self.set.type_def(code).map(|t| (t, 0));
+        }
+        self.set.type_def(code).map(|t| (t, 0))
+    }
+
+    fn expect_object(&mut self, node: &'a Node<'a>) -> bool {
+        match &node.value {
+            Value::Object(members) => {
+                if members.is_empty() {
+                    self.report(Severity::Error, "structure", node.offset, || {
+                        "Object must have some content".to_string()
+                    });
+                }
+                true
+            }
+            other => {
+                let kind = other.kind_name();
+                self.report(Severity::Error, "structure", node.offset, || {
+                    format!("This property must be an Object, not {}", article(kind))
+                });
+                false
+            }
+        }
+    }
+
+    /// A resource inside another (contained, Bundle.entry.resource, Parameters).
+    fn nested_resource(&mut self, node: &'a Node<'a>) {
+        let Some(rt) = self.resource_type(node) else {
+            return;
+        };
+        let id = node.get("id").and_then(|n| n.value.as_str());
+        self.path.push(Seg::Resource(rt, id));
+        self.resource_body(node, rt, &[]);
+        self.path.pop();
+    }
+}
+
+fn is_resource_type(set: &ProfileSet, code: Option<&str>) -> bool {
+    match code {
+        Some("Resource" | "DomainResource") => true,
+        Some(c) => set
+            .type_def(c)
+            .is_some_and(|t| set.structure(t).kind == Kind::Resource),
+        None => false,
+    }
+}
+
+/// `an Object`, `a Null`: the JSON kind as the Java validator's messages name it.
+pub(crate) fn article(kind: &str) -> String {
+    let name = match kind {
+        "null" => "Null",
+        "boolean" => "Boolean",
+        "number" => "Number",
+        "string" => "String",
+        "array" => "Array",
+        _ => "Object",
+    };
+    if matches!(name, "Object" | "Array") {
+        format!("an {name}")
+    } else {
+        format!("a {name}")
+    }
+}

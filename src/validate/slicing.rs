@@ -1,0 +1,381 @@
+//! Slicing: each occurrence of a sliced element is assigned to the first slice whose
+//! discriminators it matches (value, pattern, type, profile, exists), then validated against
+//! that slice; slice counts, closed/openAtEnd rules and order are checked. A discriminator this
+//! engine cannot evaluate statically falls back to "does the occurrence conform to the slice".
+
+use super::structure::{from_text, match_child};
+use super::value::matches_value;
+use super::{Item, Walker};
+use crate::json::{Node, Value};
+use crate::model::{DiscriminatorType, Element, MANY, SlicingRules, StructId};
+use crate::outcome::Severity;
+
+/// One step of a discriminator path.
+enum Step<'p> {
+    This,
+    Name(&'p str),
+    Extension(&'p str),
+    OfType,
+    Unsupported,
+}
+
+fn steps(path: &str) -> Vec<Step<'_>> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        // split at the next '.' outside quotes/parentheses
+        let mut depth = 0i32;
+        let mut quoted = false;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '\'' => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted => depth -= 1,
+                '.' if !quoted && depth == 0 => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let seg = rest.get(..end).unwrap_or_default();
+        rest = rest.get(end + 1..).unwrap_or_default();
+        out.push(if seg == "$this" {
+            Step::This
+        } else if let Some(url) = seg
+            .strip_prefix("extension('")
+            .and_then(|s| s.strip_suffix("')"))
+        {
+            Step::Extension(url)
+        } else if seg.starts_with("ofType(") {
+            Step::OfType
+        } else if seg.contains('(') {
+            Step::Unsupported
+        } else {
+            Step::Name(seg)
+        });
+    }
+    out
+}
+
+impl<'v: 'a, 'a> Walker<'v, 'a> {
+    pub(crate) fn slicing(&mut self, sd: StructId, el: u32, items: &[Item<'v, 'a>]) {
+        let set = self.set;
+        let s = set.structure(sd);
+        let Some(e) = s.elements.get(el as usize) else {
+            return;
+        };
+        let Some(slicing) = &e.slicing else {
+            return;
+        };
+        let mut counts = vec![0usize; e.slices.len()];
+        let mut assigned: Vec<Option<usize>> = Vec::with_capacity(items.len());
+        let mut last = 0usize;
+        let mut unmatched_seen = false;
+        let is_extension = e.base_name() == "extension" || e.base_name() == "modifierExtension";
+        for (i, item) in items.iter().enumerate() {
+            let found = e
+                .slices
+                .iter()
+                .position(|&sl| self.slice_matches(sd, e, sl, item));
+            assigned.push(found);
+            let depth = self.path.len();
+            self.push_item_path(e, i, item);
+            match found {
+                Some(k) => {
+                    if let Some(c) = counts.get_mut(k) {
+                        *c += 1;
+                    }
+                    if slicing.ordered && k < last {
+                        self.report(Severity::Error, "invariant", item.offset, || {
+                            format!(
+                                "As specified by profile {}, Element '{}' is out of order in the instance",
+                                from_text(s),
+                                e.path
+                            )
+                        });
+                    }
+                    if slicing.rules == SlicingRules::OpenAtEnd && unmatched_seen {
+                        self.report(Severity::Error, "structure", item.offset, || {
+                            format!("The slicing of {} is open at the end, but this element matches a slice after one that did not", e.path)
+                        });
+                    }
+                    last = k;
+                    if let Some(&sl) = e.slices.get(k) {
+                        self.element(sd, sl, *item);
+                    }
+                }
+                None => {
+                    unmatched_seen = true;
+                    if slicing.rules == SlicingRules::Closed {
+                        self.report(Severity::Error, "invalid", item.offset, || {
+                            format!(
+                                "This element does not match any known slice defined in the profile {} and slicing is CLOSED: {}",
+                                from_text(s),
+                                e.path
+                            )
+                        });
+                    } else if !is_extension {
+                        self.report(Severity::Information, "informational", item.offset, || {
+                            format!(
+                                "This element does not match any known slice defined in the profile {} (this may not be a problem, but you should check that it's not intended to match a slice)",
+                                from_text(s)
+                            )
+                        });
+                    }
+                }
+            }
+            self.path.truncate(depth);
+        }
+        for (k, &sl) in e.slices.iter().enumerate() {
+            let Some(se) = s.elements.get(sl as usize) else {
+                continue;
+            };
+            let count = counts.get(k).copied().unwrap_or(0);
+            let name = se.slice_name.as_deref().unwrap_or_default();
+            if (count as u64) < u64::from(se.min) {
+                self.report(Severity::Error, "structure", self_offset(items), || {
+                    format!(
+                        "Slice '{}:{name}': a matching slice is required, but not found (from {})",
+                        e.path,
+                        from_text(s)
+                    )
+                });
+            }
+            if se.max != MANY && (count as u64) > u64::from(se.max) {
+                self.report(Severity::Error, "structure", self_offset(items), || {
+                    format!(
+                        "{}:{name}: max allowed = {}, but found {count} (from {})",
+                        e.path,
+                        se.max,
+                        from_text(s)
+                    )
+                });
+            }
+            // re-slicing: the occurrences in this slice are sliced again
+            if se.slicing.is_some() && !se.slices.is_empty() {
+                let mine: Vec<Item<'v, 'a>> = items
+                    .iter()
+                    .zip(&assigned)
+                    .filter(|(_, a)| **a == Some(k))
+                    .map(|(it, _)| *it)
+                    .collect();
+                self.slicing(sd, sl, &mine);
+            }
+        }
+    }
+
+    fn slice_matches(&mut self, sd: StructId, base: &'v Element, sl: u32, item: &Item<'v, 'a>) -> bool {
+        let Some(slicing) = &base.slicing else {
+            return false;
+        };
+        if slicing.discriminators.is_empty() {
+            return self.conforms(|w| w.element(sd, sl, *item));
+        }
+        for d in &slicing.discriminators {
+            let verdict = self.discriminator(sd, sl, d.kind, &d.path, item);
+            match verdict {
+                Some(true) => {}
+                Some(false) => return false,
+                None => return self.conforms(|w| w.element(sd, sl, *item)),
+            }
+        }
+        true
+    }
+
+    /// `Some(matches)`, or `None` when this discriminator cannot be decided statically.
+    fn discriminator(
+        &mut self,
+        sd: StructId,
+        sl: u32,
+        kind: DiscriminatorType,
+        path: &str,
+        item: &Item<'v, 'a>,
+    ) -> Option<bool> {
+        let steps = steps(path);
+        if steps.iter().any(|s| matches!(s, Step::Unsupported)) {
+            return None;
+        }
+        let target: &'v Element = self.definition_at(sd, sl, &steps)?;
+        let at_this = steps.iter().all(|s| matches!(s, Step::This | Step::OfType));
+        let values: Vec<&'a Node<'a>> = match item.value {
+            Some(v) => data_at(v, &steps),
+            None => Vec::new(),
+        };
+        match kind {
+            DiscriminatorType::Value | DiscriminatorType::Pattern => {
+                let (f, exact) = match (&target.fixed, &target.pattern) {
+                    (Some(f), _) => (f, true),
+                    (None, Some(p)) => (p, false),
+                    (None, None) => return None,
+                };
+                Some(values.iter().any(|v| matches_value(v, f, exact)))
+            }
+            DiscriminatorType::Exists => {
+                if target.min >= 1 {
+                    Some(!values.is_empty())
+                } else if target.max == 0 {
+                    Some(values.is_empty())
+                } else {
+                    None
+                }
+            }
+            DiscriminatorType::Type => {
+                let data_type: Option<&str> = if at_this {
+                    item.type_code.or_else(|| {
+                        item.value
+                            .and_then(|v| v.get("resourceType"))
+                            .and_then(|n| n.value.as_str())
+                    })
+                } else {
+                    values
+                        .first()
+                        .and_then(|v| v.get("resourceType"))
+                        .and_then(|n| n.value.as_str())
+                };
+                let data_type = data_type?;
+                Some(
+                    target.types.is_empty()
+                        || target.types.iter().any(|t| t.code == data_type),
+                )
+            }
+            DiscriminatorType::Profile => {
+                let profiles: Vec<StructId> = target
+
+                    .types
+                    .iter()
+                    .flat_map(|t| t.profiles.iter())
+                    .filter_map(|p| self.set.resolve(p))
+                    .collect();
+                if profiles.is_empty() {
+                    return None;
+                }
+                Some(values.iter().any(|v| {
+                    let probe = Item {
+                        value: Some(*v),
+                        ext: None,
+                        type_code: None,
+                        offset: v.offset,
+                    };
+                    profiles
+                        .iter()
+                        .any(|p| self.conforms(|w| w.element(*p, 0, probe)))
+                }))
+            }
+        }
+    }
+
+    /// Follow a discriminator path through a slice's definition (into type profiles and type
+    /// definitions where the snapshot does not go).
+    fn definition_at(&self, sd: StructId, el: u32, steps: &[Step<'_>]) -> Option<&'v Element> {
+        let set = self.set;
+        let (mut sd, mut el) = (sd, el);
+        for step in steps {
+            match step {
+                Step::This | Step::OfType => {}
+                Step::Unsupported => return None,
+                Step::Name(name) => {
+                    let (csd, cel) = self.definition_children(sd, el)?;
+                    let s = set.structure(csd);
+                    let parent = s.elements.get(cel as usize)?;
+                    let (child, _) = match_child(s, parent, name)?;
+                    (sd, el) = (csd, child);
+                }
+                Step::Extension(url) => {
+                    let (csd, cel) = self.definition_children(sd, el)?;
+                    let s = set.structure(csd);
+                    let parent = s.elements.get(cel as usize)?;
+                    let (ext, _) = match_child(s, parent, "extension")?;
+                    let ext_el = s.elements.get(ext as usize)?;
+                    let slice = ext_el.slices.iter().copied().find(|&sl| {
+                        s.elements.get(sl as usize).is_some_and(|se| {
+                            se.types.iter().any(|t| t.profiles.iter().any(|p| p == url))
+                                || self.fixed_url_of(csd, sl) == Some(url)
+                        })
+                    })?;
+                    (sd, el) = (csd, slice);
+                }
+            }
+        }
+        set.structure(sd).elements.get(el as usize)
+    }
+
+    fn fixed_url_of(&self, sd: StructId, el: u32) -> Option<&'v str> {
+        let s = self.set.structure(sd);
+        let e = s.elements.get(el as usize)?;
+        let (url_el, _) = match_child(s, e, "url")?;
+        match &s.elements.get(url_el as usize)?.fixed {
+            Some(crate::model::FValue::String(u)) => Some(u.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Where a definition's children are: in the snapshot, else in its (single) type profile,
+    /// else in its type's definition.
+    fn definition_children(&self, sd: StructId, el: u32) -> Option<(StructId, u32)> {
+        let e = self.set.structure(sd).elements.get(el as usize)?;
+        if !e.children.is_empty() {
+            return Some((sd, el));
+        }
+        if let Some(target) = e.content_ref {
+            return Some((sd, target));
+        }
+        let t = match e.types.as_slice() {
+            [t] => t,
+            _ => return None,
+        };
+        if let Some(p) = t.profiles.first().and_then(|p| self.set.resolve(p)) {
+            return Some((p, 0));
+        }
+        self.set.type_def(&t.code).map(|id| (id, 0))
+    }
+}
+
+fn self_offset(items: &[Item<'_, '_>]) -> u32 {
+    items.first().map_or(0, |i| i.offset)
+}
+
+/// The data values at a discriminator path (arrays flattened).
+fn data_at<'a>(node: &'a Node<'a>, steps: &[Step<'_>]) -> Vec<&'a Node<'a>> {
+    let mut current: Vec<&'a Node<'a>> = vec![node];
+    for step in steps {
+        let mut next = Vec::new();
+        for n in current {
+            match step {
+                Step::This | Step::OfType => next.push(n),
+                Step::Unsupported => {}
+                Step::Name(name) => {
+                    if let Value::Object(members) = &n.value {
+                        for m in members {
+                            let k = m.key.as_ref();
+                            let hit = k == *name
+                                || k.strip_prefix(*name).is_some_and(|rest| {
+                                    rest.starts_with(|c: char| c.is_ascii_uppercase())
+                                });
+                            if hit {
+                                flatten(&m.value, &mut next);
+                            }
+                        }
+                    }
+                }
+                Step::Extension(url) => {
+                    if let Some(exts) = n.get("extension").and_then(|e| e.value.as_array()) {
+                        next.extend(exts.iter().filter(|x| {
+                            x.get("url").and_then(|u| u.value.as_str()) == Some(*url)
+                        }));
+                    }
+                }
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+fn flatten<'a>(n: &'a Node<'a>, out: &mut Vec<&'a Node<'a>>) {
+    match &n.value {
+        Value::Array(items) => out.extend(items.iter()),
+        _ => out.push(n),
+    }
+}

@@ -1,0 +1,323 @@
+//! Properties and cardinality: every JSON property must be a known element (choice elements
+//! by their typed name), arrays where the element repeats and single values where it does not,
+//! and each element's count within its min..max.
+
+use super::path::Seg;
+use super::{Item, Walker, article};
+use crate::json::{Member, Node, Value};
+use crate::model::{Element, MANY, StructId, Structure};
+use crate::outcome::Severity;
+use std::collections::HashSet;
+
+/// One property matched to a child element.
+#[derive(Clone, Copy)]
+struct Matched<'v> {
+    child: u32,
+    member: usize,
+    type_code: Option<&'v str>,
+    /// `_name`: the companion of a primitive.
+    companion: bool,
+}
+
+/// `valueQuantity` names type `Quantity`, `valueDateTime` type `dateTime`.
+fn suffix_names_type(suffix: &str, code: &str) -> bool {
+    let (mut a, mut b) = (suffix.chars(), code.chars());
+    match (a.next(), b.next()) {
+        (Some(x), Some(y)) if x == y.to_ascii_uppercase() => a.as_str() == b.as_str(),
+        _ => false,
+    }
+}
+
+/// The child of `parent` that property `name` belongs to, with the type a choice name selects.
+pub(crate) fn match_child<'v>(
+    s: &'v Structure,
+    parent: &'v Element,
+    name: &str,
+) -> Option<(u32, Option<&'v str>)> {
+    for &c in &parent.children {
+        let Some(ce) = s.elements.get(c as usize) else {
+            continue;
+        };
+        if ce.is_choice() {
+            if let Some(rest) = name.strip_prefix(ce.base_name()) {
+                if let Some(t) = ce.types.iter().find(|t| suffix_names_type(rest, &t.code)) {
+                    return Some((c, Some(t.code.as_str())));
+                }
+            }
+        } else if ce.name == name {
+            return Some((c, None));
+        }
+    }
+    None
+}
+
+fn is_duplicate(members: &[Member<'_>], mi: usize) -> bool {
+    let Some(m) = members.get(mi) else {
+        return false;
+    };
+    members
+        .get(..mi)
+        .is_some_and(|before| before.iter().any(|o| o.key == m.key))
+}
+
+pub(crate) fn from_text(s: &Structure) -> String {
+    if s.version.is_empty() {
+        s.url.clone()
+    } else {
+        format!("{}|{}", s.url, s.version)
+    }
+}
+
+impl<'v: 'a, 'a> Walker<'v, 'a> {
+    /// Validate the properties of object `node` against the children of element `parent`.
+    pub(crate) fn members(
+        &mut self,
+        sd: StructId,
+        parent: u32,
+        node: &'a Node<'a>,
+        resource_root: bool,
+    ) {
+        let set = self.set;
+        let s = set.structure(sd);
+        let Some(p) = s.elements.get(parent as usize) else {
+            return;
+        };
+        let Value::Object(members) = &node.value else {
+            return;
+        };
+        let mut matched: Vec<Matched<'v>> = Vec::with_capacity(members.len());
+        // large (hostile) objects get a set instead of the quadratic scan
+        let mut seen = (members.len() > 32).then(HashSet::new);
+        for (mi, m) in members.iter().enumerate() {
+            let key = m.key.as_ref();
+            if resource_root && key == "resourceType" {
+                continue;
+            }
+            let duplicate = match seen.as_mut() {
+                Some(seen) => !seen.insert(key),
+                None => is_duplicate(members, mi),
+            };
+            if duplicate {
+                self.report(Severity::Error, "structure", m.key_offset, || {
+                    format!("Duplicate property '{key}'")
+                });
+                continue;
+            }
+            let (name, companion) = match key.strip_prefix('_') {
+                Some(n) => (n, true),
+                None => (key, false),
+            };
+            match match_child(s, p, name) {
+                Some((child, type_code)) => matched.push(Matched {
+                    child,
+                    member: mi,
+                    type_code,
+                    companion,
+                }),
+                None => self.report(Severity::Error, "structure", m.key_offset, || {
+                    format!("Unrecognized property '{key}'")
+                }),
+            }
+        }
+        for &c in &p.children {
+            let Some(ce) = s.elements.get(c as usize) else {
+                continue;
+            };
+            let mut items: Vec<Item<'v, 'a>> = Vec::new();
+            for m in matched.iter().filter(|m| m.child == c && !m.companion) {
+                if let Some(member) = members.get(m.member) {
+                    let companion = matched
+                        .iter()
+                        .filter(|x| x.child == c && x.companion)
+                        .filter_map(|x| members.get(x.member))
+                        .find(|x| x.key.get(1..) == Some(member.key.as_ref()));
+                    self.collect_items(ce, member, companion, m.type_code, &mut items);
+                }
+            }
+            // a primitive given only by its `_name` companion
+            for m in matched.iter().filter(|m| m.child == c && m.companion) {
+                let Some(member) = members.get(m.member) else {
+                    continue;
+                };
+                let has_value = members
+                    .iter()
+                    .any(|x| Some(x.key.as_ref()) == member.key.get(1..));
+                if !has_value {
+                    self.collect_companion_only(ce, member, m.type_code, &mut items);
+                }
+            }
+            self.cardinality(s, ce, items.len(), node.offset);
+            if ce.slicing.is_some() && !ce.slices.is_empty() {
+                self.slicing(sd, c, &items);
+            }
+            for (i, item) in items.iter().enumerate() {
+                let depth = self.path.len();
+                self.push_item_path(ce, i, item);
+                self.element(sd, c, *item);
+                self.path.truncate(depth);
+            }
+        }
+    }
+
+    /// Push `.name`, `[i]` and `.ofType(T)` for an occurrence of element `e`.
+    pub(crate) fn push_item_path(&mut self, e: &'v Element, i: usize, item: &Item<'v, 'a>) {
+        self.path.push(Seg::Name(e.base_name()));
+        if e.is_array {
+            self.path.push(Seg::Index(i));
+        }
+        if e.is_choice() {
+            if let Some(t) = item.type_code {
+                self.path.push(Seg::OfType(t));
+            }
+        }
+    }
+
+    pub(crate) fn cardinality(&mut self, s: &'v Structure, e: &'v Element, count: usize, at: u32) {
+        let count32 = u32::try_from(count).unwrap_or(u32::MAX);
+        if count32 < e.min {
+            self.report(Severity::Error, "structure", at, || {
+                format!(
+                    "{}: minimum required = {}, but only found {count} (from {})",
+                    e.path,
+                    e.min,
+                    from_text(s)
+                )
+            });
+        }
+        if e.max != MANY && count32 > e.max {
+            self.report(Severity::Error, "structure", at, || {
+                format!(
+                    "{}: max allowed = {}, but found {count} (from {})",
+                    e.path,
+                    e.max,
+                    from_text(s)
+                )
+            });
+        }
+    }
+
+    /// The occurrences a property holds, checking array vs single value.
+    fn collect_items(
+        &mut self,
+        e: &'v Element,
+        member: &'a Member<'a>,
+        companion: Option<&'a Member<'a>>,
+        type_code: Option<&'v str>,
+        items: &mut Vec<Item<'v, 'a>>,
+    ) {
+        let value = &member.value;
+        let key = member.key.as_ref();
+        match &value.value {
+            Value::Array(values) => {
+                if !e.is_array {
+                    self.report(Severity::Error, "structure", value.offset, || {
+                        format!("The property {key} must be a single value, not an Array")
+                    });
+                }
+                if values.is_empty() {
+                    self.report(Severity::Error, "structure", value.offset, || {
+                        format!("Array cannot be empty - the property {key} should not be present if it has no values")
+                    });
+                }
+                let exts = companion.and_then(|c| c.value.value.as_array());
+                if let (Some(exts), Some(c)) = (exts, companion) {
+                    if exts.len() != values.len() {
+                        self.report(Severity::Error, "structure", c.value.offset, || {
+                            format!(
+                                "The property {} has {} entries but {key} has {}: they must line up",
+                                c.key,
+                                exts.len(),
+                                values.len()
+                            )
+                        });
+                    }
+                }
+                for (i, v) in values.iter().enumerate() {
+                    let ext = exts
+                        .and_then(|x| x.get(i))
+                        .filter(|x| !matches!(x.value, Value::Null));
+                    let is_null = matches!(v.value, Value::Null);
+                    if is_null && ext.is_none() {
+                        self.report(Severity::Error, "structure", v.offset, || {
+                            format!("The property {key} contains a null that has no extension: null is only allowed in arrays of primitives aligned with _{key}")
+                        });
+                        continue;
+                    }
+                    items.push(Item {
+                        value: (!is_null).then_some(v),
+                        ext,
+                        type_code,
+                        offset: v.offset,
+                    });
+                }
+            }
+            Value::Null => {
+                let expected = if e.is_array { "a JSON Array" } else { "a value" };
+                self.report(Severity::Error, "invalid", value.offset, || {
+                    format!("The property {key} must be {expected}, not a Null")
+                });
+                if let Some(c) = companion {
+                    items.push(Item {
+                        value: None,
+                        ext: Some(&c.value),
+                        type_code,
+                        offset: c.value.offset,
+                    });
+                }
+            }
+            other => {
+                if e.is_array {
+                    let kind = other.kind_name();
+                    let at = self.path.render();
+                    self.report(Severity::Error, "invalid", value.offset, || {
+                        format!(
+                            "The property {key} must be a JSON Array, not {} (at {at})",
+                            article(kind)
+                        )
+                    });
+                }
+                items.push(Item {
+                    value: Some(value),
+                    ext: companion.map(|c| &c.value),
+                    type_code,
+                    offset: value.offset,
+                });
+            }
+        }
+    }
+
+    fn collect_companion_only(
+        &mut self,
+        e: &'v Element,
+        member: &'a Member<'a>,
+        type_code: Option<&'v str>,
+        items: &mut Vec<Item<'v, 'a>>,
+    ) {
+        match &member.value.value {
+            Value::Array(exts) => {
+                if !e.is_array {
+                    self.report(Severity::Error, "structure", member.value.offset, || {
+                        format!(
+                            "The property {} must be a single value, not an Array",
+                            member.key
+                        )
+                    });
+                }
+                for x in exts.iter().filter(|x| !matches!(x.value, Value::Null)) {
+                    items.push(Item {
+                        value: None,
+                        ext: Some(x),
+                        type_code,
+                        offset: x.offset,
+                    });
+                }
+            }
+            _ => items.push(Item {
+                value: None,
+                ext: Some(&member.value),
+                type_code,
+                offset: member.value.offset,
+            }),
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Values: primitive formats (through `primitive`), `fixed[x]` and `pattern[x]`, `maxLength`,
+//! `minValue[x]`/`maxValue[x]`.
+
+use super::primitive::{self, JsonKind, Primitive};
+use super::structure::from_text;
+use super::{Item, Walker, article};
+use crate::json::{Node, Value};
+use crate::model::{FValue, StructId};
+use crate::outcome::Severity;
+use std::cmp::Ordering;
+
+/// The JSON kind and text of a primitive JSON value (`None` for objects, arrays and null).
+pub(crate) fn primitive_text<'n>(node: &'n Node<'_>) -> Option<(JsonKind, &'n str)> {
+    match &node.value {
+        Value::String(s) => Some((JsonKind::String, s.as_ref())),
+        Value::Number(n) => Some((JsonKind::Number, n)),
+        Value::Bool(true) => Some((JsonKind::Bool, "true")),
+        Value::Bool(false) => Some((JsonKind::Bool, "false")),
+        _ => None,
+    }
+}
+
+/// Does the data `node` equal (`exact`) or contain (pattern) the value `f`?
+pub(crate) fn matches_value(node: &Node<'_>, f: &FValue, exact: bool) -> bool {
+    match (f, &node.value) {
+        (FValue::String(s), Value::String(d)) => s == d.as_ref(),
+        (FValue::Bool(b), Value::Bool(d)) => b == d,
+        (FValue::Number(n), Value::Number(d)) => {
+            primitive::compare_decimal(n, d) == Some(Ordering::Equal)
+        }
+        (FValue::Object(fields), Value::Object(members)) => {
+            let all_present = fields.iter().all(|(k, fv)| {
+                members
+                    .iter()
+                    .find(|m| m.key == k.as_str())
+                    .is_some_and(|m| matches_value(&m.value, fv, exact))
+            });
+            all_present
+                && (!exact
+                    || members
+                        .iter()
+                        .all(|m| fields.iter().any(|(k, _)| m.key == k.as_str())))
+        }
+        (FValue::Array(fitems), Value::Array(items)) => {
+            if exact {
+                fitems.len() == items.len()
+                    && fitems
+                        .iter()
+                        .zip(items)
+                        .all(|(f, d)| matches_value(d, f, true))
+            } else {
+                fitems
+                    .iter()
+                    .all(|f| items.iter().any(|d| matches_value(d, f, false)))
+            }
+        }
+        // a pattern on a repeating element is written as a single value
+        (f, Value::Array(items)) if !exact => items.iter().any(|d| matches_value(d, f, false)),
+        _ => false,
+    }
+}
+
+fn display(f: &FValue) -> String {
+    match f {
+        FValue::String(s) => s.clone(),
+        FValue::Number(n) => n.clone(),
+        other => other.to_json_text(),
+    }
+}
+
+impl<'v: 'a, 'a> Walker<'v, 'a> {
+    /// A primitive element: JSON kind and format, then the profile's value constraints; its
+    /// `_name` companion is validated like an Element (id, extension).
+    pub(crate) fn primitive(&mut self, sd: StructId, el: u32, p: Primitive, item: Item<'v, 'a>) {
+        if let Some(node) = item.value {
+            match primitive_text(node) {
+                None => {
+                    let kind = node.value.kind_name();
+                    self.report(Severity::Error, "invalid", node.offset, || {
+                        format!(
+                            "The value must be a JSON {} for a {}, not {}",
+                            match p.json_kind() {
+                                JsonKind::Bool => "boolean",
+                                JsonKind::Number => "number",
+                                JsonKind::String => "string",
+                            },
+                            p.code(),
+                            article(kind)
+                        )
+                    });
+                }
+                Some((kind, text)) => match primitive::check(p, kind, text) {
+                    Some(issue) => {
+                        let severity = match issue.severity {
+                            primitive::Severity::Error => Severity::Error,
+                            primitive::Severity::Warning => Severity::Warning,
+                            primitive::Severity::Information => Severity::Information,
+                        };
+                        self.report(severity, issue.code, node.offset, || issue.message);
+                    }
+                    None => self.primitive_constraints(sd, el, p, node, text),
+                },
+            }
+        }
+        if let Some(x) = item.ext {
+            if self.expect_object(x) {
+                if let Some(t) = self.set.type_def(p.code()) {
+                    self.members(t, 0, x, false);
+                }
+            }
+        }
+    }
+
+    fn primitive_constraints(
+        &mut self,
+        sd: StructId,
+        el: u32,
+        p: Primitive,
+        node: &'a Node<'a>,
+        text: &str,
+    ) {
+        let s = self.set.structure(sd);
+        let Some(e) = s.elements.get(el as usize) else {
+            return;
+        };
+        for (f, word) in [(&e.fixed, "fixed"), (&e.pattern, "required")] {
+            if let Some(f) = f {
+                if !matches_value(node, f, true) {
+                    self.report(Severity::Error, "value", node.offset, || {
+                        format!(
+                            "Value is '{text}' but is {word} to '{}' in the profile {}",
+                            display(f),
+                            from_text(s)
+                        )
+                    });
+                }
+            }
+        }
+        if let Some(max) = e.max_length {
+            let len = text.chars().count();
+            if len > max as usize {
+                self.report(Severity::Error, "invalid", node.offset, || {
+                    format!("The value '{text}' exceeds the allowed maximum length of {max} ({len} characters)")
+                });
+            }
+        }
+        let temporal = matches!(
+            p,
+            Primitive::Date | Primitive::DateTime | Primitive::Instant | Primitive::Time
+        );
+        let compare = |bound: &FValue| -> Option<Ordering> {
+            match bound {
+                FValue::Number(b) if !temporal => primitive::compare_decimal(text, b),
+                FValue::String(b) if temporal => primitive::compare_temporal(text, b),
+                _ => None,
+            }
+        };
+        if let Some(min) = &e.min_value {
+            if compare(min) == Some(Ordering::Less) {
+                self.report(Severity::Error, "invalid", node.offset, || {
+                    format!(
+                        "The value in the instance ({text}) is less than the specified minimum value ({})",
+                        display(min)
+                    )
+                });
+            }
+        }
+        if let Some(max) = &e.max_value {
+            if compare(max) == Some(Ordering::Greater) {
+                self.report(Severity::Error, "invalid", node.offset, || {
+                    format!(
+                        "The value in the instance ({text}) is greater than the specified maximum value ({})",
+                        display(max)
+                    )
+                });
+            }
+        }
+    }
+
+    /// `fixed[x]` (exact) and `pattern[x]` (contained) on a complex element.
+    pub(crate) fn fixed_and_pattern(&mut self, sd: StructId, el: u32, node: &'a Node<'a>) {
+        let s = self.set.structure(sd);
+        let Some(e) = s.elements.get(el as usize) else {
+            return;
+        };
+        if let Some(f) = &e.fixed {
+            self.fixed_diff(f, node, &from_text(s));
+        }
+        if let Some(f) = &e.pattern {
+            if !matches_value(node, f, false) {
+                self.report(Severity::Error, "value", node.offset, || {
+                    format!(
+                        "The pattern {} defined in the profile {} not found",
+                        f.to_json_text(),
+                        from_text(s)
+                    )
+                });
+            }
+        }
+    }
+
+    /// Report each difference between `node` and fixed value `f`.
+    fn fixed_diff(&mut self, f: &FValue, node: &'a Node<'a>, from: &str) {
+        match (f, &node.value) {
+            (FValue::Object(fields), Value::Object(members)) => {
+                for m in members {
+                    if !fields.iter().any(|(k, _)| m.key == k.as_str()) {
+                        let key = m.key.as_ref();
+                        self.report(Severity::Error, "value", m.key_offset, || {
+                            format!("The element {key} is present in the instance but not allowed in the applicable fixed value specified in the profile {from}")
+                        });
+                    }
+                }
+                for (k, fv) in fields {
+                    match members.iter().find(|m| m.key == k.as_str()) {
+                        Some(m) => {
+                            let depth = self.path.len();
+                            self.path.push(super::path::Seg::Name(m.key.as_ref()));
+                            self.fixed_diff(fv, &m.value, from);
+                            self.path.truncate(depth);
+                        }
+                        None => self.report(Severity::Error, "value", node.offset, || {
+                            format!("Missing element '{k}' - required by fixed value assigned in profile {from}")
+                        }),
+                    }
+                }
+            }
+            _ => {
+                if !matches_value(node, f, true) {
+                    self.report(Severity::Error, "value", node.offset, || {
+                        format!(
+                            "Value is {} but is fixed to {} in the profile {from}",
+                            node_text(node),
+                            f.to_json_text()
+                        )
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn node_text(node: &Node<'_>) -> String {
+    match primitive_text(node) {
+        Some((_, t)) => format!("'{t}'"),
+        None => node.value.kind_name().to_string(),
+    }
+}
