@@ -196,7 +196,7 @@ pub struct Constraint {
 }
 
 /// Everything the validator needs, compiled once.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProfileSet {
     /// `name#version` of each package compiled in.
     pub packages: Vec<String>,
@@ -208,7 +208,7 @@ pub struct ProfileSet {
     index: Index,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Index {
     /// canonical URL → structure ids, newest version last.
     by_url: HashMap<String, Vec<u32>>,

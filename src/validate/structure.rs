@@ -269,12 +269,14 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 if e.is_array {
                     let kind = other.kind_name();
                     let at = self.path.render();
+                    self.path.push(Seg::Name(e.base_name()));
                     self.report(Severity::Error, "invalid", value.offset, || {
                         format!(
                             "The property {key} must be a JSON Array, not {} (at {at})",
                             article(kind)
                         )
                     });
+                    self.path.pop();
                 }
                 items.push(Item {
                     value: Some(value),
