@@ -51,7 +51,10 @@ pub struct PackageId {
 
 impl PackageId {
     pub fn new(name: impl Into<String>, version: impl Into<String>) -> PackageId {
-        PackageId { name: name.into(), version: version.into() }
+        PackageId {
+            name: name.into(),
+            version: version.into(),
+        }
     }
 
     /// Parses `name#version`; returns `None` when there is no `#` or a side is empty.
@@ -148,7 +151,11 @@ pub struct TarLimits {
 
 impl Default for TarLimits {
     fn default() -> Self {
-        TarLimits { max_entries: 100_000, max_total_bytes: 1 << 30, max_entry_bytes: 256 << 20 }
+        TarLimits {
+            max_entries: 100_000,
+            max_total_bytes: 1 << 30,
+            max_entry_bytes: 256 << 20,
+        }
     }
 }
 
@@ -158,7 +165,8 @@ pub struct Resolution {
     /// Dependencies before dependents (`hl7.fhir.r4.core` first); each real
     /// package (name + version) at most once. The root package is last.
     pub packages: Vec<Package>,
-    /// Human-readable substitution / missing-package messages, in discovery order.
+    /// Human-readable substitution / missing-package messages, in discovery
+    /// order, de-duplicated. Per-file problems stay in [`Package::warnings`].
     pub notes: Vec<String>,
 }
 
@@ -231,7 +239,11 @@ fn newest_of<'a>(versions: &[&'a str]) -> Option<&'a str> {
 /// Position of a version on a number line (components clamped to 40 bits).
 fn version_key((a, b, c): (u64, u64, u64)) -> i128 {
     const MAX: u64 = (1 << 40) - 1;
-    let (a, b, c) = (i128::from(a.min(MAX)), i128::from(b.min(MAX)), i128::from(c.min(MAX)));
+    let (a, b, c) = (
+        i128::from(a.min(MAX)),
+        i128::from(b.min(MAX)),
+        i128::from(c.min(MAX)),
+    );
     (a << 80) + (b << 40) + c
 }
 
@@ -245,19 +257,26 @@ fn version_key((a, b, c): (u64, u64, u64)) -> i128 {
 /// picks the newest; non-numeric available versions are only used when no
 /// numeric one exists.
 fn nearest_version<'a>(asked: &str, available: &[&'a str]) -> Option<&'a str> {
+    type Tier = fn((u64, u64, u64), (u64, u64, u64)) -> Option<(u128, u128)>;
     let Some(t) = numeric_version(asked) else {
         return newest_of(available);
     };
-    let numeric: Vec<(&'a str, (u64, u64, u64))> =
-        available.iter().filter_map(|v| numeric_version(v).map(|n| (*v, n))).collect();
+    let numeric: Vec<(&'a str, (u64, u64, u64))> = available
+        .iter()
+        .filter_map(|v| numeric_version(v).map(|n| (*v, n)))
+        .collect();
     if numeric.is_empty() {
         return newest_of(available);
     }
-    type Tier = fn((u64, u64, u64), (u64, u64, u64)) -> Option<(u128, u128)>;
     let tiers: [Tier; 3] = [
         |t, n| (n.0 == t.0 && n.1 == t.1).then(|| (u128::from(n.2.abs_diff(t.2)), 0)),
         |t, n| (n.0 == t.0).then(|| (u128::from(n.1.abs_diff(t.1)), u128::from(n.2.abs_diff(t.2)))),
-        |t, n| Some((u128::from(n.0.abs_diff(t.0)), version_key(n).abs_diff(version_key(t)))),
+        |t, n| {
+            Some((
+                u128::from(n.0.abs_diff(t.0)),
+                version_key(n).abs_diff(version_key(t)),
+            ))
+        },
     ];
     for tier in tiers {
         let best = numeric
@@ -288,12 +307,25 @@ fn parse_json(bytes: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(strip_bom(bytes)).map_err(|e| format!("invalid JSON: {e}"))
 }
 
-fn parse_manifest(bytes: &[u8], source: &str, warnings: &mut Vec<String>) -> Result<Manifest, PackageError> {
-    let fmt_err = |message: String| PackageError::Format { source: source.to_string(), message };
+fn parse_manifest(
+    bytes: &[u8],
+    source: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Manifest, PackageError> {
+    let fmt_err = |message: String| PackageError::Format {
+        source: source.to_string(),
+        message,
+    };
     let v = parse_json(bytes).map_err(|e| fmt_err(format!("package.json: {e}")))?;
-    let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    let field = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
     let name = field("name").ok_or_else(|| fmt_err("package.json has no \"name\"".into()))?;
-    let version = field("version").ok_or_else(|| fmt_err("package.json has no \"version\"".into()))?;
+    let version =
+        field("version").ok_or_else(|| fmt_err("package.json has no \"version\"".into()))?;
     let mut dependencies = Vec::new();
     match v.get("dependencies") {
         None | Some(Value::Null) => {}
@@ -303,7 +335,9 @@ fn parse_manifest(bytes: &[u8], source: &str, warnings: &mut Vec<String>) -> Res
                     Some(ver) if !ver.is_empty() && !dep.trim().is_empty() => {
                         dependencies.push(PackageId::new(dep.trim(), ver));
                     }
-                    _ => warnings.push(format!("package.json: ignoring dependency {dep:?} with version {ver}")),
+                    _ => warnings.push(format!(
+                        "package.json: ignoring dependency {dep:?} with version {ver}"
+                    )),
                 }
             }
         }
@@ -311,18 +345,29 @@ fn parse_manifest(bytes: &[u8], source: &str, warnings: &mut Vec<String>) -> Res
     }
     dependencies.sort();
     dependencies.dedup();
-    Ok(Manifest { id: PackageId::new(name, version), dependencies })
+    Ok(Manifest {
+        id: PackageId::new(name, version),
+        dependencies,
+    })
 }
 
 /// `.index.json` → file name → resourceType (if given).
 fn parse_index(bytes: &[u8]) -> Result<HashMap<String, Option<String>>, String> {
     let v = parse_json(bytes)?;
-    let files = v.get("files").and_then(Value::as_array).ok_or("no \"files\" array")?;
+    let files = v
+        .get("files")
+        .and_then(Value::as_array)
+        .ok_or("no \"files\" array")?;
     Ok(files
         .iter()
         .filter_map(|f| {
             let name = f.get("filename")?.as_str()?.to_string();
-            Some((name, f.get("resourceType").and_then(Value::as_str).map(str::to_string)))
+            Some((
+                name,
+                f.get("resourceType")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            ))
         })
         .collect())
 }
@@ -375,6 +420,7 @@ struct Collector {
 }
 
 /// What to do with a top-level package file before reading its bytes.
+#[derive(Clone, Copy)]
 enum Decision {
     Skip,
     Parse,
@@ -437,7 +483,9 @@ impl Collector {
     fn add_example(&mut self, path: &str, file: &str, bytes: &[u8]) {
         match parse_json(bytes) {
             Ok(v) if resource_type(&v).is_some() => self.examples.push((file.to_string(), v)),
-            Ok(_) => self.warnings.push(format!("{path}: not a FHIR resource (no resourceType); skipped")),
+            Ok(_) => self.warnings.push(format!(
+                "{path}: not a FHIR resource (no resourceType); skipped"
+            )),
             Err(e) => self.warnings.push(format!("{path}: {e}")),
         }
     }
@@ -529,16 +577,26 @@ fn classify(parts: &[&str]) -> EntryKind {
     }
 }
 
-fn read_entry(reader: &mut dyn Read, size: u64, path: &str, limits: &TarLimits) -> Result<Vec<u8>, io::Error> {
+fn read_entry(
+    reader: &mut dyn Read,
+    size: u64,
+    path: &str,
+    limits: &TarLimits,
+) -> Result<Vec<u8>, io::Error> {
     if size > limits.max_entry_bytes {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            EntryTooBig(format!("{path} is {size} bytes (max_entry_bytes {})", limits.max_entry_bytes)),
+            EntryTooBig(format!(
+                "{path} is {size} bytes (max_entry_bytes {})",
+                limits.max_entry_bytes
+            )),
         ));
     }
     let cap = usize::try_from(size.min(8 << 20)).unwrap_or(0);
     let mut buf = Vec::with_capacity(cap);
-    reader.take(limits.max_entry_bytes.saturating_add(1)).read_to_end(&mut buf)?;
+    reader
+        .take(limits.max_entry_bytes.saturating_add(1))
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }
 
@@ -551,11 +609,17 @@ impl fmt::Display for EntryTooBig {
 }
 impl std::error::Error for EntryTooBig {}
 
-fn entry_error(source: &str, path: &str, e: io::Error) -> PackageError {
-    if let Some(big) = e.get_ref().and_then(|inner| inner.downcast_ref::<EntryTooBig>()) {
+fn entry_error(source: &str, path: &str, e: &io::Error) -> PackageError {
+    if let Some(big) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<EntryTooBig>())
+    {
         return PackageError::Limit(format!("{source}: {big}"));
     }
-    PackageError::Format { source: source.to_string(), message: format!("{path}: {e}") }
+    PackageError::Format {
+        source: source.to_string(),
+        message: format!("{path}: {e}"),
+    }
 }
 
 /// Whether to keep reading the archive after a file.
@@ -564,6 +628,9 @@ enum Flow {
     Stop,
 }
 
+/// Callback of [`walk_tar`]: (path components, path, size, content reader).
+type Visit<'a> = dyn FnMut(&[&str], &str, u64, &mut dyn Read) -> Result<Flow, PackageError> + 'a;
+
 /// Streams the regular files of a (gzipped) tarball. `visit` gets the safe
 /// path components, the entry size and a reader for the content.
 fn walk_tar(
@@ -571,9 +638,12 @@ fn walk_tar(
     limits: &TarLimits,
     source: &str,
     warnings: &mut Vec<String>,
-    visit: &mut dyn FnMut(&[&str], &str, u64, &mut dyn Read) -> Result<Flow, PackageError>,
+    visit: &mut Visit<'_>,
 ) -> Result<(), PackageError> {
-    let fmt_err = |message: String| PackageError::Format { source: source.to_string(), message };
+    let fmt_err = |message: String| PackageError::Format {
+        source: source.to_string(),
+        message,
+    };
     let count = Cell::new(0u64);
     let exceeded = Cell::new(false);
     let map_io = |e: io::Error, what: &str| -> PackageError {
@@ -583,7 +653,10 @@ fn walk_tar(
                 limits.max_total_bytes
             ));
         }
-        if let Some(big) = e.get_ref().and_then(|inner| inner.downcast_ref::<EntryTooBig>()) {
+        if let Some(big) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<EntryTooBig>())
+        {
             return PackageError::Limit(format!("{source}: {big}"));
         }
         fmt_err(format!("{what}: {e}"))
@@ -596,7 +669,12 @@ fn walk_tar(
     } else {
         return Err(fmt_err("not a gzip-compressed tar archive".into()));
     };
-    let counting = CountingReader { inner, count: &count, limit: limits.max_total_bytes, exceeded: &exceeded };
+    let counting = CountingReader {
+        inner,
+        count: &count,
+        limit: limits.max_total_bytes,
+        exceeded: &exceeded,
+    };
     let mut archive = tar::Archive::new(counting);
     let mut n_entries = 0usize;
     let mut stopped = false;
@@ -617,7 +695,9 @@ fn walk_tar(
             }
             let raw = entry.path_bytes().into_owned();
             let Ok(path) = String::from_utf8(raw) else {
-                warnings.push(format!("{source}: ignoring tar entry with a non-UTF-8 path"));
+                warnings.push(format!(
+                    "{source}: ignoring tar entry with a non-UTF-8 path"
+                ));
                 continue;
             };
             let Some(parts) = safe_components(&path) else {
@@ -632,14 +712,17 @@ fn walk_tar(
                     break;
                 }
                 // The gzip counter tripped while the entry was being read.
-                Err(_) if exceeded.get() => return Err(map_io(io::Error::other("limit"), "reading tar")),
+                Err(_) if exceeded.get() => {
+                    return Err(map_io(io::Error::other("limit"), "reading tar"));
+                }
                 Err(e) => return Err(e),
             }
         }
     }
     if !stopped {
         // Drain the rest so truncation / CRC errors in the gzip stream surface.
-        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(|e| map_io(e, "reading gzip trailer"))?;
+        io::copy(&mut archive.into_inner(), &mut io::sink())
+            .map_err(|e| map_io(e, "reading gzip trailer"))?;
     }
     Ok(())
 }
@@ -650,56 +733,71 @@ pub fn read_tgz(bytes: &[u8], load: Load, limits: &TarLimits) -> Result<Package,
     read_tgz_named(bytes, load, limits, "tarball")
 }
 
-fn read_tgz_named(bytes: &[u8], load: Load, limits: &TarLimits, source: &str) -> Result<Package, PackageError> {
+fn read_tgz_named(
+    bytes: &[u8],
+    load: Load,
+    limits: &TarLimits,
+    source: &str,
+) -> Result<Package, PackageError> {
     let digest = fnv1a(FNV_OFFSET, bytes);
     let mut col = Collector::new(source);
     let mut warnings = Vec::new();
-    let read_err = |path: &str, e: io::Error| entry_error(source, path, e);
-    let mut visit = |parts: &[&str], path: &str, size: u64, r: &mut dyn Read| -> Result<Flow, PackageError> {
-        match classify(parts) {
-            EntryKind::Manifest => {
-                let b = read_entry(r, size, path, limits).map_err(|e| read_err(path, e))?;
-                col.set_manifest(path, &b)?;
-            }
-            EntryKind::Index => {
-                let b = read_entry(r, size, path, limits).map_err(|e| read_err(path, e))?;
-                col.set_index(path, &b);
-            }
-            EntryKind::Resource(file) => {
-                let decision = col.decide(&file);
-                if !matches!(decision, Decision::Skip) {
+    let read_err = |path: &str, e: io::Error| entry_error(source, path, &e);
+    let mut visit =
+        |parts: &[&str], path: &str, size: u64, r: &mut dyn Read| -> Result<Flow, PackageError> {
+            match classify(parts) {
+                EntryKind::Manifest => {
                     let b = read_entry(r, size, path, limits).map_err(|e| read_err(path, e))?;
-                    col.add_resource(path, &file, &b, decision);
+                    col.set_manifest(path, &b)?;
                 }
+                EntryKind::Index => {
+                    let b = read_entry(r, size, path, limits).map_err(|e| read_err(path, e))?;
+                    col.set_index(path, &b);
+                }
+                EntryKind::Resource(file) => {
+                    let decision = col.decide(&file);
+                    if !matches!(decision, Decision::Skip) {
+                        let b = read_entry(r, size, path, limits).map_err(|e| read_err(path, e))?;
+                        col.add_resource(path, &file, &b, decision);
+                    }
+                }
+                EntryKind::Example(file) if load == Load::WithExamples => {
+                    let b = read_entry(r, size, path, limits).map_err(|e| read_err(path, e))?;
+                    col.add_example(path, &file, &b);
+                }
+                EntryKind::Example(_) | EntryKind::Other => {}
             }
-            EntryKind::Example(file) if load == Load::WithExamples => {
-                let b = read_entry(r, size, path, limits).map_err(|e| read_err(path, e))?;
-                col.add_example(path, &file, &b);
-            }
-            EntryKind::Example(_) | EntryKind::Other => {}
-        }
-        Ok(Flow::Continue)
-    };
+            Ok(Flow::Continue)
+        };
     walk_tar(bytes, limits, source, &mut warnings, &mut visit)?;
     col.warnings.splice(0..0, warnings);
     col.finish(digest)
 }
 
 /// Reads only `package/package.json` from a tarball (stops as soon as it is found).
-fn read_tgz_manifest(bytes: &[u8], limits: &TarLimits, source: &str) -> Result<Manifest, PackageError> {
+fn read_tgz_manifest(
+    bytes: &[u8],
+    limits: &TarLimits,
+    source: &str,
+) -> Result<Manifest, PackageError> {
     let mut found: Option<Manifest> = None;
     let mut warnings = Vec::new();
-    let mut visit = |parts: &[&str], path: &str, size: u64, r: &mut dyn Read| -> Result<Flow, PackageError> {
-        if let EntryKind::Manifest = classify(parts) {
-            let b = read_entry(r, size, path, limits).map_err(|e| entry_error(source, path, e))?;
-            let mut w = Vec::new();
-            found = Some(parse_manifest(&b, &format!("{source}: {path}"), &mut w)?);
-            return Ok(Flow::Stop);
-        }
-        Ok(Flow::Continue)
-    };
+    let mut visit =
+        |parts: &[&str], path: &str, size: u64, r: &mut dyn Read| -> Result<Flow, PackageError> {
+            if let EntryKind::Manifest = classify(parts) {
+                let b =
+                    read_entry(r, size, path, limits).map_err(|e| entry_error(source, path, &e))?;
+                let mut w = Vec::new();
+                found = Some(parse_manifest(&b, &format!("{source}: {path}"), &mut w)?);
+                return Ok(Flow::Stop);
+            }
+            Ok(Flow::Continue)
+        };
     walk_tar(bytes, limits, source, &mut warnings, &mut visit)?;
-    found.ok_or_else(|| PackageError::Format { source: source.to_string(), message: "no package/package.json".into() })
+    found.ok_or_else(|| PackageError::Format {
+        source: source.to_string(),
+        message: "no package/package.json".into(),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -707,7 +805,10 @@ fn read_tgz_manifest(bytes: &[u8], limits: &TarLimits, source: &str) -> Result<M
 // ---------------------------------------------------------------------------
 
 fn io_err(path: &Path, e: &io::Error) -> PackageError {
-    PackageError::Io { path: path.display().to_string(), message: e.to_string() }
+    PackageError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
 }
 
 /// The folder holding `package.json`: `dir/package` or `dir` itself.
@@ -729,8 +830,12 @@ fn list_dir(dir: &Path) -> Result<Vec<(String, PathBuf, bool, u64)>, PackageErro
     for entry in rd {
         let entry = entry.map_err(|e| io_err(dir, &e))?;
         let path = entry.path();
-        let Ok(name) = entry.file_name().into_string() else { continue };
-        let Ok(meta) = std::fs::metadata(&path) else { continue };
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
         out.push((name, path, meta.is_dir(), meta.len()));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -758,7 +863,9 @@ fn hash_listing(dir: &Path, prefix: &str, depth: usize, hash: &mut u64) {
 
 fn read_file_limited(path: &Path, size: u64, max: u64) -> Result<Vec<u8>, String> {
     if size > max {
-        return Err(format!("{size} bytes is over the {max}-byte limit; skipped"));
+        return Err(format!(
+            "{size} bytes is over the {max}-byte limit; skipped"
+        ));
     }
     std::fs::read(path).map_err(|e| e.to_string())
 }
@@ -833,7 +940,11 @@ pub fn read_dir_package(dir: &Path, load: Load) -> Result<Package, PackageError>
             for sub in ["example", "examples"] {
                 let d = base.join(sub);
                 if d.is_dir() {
-                    let rel = if prefix.is_empty() { sub.to_string() } else { format!("{prefix}/{sub}") };
+                    let rel = if prefix.is_empty() {
+                        sub.to_string()
+                    } else {
+                        format!("{prefix}/{sub}")
+                    };
                     collect_dir_examples(&mut col, &d, &rel, 0, max);
                 }
             }
@@ -902,7 +1013,9 @@ fn id_from_file_stem(stem: &str) -> Option<PackageId> {
 }
 
 fn tgz_stem(file_name: &str) -> Option<&str> {
-    file_name.strip_suffix(".tgz").or_else(|| file_name.strip_suffix(".tar.gz"))
+    file_name
+        .strip_suffix(".tgz")
+        .or_else(|| file_name.strip_suffix(".tar.gz"))
 }
 
 /// `X.r4` ↔ `X`.
@@ -923,7 +1036,10 @@ impl PackageDir {
     /// the same id appears twice, the first in file-name order wins.
     pub fn open(dir: &Path) -> Result<PackageDir, PackageError> {
         if !dir.is_dir() {
-            return Err(PackageError::NotFound(format!("package directory {}", dir.display())));
+            return Err(PackageError::NotFound(format!(
+                "package directory {}",
+                dir.display()
+            )));
         }
         let limits = TarLimits::default();
         let mut entries = BTreeMap::new();
@@ -945,18 +1061,17 @@ impl PackageDir {
                 };
                 (id, Source::Dir(path))
             } else if let Some(stem) = tgz_stem(&name) {
-                let id = match id_from_file_stem(stem) {
-                    Some(id) => id,
-                    None => {
-                        let named = std::fs::read(&path)
-                            .map_err(|e| io_err(&path, &e))
-                            .and_then(|b| read_tgz_manifest(&b, &limits, &path.display().to_string()));
-                        match named {
-                            Ok(m) => m.id,
-                            Err(e) => {
-                                warnings.push(e.to_string());
-                                continue;
-                            }
+                let id = if let Some(id) = id_from_file_stem(stem) {
+                    id
+                } else {
+                    let named = std::fs::read(&path)
+                        .map_err(|e| io_err(&path, &e))
+                        .and_then(|b| read_tgz_manifest(&b, &limits, &path.display().to_string()));
+                    match named {
+                        Ok(m) => m.id,
+                        Err(e) => {
+                            warnings.push(e.to_string());
+                            continue;
                         }
                     }
                 };
@@ -965,12 +1080,19 @@ impl PackageDir {
                 continue;
             };
             if let Some(prev) = entries.get(&id) {
-                warnings.push(format!("{id}: duplicate {source:?} ignored (using {prev:?})"));
+                warnings.push(format!(
+                    "{id}: duplicate {source:?} ignored (using {prev:?})"
+                ));
                 continue;
             }
             entries.insert(id, source);
         }
-        Ok(PackageDir { dir: dir.to_path_buf(), entries, limits, warnings })
+        Ok(PackageDir {
+            dir: dir.to_path_buf(),
+            entries,
+            limits,
+            warnings,
+        })
     }
 
     /// The directory this listing came from.
@@ -994,7 +1116,11 @@ impl PackageDir {
     }
 
     fn versions_of(&self, name: &str) -> Vec<&str> {
-        self.entries.keys().filter(|id| id.name == name).map(|id| id.version.as_str()).collect()
+        self.entries
+            .keys()
+            .filter(|id| id.name == name)
+            .map(|id| id.version.as_str())
+            .collect()
     }
 
     /// The newest available version of `name` (numeric versions above
@@ -1005,7 +1131,10 @@ impl PackageDir {
 
     /// Loads one available package.
     pub fn load(&self, id: &PackageId, load: Load) -> Result<Package, PackageError> {
-        let source = self.entries.get(id).ok_or_else(|| PackageError::NotFound(id.to_string()))?;
+        let source = self
+            .entries
+            .get(id)
+            .ok_or_else(|| PackageError::NotFound(id.to_string()))?;
         let mut pkg = match source {
             Source::Tgz(path) => {
                 let bytes = std::fs::read(path).map_err(|e| io_err(path, &e))?;
@@ -1014,13 +1143,18 @@ impl PackageDir {
             Source::Dir(path) => read_dir_package(path, load)?,
         };
         if pkg.id != *id {
-            pkg.warnings.push(format!("listed as {id} but package.json says {}", pkg.id));
+            pkg.warnings
+                .push(format!("listed as {id} but package.json says {}", pkg.id));
         }
         Ok(pkg)
     }
 
     fn load_manifest(&self, id: &PackageId) -> Result<Manifest, PackageError> {
-        match self.entries.get(id).ok_or_else(|| PackageError::NotFound(id.to_string()))? {
+        match self
+            .entries
+            .get(id)
+            .ok_or_else(|| PackageError::NotFound(id.to_string()))?
+        {
             Source::Tgz(path) => {
                 let bytes = std::fs::read(path).map_err(|e| io_err(path, &e))?;
                 read_tgz_manifest(&bytes, &self.limits, &path.display().to_string())
@@ -1047,7 +1181,11 @@ impl PackageDir {
             None => name.to_string(),
         };
         let describe = |id: &PackageId| {
-            if id.name == name { id.version.clone() } else { id.to_string() }
+            if id.name == name {
+                id.version.clone()
+            } else {
+                id.to_string()
+            }
         };
         if let Some(v) = version {
             for n in &names {
@@ -1063,11 +1201,15 @@ impl PackageDir {
             Some(v) => {
                 let pool: Vec<&str> = names.iter().flat_map(|n| self.versions_of(n)).collect();
                 nearest_version(v, &pool).and_then(|best| {
-                    names.iter().find(|n| self.entries.contains_key(&PackageId::new(n.as_str(), best)))
+                    names
+                        .iter()
+                        .find(|n| self.entries.contains_key(&PackageId::new(n.as_str(), best)))
                         .map(|n| PackageId::new(n.as_str(), best))
                 })
             }
-            None => names.iter().find_map(|n| newest_of(&self.versions_of(n)).map(|v| PackageId::new(n.as_str(), v))),
+            None => names.iter().find_map(|n| {
+                newest_of(&self.versions_of(n)).map(|v| PackageId::new(n.as_str(), v))
+            }),
         };
         if let Some(id) = chosen {
             let note = (version.is_some() || id.name != name)
@@ -1081,8 +1223,8 @@ impl PackageDir {
     fn walk<T>(
         &self,
         root: &str,
-        fetch: &mut dyn FnMut(&PackageId, bool) -> Result<(PackageId, Vec<PackageId>, T), PackageError>,
-    ) -> Result<(Vec<(PackageId, Vec<PackageId>, T)>, Vec<String>), PackageError> {
+        fetch: &mut Fetch<'_, T>,
+    ) -> Result<(Vec<Node<T>>, Vec<String>), PackageError> {
         let root = root.trim();
         let (name, version) = match root.split_once('#') {
             Some((n, v)) => (n.trim(), Some(v.trim()).filter(|v| !v.is_empty())),
@@ -1094,27 +1236,34 @@ impl PackageDir {
         let Some((root_id, note)) = self.pick(name, version) else {
             return Err(PackageError::NotFound(root.to_string()));
         };
-        let mut st = WalkState { notes: Vec::new(), done: HashSet::new(), on_path: Vec::new(), out: Vec::new() };
+        let mut st = WalkState {
+            notes: Vec::new(),
+            done: HashSet::new(),
+            on_path: Vec::new(),
+            out: Vec::new(),
+        };
         if let Some(note) = note {
             st.push_note(note);
         }
         let (real, deps, payload) = fetch(&root_id, true)?;
-        self.visit_deps(root_id, real, deps, payload, &mut st, fetch);
+        self.visit_deps(&root_id, real, deps, payload, &mut st, fetch);
         // hl7.fhir.r4.core (no dependencies) first, order otherwise kept.
-        let (mut core, rest): (Vec<_>, Vec<_>) =
-            st.out.into_iter().partition(|(id, deps, _)| id.name == "hl7.fhir.r4.core" && deps.is_empty());
+        let (mut core, rest): (Vec<_>, Vec<_>) = st
+            .out
+            .into_iter()
+            .partition(|(id, deps, _)| id.name == "hl7.fhir.r4.core" && deps.is_empty());
         core.extend(rest);
         Ok((core, st.notes))
     }
 
     fn visit_deps<T>(
         &self,
-        listed: PackageId,
+        listed: &PackageId,
         real: PackageId,
         deps: Vec<PackageId>,
         payload: T,
         st: &mut WalkState<T>,
-        fetch: &mut dyn FnMut(&PackageId, bool) -> Result<(PackageId, Vec<PackageId>, T), PackageError>,
+        fetch: &mut Fetch<'_, T>,
     ) {
         st.done.insert(listed.clone());
         st.done.insert(real.clone());
@@ -1140,7 +1289,7 @@ impl PackageDir {
                         st.done.insert(id);
                         continue;
                     }
-                    self.visit_deps(id, dep_real, dep_deps, dep_payload, st, fetch);
+                    self.visit_deps(&id, dep_real, dep_deps, dep_payload, st, fetch);
                 }
                 Err(e) => {
                     st.done.insert(id.clone());
@@ -1161,9 +1310,11 @@ impl PackageDir {
     ///    (`X.r4` ↔ `X`); 3. if neither spelling exists at all, the longest
     ///    dotted prefix of the name that is an available package (alias ids like
     ///    `hl7.fhir.us.core.v610#6.1.0` → `hl7.fhir.us.core`), exact version;
-    /// 4. the nearest version of the first of those names that has any: same
-    ///    major.minor, then same major, then smallest numeric distance, ties to
-    ///    the higher; non-numeric versions (`current`) → newest.
+    /// 4. the nearest version among all versions of those names (`X` and
+    ///    `X.r4` count as one package): same major.minor (closest patch), then
+    ///    same major (closest minor, then patch), then the closest major and
+    ///    number-line distance; ties go to the higher version. A non-numeric
+    ///    asked version (`current`) or a bare root name → the newest.
     ///
     /// Substitutions add a note (`"A#1.1.0 not found; using 1.0.0"`,
     /// `"A.r4#5.3.0 not found; using A#5.3.0"`); a dependency with no candidate
@@ -1171,32 +1322,50 @@ impl PackageDir {
     /// to load is skipped with a note. Only a missing or unreadable root is an
     /// error. Notes are de-duplicated. Dependencies are visited in name order.
     pub fn resolve(&self, root: &str, load_root: Load) -> Result<Resolution, PackageError> {
-        let mut fetch = |id: &PackageId, is_root: bool| -> Result<(PackageId, Vec<PackageId>, Package), PackageError> {
-            let pkg = self.load(id, if is_root { load_root } else { Load::Conformance })?;
+        let mut fetch = |id: &PackageId,
+                         is_root: bool|
+         -> Result<(PackageId, Vec<PackageId>, Package), PackageError> {
+            let pkg = self.load(
+                id,
+                if is_root {
+                    load_root
+                } else {
+                    Load::Conformance
+                },
+            )?;
             Ok((pkg.id.clone(), pkg.dependencies.clone(), pkg))
         };
         let (list, notes) = self.walk(root, &mut fetch)?;
-        Ok(Resolution { packages: list.into_iter().map(|(_, _, p)| p).collect(), notes })
+        Ok(Resolution {
+            packages: list.into_iter().map(|(_, _, p)| p).collect(),
+            notes,
+        })
     }
 
     /// Like [`PackageDir::resolve`] but reads only each package's
     /// `package.json`: returns the ids `resolve` would load (same order) and
     /// the same notes.
     pub fn plan(&self, root: &str) -> Result<(Vec<PackageId>, Vec<String>), PackageError> {
-        let mut fetch = |id: &PackageId, _: bool| -> Result<(PackageId, Vec<PackageId>, ()), PackageError> {
-            let m = self.load_manifest(id)?;
-            Ok((m.id, m.dependencies, ()))
-        };
+        let mut fetch =
+            |id: &PackageId, _: bool| -> Result<(PackageId, Vec<PackageId>, ()), PackageError> {
+                let m = self.load_manifest(id)?;
+                Ok((m.id, m.dependencies, ()))
+            };
         let (list, notes) = self.walk(root, &mut fetch)?;
-        Ok((list.into_iter().map(|(id, _, _)| id).collect(), notes))
+        Ok((list.into_iter().map(|(id, _, ())| id).collect(), notes))
     }
 }
+
+/// A visited package: (real id, dependencies, payload).
+type Node<T> = (PackageId, Vec<PackageId>, T);
+/// Reads a listed package (flag: is it the root) for [`PackageDir::walk`].
+type Fetch<'a, T> = dyn FnMut(&PackageId, bool) -> Result<Node<T>, PackageError> + 'a;
 
 struct WalkState<T> {
     notes: Vec<String>,
     done: HashSet<PackageId>,
     on_path: Vec<PackageId>,
-    out: Vec<(PackageId, Vec<PackageId>, T)>,
+    out: Vec<Node<T>>,
 }
 
 impl<T> WalkState<T> {
@@ -1233,7 +1402,10 @@ pub fn default_package_dir(explicit: Option<&Path>) -> Option<PathBuf> {
         return Some(PathBuf::from(v));
     }
     let search = |start: &Path| -> Option<PathBuf> {
-        start.ancestors().map(|a| a.join("shared").join("fhir-packages")).find(|c| c.is_dir())
+        start
+            .ancestors()
+            .map(|a| a.join("shared").join("fhir-packages"))
+            .find(|c| c.is_dir())
     };
     if let Ok(cwd) = std::env::current_dir()
         && let Some(found) = search(&cwd)
@@ -1245,7 +1417,9 @@ pub fn default_package_dir(explicit: Option<&Path>) -> Option<PathBuf> {
     {
         return Some(found);
     }
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).or_else(|| std::env::var_os("USERPROFILE"))?;
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var_os("USERPROFILE"))?;
     let cache = PathBuf::from(home).join(".fhir").join("packages");
     cache.is_dir().then_some(cache)
 }
@@ -1256,7 +1430,12 @@ pub fn default_package_dir(explicit: Option<&Path>) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::expect_used,
+        clippy::panic
+    )]
     use super::*;
     use std::io::Write;
 
@@ -1317,40 +1496,70 @@ mod tests {
         assert_eq!(version_cmp("1.0.0", "1.0.0-ballot"), Ordering::Greater);
         assert_eq!(version_cmp("10.0.0", "9.9.9"), Ordering::Greater);
         assert_eq!(version_cmp("current", "0.0.1"), Ordering::Less);
-        assert_eq!(newest_of(&["1.0.0", "current", "1.10.0", "1.9.0"]), Some("1.10.0"));
+        assert_eq!(
+            newest_of(&["1.0.0", "current", "1.10.0", "1.9.0"]),
+            Some("1.10.0")
+        );
     }
 
     #[test]
     fn nearest_version_choice() {
         // Same major.minor preferred.
         assert_eq!(nearest_version("1.1.0", &["1.0.0"]), Some("1.0.0"));
-        assert_eq!(nearest_version("7.1.0", &["7.0.1", "7.1.5", "7.2.0"]), Some("7.1.5"));
+        assert_eq!(
+            nearest_version("7.1.0", &["7.0.1", "7.1.5", "7.2.0"]),
+            Some("7.1.5")
+        );
         // Same major before a numerically closer other major.
         assert_eq!(nearest_version("2.0.0", &["1.9.9", "2.5.0"]), Some("2.5.0"));
-        assert_eq!(nearest_version("5.1.0-cibuild", &["1.0.0", "5.2.0"]), Some("5.2.0"));
+        assert_eq!(
+            nearest_version("5.1.0-cibuild", &["1.0.0", "5.2.0"]),
+            Some("5.2.0")
+        );
         // Closest by numeric distance across majors.
         assert_eq!(nearest_version("6.3.0", &["5.3.0", "7.0.1"]), Some("7.0.1"));
-        assert_eq!(nearest_version("4.0.0", &["3.1.1", "6.1.0", "7.0.0"]), Some("3.1.1"));
+        assert_eq!(
+            nearest_version("4.0.0", &["3.1.1", "6.1.0", "7.0.0"]),
+            Some("3.1.1")
+        );
         assert_eq!(nearest_version("2.1.0", &["1.1.0", "1.2.0"]), Some("1.2.0"));
         // Ties go to the higher version.
         assert_eq!(nearest_version("1.5.0", &["1.4.0", "1.6.0"]), Some("1.6.0"));
         assert_eq!(nearest_version("2.1.0", &["2.0.1", "2.2.1"]), Some("2.2.1"));
         assert_eq!(nearest_version("2.1.0", &["2.0.5", "2.3.0"]), Some("2.0.5"));
-        assert_eq!(nearest_version("1.1.3", &["1.1.0", "1.1.5", "1.2.3"]), Some("1.1.5"));
+        assert_eq!(
+            nearest_version("1.1.3", &["1.1.0", "1.1.5", "1.2.3"]),
+            Some("1.1.5")
+        );
         assert_eq!(nearest_version("2.0.0", &["1.0.0", "3.0.0"]), Some("3.0.0"));
         // Release preferred over a pre-release with the same numbers.
-        assert_eq!(nearest_version("5.1.0", &["5.1.0-ballot", "5.1.0"]), Some("5.1.0"));
+        assert_eq!(
+            nearest_version("5.1.0", &["5.1.0-ballot", "5.1.0"]),
+            Some("5.1.0")
+        );
         // Non-numeric asked version → newest.
-        assert_eq!(nearest_version("current", &["1.0.0", "2.0.0"]), Some("2.0.0"));
+        assert_eq!(
+            nearest_version("current", &["1.0.0", "2.0.0"]),
+            Some("2.0.0")
+        );
         assert_eq!(nearest_version("1.0.0", &["current"]), Some("current"));
         assert_eq!(nearest_version("1.0.0", &[]), None);
     }
 
     #[test]
     fn file_stem_names() {
-        assert_eq!(id_from_file_stem("hl7.fhir.us.davinci-pdex-2.0.0"), Some(id("hl7.fhir.us.davinci-pdex#2.0.0")));
-        assert_eq!(id_from_file_stem("hl7.fhir.uv.extensions.r4#5.2.0"), Some(id("hl7.fhir.uv.extensions.r4#5.2.0")));
-        assert_eq!(id_from_file_stem("a.b-5.1.0-cibuild"), Some(id("a.b#5.1.0-cibuild")));
+        assert_eq!(
+            id_from_file_stem("hl7.fhir.us.davinci-pdex-2.0.0"),
+            Some(id("hl7.fhir.us.davinci-pdex#2.0.0"))
+        );
+        assert_eq!(
+            id_from_file_stem("hl7.fhir.uv.extensions.r4#5.2.0"),
+            Some(id("hl7.fhir.uv.extensions.r4#5.2.0"))
+        );
+        assert_eq!(
+            id_from_file_stem("a.b-5.1.0-cibuild"),
+            Some(id("a.b#5.1.0-cibuild"))
+        );
         assert_eq!(id_from_file_stem("package"), None);
         assert_eq!(id_from_file_stem("us_core_311"), None);
         assert_eq!(id_from_file_stem("x-1.0-2.0"), None); // ambiguous
@@ -1358,8 +1567,14 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        assert_eq!(sniff_resource_type(b"\xEF\xBB\xBF { \"resourceType\" : \"ValueSet\", \"id\":1}"), Some("ValueSet"));
-        assert_eq!(sniff_resource_type(br#"{"id":"x","resourceType":"ValueSet"}"#), None);
+        assert_eq!(
+            sniff_resource_type(b"\xEF\xBB\xBF { \"resourceType\" : \"ValueSet\", \"id\":1}"),
+            Some("ValueSet")
+        );
+        assert_eq!(
+            sniff_resource_type(br#"{"id":"x","resourceType":"ValueSet"}"#),
+            None
+        );
         assert_eq!(sniff_resource_type(br#"{"resourceType":"Val\"ue"}"#), None);
         assert_eq!(sniff_resource_type(b"garbage"), None);
     }
@@ -1379,7 +1594,10 @@ mod tests {
         ]);
         let p = read_tgz(&tgz, Load::Conformance, &TarLimits::default()).unwrap();
         assert_eq!(p.id, id("test.pkg#1.0.0"));
-        assert_eq!(p.dependencies, ids(&["b.pkg#2.0", "hl7.fhir.r4.core#4.0.1"]));
+        assert_eq!(
+            p.dependencies,
+            ids(&["b.pkg#2.0", "hl7.fhir.r4.core#4.0.1"])
+        );
         assert_eq!(p.resources.len(), 1);
         assert!(p.examples.is_empty());
         assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
@@ -1403,7 +1621,10 @@ mod tests {
             ("package/package.json", MANIFEST),
             ("package/StructureDefinition-a.json", SD),
             ("package/Basic-b.json", b"{broken"),
-            ("package/ValueSet-unindexed.json", br#"{"id":"v","resourceType":"ValueSet"}"#),
+            (
+                "package/ValueSet-unindexed.json",
+                br#"{"id":"v","resourceType":"ValueSet"}"#,
+            ),
         ]);
         let p = read_tgz(&tgz, Load::Conformance, &TarLimits::default()).unwrap();
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
@@ -1416,7 +1637,10 @@ mod tests {
         let tgz = make_tgz(&[
             ("package/package.json", MANIFEST),
             ("package/StructureDefinition-a.json", SD),
-            ("package/CodeSystem-c.json", br#"{"id":"c","resourceType":"CodeSystem"}"#),
+            (
+                "package/CodeSystem-c.json",
+                br#"{"id":"c","resourceType":"CodeSystem"}"#,
+            ),
             ("package/Patient-x.json", PATIENT),
         ]);
         let p = read_tgz(&tgz, Load::Conformance, &TarLimits::default()).unwrap();
@@ -1442,22 +1666,36 @@ mod tests {
 
     #[test]
     fn malformed_input_is_format_error() {
-        let good = make_tgz(&[("package/package.json", MANIFEST), ("package/StructureDefinition-a.json", SD)]);
+        let good = make_tgz(&[
+            ("package/package.json", MANIFEST),
+            ("package/StructureDefinition-a.json", SD),
+        ]);
         for cut in [0, 1, 10, good.len() / 2, good.len() - 4, good.len() - 1] {
             let r = read_tgz(&good[..cut], Load::Conformance, &TarLimits::default());
-            assert!(matches!(r, Err(PackageError::Format { .. })), "cut {cut}: {r:?}");
+            assert!(
+                matches!(r, Err(PackageError::Format { .. })),
+                "cut {cut}: {r:?}"
+            );
         }
         let garbage: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect();
-        assert!(matches!(read_tgz(&garbage, Load::Conformance, &TarLimits::default()), Err(PackageError::Format { .. })));
+        assert!(matches!(
+            read_tgz(&garbage, Load::Conformance, &TarLimits::default()),
+            Err(PackageError::Format { .. })
+        ));
         // Valid gzip, not a tar.
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(&garbage).unwrap();
         let gz = gz.finish().unwrap();
-        assert!(matches!(read_tgz(&gz, Load::Conformance, &TarLimits::default()), Err(PackageError::Format { .. })));
+        assert!(matches!(
+            read_tgz(&gz, Load::Conformance, &TarLimits::default()),
+            Err(PackageError::Format { .. })
+        ));
         // Valid tarball without package.json.
         let no_manifest = make_tgz(&[("package/StructureDefinition-a.json", SD)]);
         let r = read_tgz(&no_manifest, Load::Conformance, &TarLimits::default());
-        assert!(matches!(&r, Err(PackageError::Format { message, .. }) if message.contains("package.json")));
+        assert!(
+            matches!(&r, Err(PackageError::Format { message, .. }) if message.contains("package.json"))
+        );
         // Bad package.json.
         let bad_manifest = make_tgz(&[("package/package.json", br#"{"name":"x"}"#)]);
         assert!(matches!(
@@ -1475,33 +1713,60 @@ mod tests {
     fn limits_are_enforced() {
         // Gzip bomb: 8 MiB of zeros compresses to a few KiB.
         let zeros = vec![b' '; 8 << 20];
-        let bomb = make_tgz(&[("package/package.json", MANIFEST), ("package/xml/big.xml", &zeros)]);
+        let bomb = make_tgz(&[
+            ("package/package.json", MANIFEST),
+            ("package/xml/big.xml", &zeros),
+        ]);
         assert!(bomb.len() < 100_000);
-        let limits = TarLimits { max_total_bytes: 1 << 20, ..TarLimits::default() };
+        let limits = TarLimits {
+            max_total_bytes: 1 << 20,
+            ..TarLimits::default()
+        };
         let r = read_tgz(&bomb, Load::Conformance, &limits);
-        assert!(matches!(&r, Err(PackageError::Limit(m)) if m.contains("max_total_bytes")), "{r:?}");
+        assert!(
+            matches!(&r, Err(PackageError::Limit(m)) if m.contains("max_total_bytes")),
+            "{r:?}"
+        );
         // Same bomb in a JSON file that is read into memory.
-        let bomb_json = make_tgz(&[("package/package.json", MANIFEST), ("package/big.json", &zeros)]);
+        let bomb_json = make_tgz(&[
+            ("package/package.json", MANIFEST),
+            ("package/big.json", &zeros),
+        ]);
         let r = read_tgz(&bomb_json, Load::Conformance, &limits);
         assert!(matches!(r, Err(PackageError::Limit(_))), "{r:?}");
         // Per-entry limit.
-        let limits = TarLimits { max_entry_bytes: 1 << 20, ..TarLimits::default() };
+        let limits = TarLimits {
+            max_entry_bytes: 1 << 20,
+            ..TarLimits::default()
+        };
         let r = read_tgz(&bomb_json, Load::Conformance, &limits);
-        assert!(matches!(&r, Err(PackageError::Limit(m)) if m.contains("max_entry_bytes")), "{r:?}");
+        assert!(
+            matches!(&r, Err(PackageError::Limit(m)) if m.contains("max_entry_bytes")),
+            "{r:?}"
+        );
         // Skipped entries are not subject to the per-entry limit.
         assert!(read_tgz(&bomb, Load::Conformance, &limits).is_ok());
         // Entry count.
-        let many: Vec<(String, &[u8])> = (0..20).map(|i| (format!("package/xml/{i}.xml"), b"x" as &[u8])).collect();
+        let many: Vec<(String, &[u8])> = (0..20)
+            .map(|i| (format!("package/xml/{i}.xml"), b"x" as &[u8]))
+            .collect();
         let mut files: Vec<(&str, &[u8])> = many.iter().map(|(p, d)| (p.as_str(), *d)).collect();
         files.push(("package/package.json", MANIFEST));
         let tgz = make_tgz(&files);
-        let limits = TarLimits { max_entries: 10, ..TarLimits::default() };
-        assert!(matches!(read_tgz(&tgz, Load::Conformance, &limits), Err(PackageError::Limit(_))));
+        let limits = TarLimits {
+            max_entries: 10,
+            ..TarLimits::default()
+        };
+        assert!(matches!(
+            read_tgz(&tgz, Load::Conformance, &limits),
+            Err(PackageError::Limit(_))
+        ));
         assert!(read_tgz(&tgz, Load::Conformance, &TarLimits::default()).is_ok());
     }
 
     fn temp_dir(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("fhirval-package-test-{tag}-{}", std::process::id()));
+        let d =
+            std::env::temp_dir().join(format!("fhirval-package-test-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
@@ -1521,26 +1786,85 @@ mod tests {
     #[test]
     fn cache_style_dirs_and_resolution_rules() {
         let base = temp_dir("cache");
-        let m = |n: &str, v: &str, deps: &str| format!(r#"{{"name":"{n}","version":"{v}","dependencies":{{{deps}}}}}"#);
-        write_pkg_dir(&base, "hl7.fhir.r4.core#4.0.1", &m("hl7.fhir.r4.core", "4.0.1", ""), &[("StructureDefinition-a.json", SD)]);
+        let m = |n: &str, v: &str, deps: &str| {
+            format!(r#"{{"name":"{n}","version":"{v}","dependencies":{{{deps}}}}}"#)
+        };
+        write_pkg_dir(
+            &base,
+            "hl7.fhir.r4.core#4.0.1",
+            &m("hl7.fhir.r4.core", "4.0.1", ""),
+            &[("StructureDefinition-a.json", SD)],
+        );
         write_pkg_dir(
             &base,
             "root.ig#1.0.0",
-            &m("root.ig", "1.0.0", r#""hl7.fhir.r4.core":"4.0.1","a.b.r4":"1.0.0","lib.x.v2":"2.0.0","cyc":"1.0.0","gone":"9.9.9""#),
-            &[("StructureDefinition-a.json", SD), ("example/Patient-p.json", PATIENT), ("other/x.json", SD)],
+            &m(
+                "root.ig",
+                "1.0.0",
+                r#""hl7.fhir.r4.core":"4.0.1","a.b.r4":"1.0.0","lib.x.v2":"2.0.0","cyc":"1.0.0","gone":"9.9.9""#,
+            ),
+            &[
+                ("StructureDefinition-a.json", SD),
+                ("example/Patient-p.json", PATIENT),
+                ("other/x.json", SD),
+            ],
         );
-        write_pkg_dir(&base, "a.b#1.0.0", &m("a.b", "1.0.0", r#""hl7.fhir.r4.core":"4.0.1""#), &[]);
-        write_pkg_dir(&base, "lib.x#2.1.0", &m("lib.x", "2.1.0", r#""root.ig":"1.0.0""#), &[]);
+        write_pkg_dir(
+            &base,
+            "a.b#1.0.0",
+            &m("a.b", "1.0.0", r#""hl7.fhir.r4.core":"4.0.1""#),
+            &[],
+        );
+        write_pkg_dir(
+            &base,
+            "lib.x#2.1.0",
+            &m("lib.x", "2.1.0", r#""root.ig":"1.0.0""#),
+            &[],
+        );
         write_pkg_dir(&base, "lib.x#1.0.0", &m("lib.x", "1.0.0", ""), &[]);
-        write_pkg_dir(&base, "cyc#1.0.0", &m("cyc", "1.0.0", r#""cyc":"1.0.0""#), &[]);
+        write_pkg_dir(
+            &base,
+            "cyc#1.0.0",
+            &m("cyc", "1.0.0", r#""cyc":"1.0.0""#),
+            &[],
+        );
         std::fs::write(base.join("not-a-package.txt"), "x").unwrap();
+        // A tarball whose file name does not tell its id is named from package.json.
+        std::fs::write(
+            base.join("output.tgz"),
+            make_tgz(&[("package/package.json", MANIFEST)]),
+        )
+        .unwrap();
+        std::fs::write(base.join("broken-1.0.0.tgz"), b"not a tarball").unwrap();
+        std::fs::write(base.join("broken.tgz"), b"not a tarball").unwrap();
         let dir = PackageDir::open(&base).unwrap();
-        assert_eq!(dir.available().len(), 6);
+        assert_eq!(dir.available().len(), 8);
+        assert!(dir.available().contains(&id("test.pkg#1.0.0")));
+        assert_eq!(dir.warnings().len(), 1, "{:?}", dir.warnings()); // broken.tgz
+        assert!(matches!(
+            dir.load(&id("broken#1.0.0"), Load::Conformance),
+            Err(PackageError::Format { .. })
+        ));
+        assert_eq!(
+            dir.load(&id("test.pkg#1.0.0"), Load::Conformance)
+                .unwrap()
+                .id,
+            id("test.pkg#1.0.0")
+        );
         assert_eq!(dir.newest("lib.x"), Some(id("lib.x#2.1.0")));
 
         let res = dir.resolve("root.ig", Load::WithExamples).unwrap();
         let got: Vec<PackageId> = res.packages.iter().map(|p| p.id.clone()).collect();
-        assert_eq!(got, ids(&["hl7.fhir.r4.core#4.0.1", "a.b#1.0.0", "cyc#1.0.0", "lib.x#2.1.0", "root.ig#1.0.0"]));
+        assert_eq!(
+            got,
+            ids(&[
+                "hl7.fhir.r4.core#4.0.1",
+                "a.b#1.0.0",
+                "cyc#1.0.0",
+                "lib.x#2.1.0",
+                "root.ig#1.0.0"
+            ])
+        );
         assert_eq!(
             res.notes,
             [
@@ -1556,7 +1880,10 @@ mod tests {
         assert_eq!(root.examples.len(), 1);
         assert_eq!(res.packages[1].examples.len(), 0);
         assert_eq!(dir.plan("root.ig#1.0.0").unwrap().0, got);
-        assert!(matches!(dir.resolve("nope#1.0.0", Load::Conformance), Err(PackageError::NotFound(_))));
+        assert!(matches!(
+            dir.resolve("nope#1.0.0", Load::Conformance),
+            Err(PackageError::NotFound(_))
+        ));
 
         // read_dir_package accepts the folder holding package.json directly.
         let p = read_dir_package(&base.join("root.ig#1.0.0/package"), Load::WithExamples).unwrap();
@@ -1567,7 +1894,9 @@ mod tests {
     #[test]
     fn pdex_2_0_0_resolution() {
         let Some(dir) = shared() else { return };
-        let res = dir.resolve("hl7.fhir.us.davinci-pdex#2.0.0", Load::WithExamples).unwrap();
+        let res = dir
+            .resolve("hl7.fhir.us.davinci-pdex#2.0.0", Load::WithExamples)
+            .unwrap();
         let got: Vec<PackageId> = res.packages.iter().map(|p| p.id.clone()).collect();
         let expected = ids(&[
             "hl7.fhir.r4.core#4.0.1",
@@ -1604,7 +1933,9 @@ mod tests {
                 .iter()
                 .all(|r| resource_type(r).is_some_and(is_conformance))
         );
-        let deps_have_no_examples = res.packages[..res.packages.len() - 1].iter().all(|p| p.examples.is_empty());
+        let deps_have_no_examples = res.packages[..res.packages.len() - 1]
+            .iter()
+            .all(|p| p.examples.is_empty());
         assert!(deps_have_no_examples);
         for p in &res.packages {
             assert!(p.warnings.is_empty(), "{}: {:?}", p.id, p.warnings);
@@ -1614,9 +1945,16 @@ mod tests {
     #[test]
     fn pdex_newest_resolution_plan() {
         let Some(dir) = shared() else { return };
-        assert_eq!(dir.newest("hl7.fhir.us.davinci-pdex"), Some(id("hl7.fhir.us.davinci-pdex#2.1.1")));
+        assert_eq!(
+            dir.newest("hl7.fhir.us.davinci-pdex"),
+            Some(id("hl7.fhir.us.davinci-pdex#2.1.1"))
+        );
         let (plan, notes) = dir.plan("hl7.fhir.us.davinci-pdex").unwrap();
-        for want in ["hl7.fhir.us.core#3.1.1", "hl7.fhir.us.core#6.1.0", "hl7.fhir.us.core#7.0.0"] {
+        for want in [
+            "hl7.fhir.us.core#3.1.1",
+            "hl7.fhir.us.core#6.1.0",
+            "hl7.fhir.us.core#7.0.0",
+        ] {
             assert!(plan.contains(&id(want)), "{want} missing from {plan:?}");
         }
         assert_eq!(plan.first(), Some(&id("hl7.fhir.r4.core#4.0.1")));
@@ -1624,7 +1962,11 @@ mod tests {
         let unique: HashSet<&PackageId> = plan.iter().collect();
         assert_eq!(unique.len(), plan.len());
         // Dependencies before dependents.
-        let pos = |s: &str| plan.iter().position(|p| *p == id(s)).unwrap_or_else(|| panic!("{s} not in {plan:#?} {notes:#?}"));
+        let pos = |s: &str| {
+            plan.iter()
+                .position(|p| *p == id(s))
+                .unwrap_or_else(|| panic!("{s} not in {plan:#?} {notes:#?}"))
+        };
         assert!(pos("hl7.fhir.us.core#7.0.0") < pos("hl7.fhir.us.davinci-pas#2.2.1"));
         assert!(pos("hl7.fhir.us.core#6.1.0") < pos("hl7.fhir.us.davinci-pas#2.2.1"));
         assert!(pos("hl7.fhir.uv.extensions.r4#5.2.0") < pos("hl7.fhir.us.core#7.0.0"));
@@ -1641,7 +1983,10 @@ mod tests {
             "hl7.fhir.uv.extensions#5.1.0-cibuild not found; using hl7.fhir.uv.extensions.r4#5.2.0",
             "hl7.fhir.us.davinci-crd#2.1.0 not available; skipped",
         ] {
-            assert!(notes.iter().any(|n| n == want), "missing note {want:?} in {notes:#?}");
+            assert!(
+                notes.iter().any(|n| n == want),
+                "missing note {want:?} in {notes:#?}"
+            );
         }
         assert_eq!(
             plan,
@@ -1665,10 +2010,16 @@ mod tests {
     #[test]
     fn root_lookup_rules() {
         let Some(dir) = shared() else { return };
-        assert!(matches!(dir.plan("no.such.package"), Err(PackageError::NotFound(_))));
+        assert!(matches!(
+            dir.plan("no.such.package"),
+            Err(PackageError::NotFound(_))
+        ));
         let (plan, notes) = dir.plan("hl7.terminology.r4#5.3.0").unwrap();
         assert_eq!(plan.last(), Some(&id("hl7.terminology#5.3.0")));
-        assert_eq!(notes[0], "hl7.terminology.r4#5.3.0 not found; using hl7.terminology#5.3.0");
+        assert_eq!(
+            notes[0],
+            "hl7.terminology.r4#5.3.0 not found; using hl7.terminology#5.3.0"
+        );
         let (plan, notes) = dir.plan("hl7.fhir.us.core#current").unwrap();
         assert_eq!(plan.last(), Some(&id("hl7.fhir.us.core#7.0.0")));
         assert_eq!(notes[0], "hl7.fhir.us.core#current not found; using 7.0.0");
@@ -1679,7 +2030,11 @@ mod tests {
     #[ignore]
     fn timing() {
         let dir = shared_dir();
-        for name in ["hl7.fhir.r4.core-4.0.1.tgz", "hl7.terminology.r4-7.0.1.tgz", "hl7.fhir.us.core-7.0.0.tgz"] {
+        for name in [
+            "hl7.fhir.r4.core-4.0.1.tgz",
+            "hl7.terminology.r4-7.0.1.tgz",
+            "hl7.fhir.us.core-7.0.0.tgz",
+        ] {
             let bytes = std::fs::read(dir.join(name)).unwrap();
             for load in [Load::Conformance, Load::WithExamples] {
                 let t = std::time::Instant::now();
@@ -1694,10 +2049,70 @@ mod tests {
         }
         let pd = PackageDir::open(&dir).unwrap();
         let t = std::time::Instant::now();
-        let res = pd.resolve("hl7.fhir.us.davinci-pdex", Load::WithExamples).unwrap();
-        eprintln!("resolve pdex 2.1.1: {} packages in {:?}", res.packages.len(), t.elapsed());
+        let res = pd
+            .resolve("hl7.fhir.us.davinci-pdex", Load::WithExamples)
+            .unwrap();
+        eprintln!(
+            "resolve pdex 2.1.1: {} packages in {:?}",
+            res.packages.len(),
+            t.elapsed()
+        );
         let t = std::time::Instant::now();
         let _ = pd.plan("hl7.fhir.us.davinci-pdex").unwrap();
         eprintln!("plan pdex 2.1.1 in {:?}", t.elapsed());
+    }
+
+    #[test]
+    fn mutated_archives_never_panic() {
+        let gz = make_tgz(&[
+            ("package/package.json", MANIFEST),
+            ("package/.index.json", br#"{"files":[{"filename":"StructureDefinition-a.json","resourceType":"StructureDefinition"}]}"#),
+            ("package/StructureDefinition-a.json", SD),
+            ("package/example/Patient-p1.json", PATIENT),
+        ]);
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut plain)
+            .unwrap();
+        assert!(read_tgz(&plain, Load::WithExamples, &TarLimits::default()).is_ok());
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..400 {
+            let mut b = if round % 2 == 0 {
+                plain.clone()
+            } else {
+                gz.clone()
+            };
+            for _ in 0..(1 + next() % 3) {
+                let pos = (next() % b.len() as u64) as usize;
+                b[pos] = next() as u8;
+            }
+            if next() % 5 == 0 {
+                let n = (next() % b.len() as u64) as usize;
+                b.truncate(n);
+            }
+            let _ = read_tgz(&b, Load::WithExamples, &TarLimits::default());
+        }
+    }
+
+    #[test]
+    fn default_dir_lookup() {
+        assert_eq!(
+            default_package_dir(Some(Path::new("/x/y"))),
+            Some(PathBuf::from("/x/y"))
+        );
+        if std::env::var_os("FHIRVAL_PACKAGES").is_none() && shared_dir().is_dir() {
+            let found = default_package_dir(None).unwrap();
+            assert!(
+                found.ends_with("shared/fhir-packages"),
+                "{}",
+                found.display()
+            );
+        }
     }
 }
