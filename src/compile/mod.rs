@@ -8,6 +8,8 @@ use crate::model::{
     Binding, BindingStrength, Constraint, Discriminator, DiscriminatorType, Element, FValue, Kind,
     MANY, ProfileSet, Slicing, SlicingRules, Structure, TypeRef,
 };
+mod snapshot;
+
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -29,6 +31,8 @@ impl std::fmt::Display for CompileError {
 pub struct Compiler {
     set: ProfileSet,
     constraint_cache: HashMap<Constraint, u32>,
+    /// Differential-only StructureDefinitions, generated once their bases are known.
+    pending: Vec<(Value, u32)>,
     /// StructureDefinitions that could not be compiled.
     pub errors: Vec<CompileError>,
 }
@@ -47,6 +51,7 @@ impl Compiler {
         Compiler {
             set,
             constraint_cache,
+            pending: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -65,6 +70,9 @@ impl Compiler {
     /// StructureDefinitions are ignored here.
     pub fn add_resource(&mut self, res: &Value, package: u32) {
         match res.get("resourceType").and_then(Value::as_str) {
+            Some("StructureDefinition") if res.get("snapshot").is_none() => {
+                self.pending.push((res.clone(), package));
+            }
             Some("StructureDefinition") => match compile_structure(
                 res,
                 package,
@@ -89,15 +97,57 @@ impl Compiler {
 
     pub fn finish(mut self) -> ProfileSet {
         self.set.reindex();
+        // generate snapshots, bases first: each round generates those whose base is known
+        while !self.pending.is_empty() {
+            let mut progress = false;
+            for (sd, package) in std::mem::take(&mut self.pending) {
+                let base = sd
+                    .get("baseDefinition")
+                    .and_then(Value::as_str)
+                    .and_then(|b| self.set.resolve(b));
+                match base {
+                    Some(base) => {
+                        let r = snapshot::generate(
+                            &sd,
+                            base,
+                            package,
+                            &mut self.set,
+                            &mut self.constraint_cache,
+                        );
+                        match r {
+                            Ok(s) => self.set.structures.push(s),
+                            Err(message) => self.errors.push(CompileError {
+                                url: str_of(&sd, "url").unwrap_or_default().to_string(),
+                                message: format!("snapshot generation failed: {message}"),
+                            }),
+                        }
+                        progress = true;
+                    }
+                    None => self.pending.push((sd, package)),
+                }
+            }
+            self.set.reindex();
+            if !progress {
+                for (sd, _) in std::mem::take(&mut self.pending) {
+                    self.errors.push(CompileError {
+                        url: str_of(&sd, "url").unwrap_or_default().to_string(),
+                        message: format!(
+                            "no snapshot, and its base {} is not loaded",
+                            str_of(&sd, "baseDefinition").unwrap_or("(none)")
+                        ),
+                    });
+                }
+            }
+        }
         self.set
     }
 }
 
-fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(crate) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
-fn parse_max(s: Option<&str>) -> Option<u32> {
+pub(crate) fn parse_max(s: Option<&str>) -> Option<u32> {
     match s {
         Some("*") => Some(MANY),
         Some(n) => n.parse().ok(),
@@ -106,7 +156,7 @@ fn parse_max(s: Option<&str>) -> Option<u32> {
 }
 
 /// The `fixed[x]`/`pattern[x]`/`minValue[x]`/... value of an element, whatever its type suffix.
-fn prefixed_value(e: &Value, prefix: &str) -> Option<FValue> {
+pub(crate) fn prefixed_value(e: &Value, prefix: &str) -> Option<FValue> {
     let obj = e.as_object()?;
     obj.iter()
         .find(|(k, _)| {
@@ -116,7 +166,7 @@ fn prefixed_value(e: &Value, prefix: &str) -> Option<FValue> {
         .map(|(_, v)| FValue::from_json(v))
 }
 
-fn compile_structure(
+pub(crate) fn compile_structure(
     sd: &Value,
     package: u32,
     set: &mut ProfileSet,
@@ -172,7 +222,7 @@ fn compile_structure(
 
 /// Split an element id into (parent id, name, slice name). `Patient.extension:race` →
 /// (`Patient`, `extension`, `race`); slice names never contain dots.
-fn split_id(id: &str) -> (Option<&str>, &str, Option<&str>) {
+pub(crate) fn split_id(id: &str) -> (Option<&str>, &str, Option<&str>) {
     let (parent, last) = match id.rfind('.') {
         Some(i) => (Some(&id[..i]), &id[i + 1..]),
         None => (None, id),
@@ -291,7 +341,7 @@ fn add_slice(elements: &mut [Element], base: u32, slice: u32) {
     }
 }
 
-fn synthesize_id(path: &str, slice: Option<&str>, last: &HashMap<String, String>) -> String {
+pub(crate) fn synthesize_id(path: &str, slice: Option<&str>, last: &HashMap<String, String>) -> String {
     let (parent, name) = match path.rfind('.') {
         Some(i) => (Some(&path[..i]), &path[i + 1..]),
         None => (None, path),
@@ -307,7 +357,7 @@ fn synthesize_id(path: &str, slice: Option<&str>, last: &HashMap<String, String>
     }
 }
 
-fn compile_element(
+pub(crate) fn compile_element(
     e: &Value,
     path: &str,
     slice_name: Option<&str>,
@@ -327,25 +377,7 @@ fn compile_element(
         .unwrap_or_default();
     let slicing = e.get("slicing").map(compile_slicing);
     let binding = e.get("binding").and_then(compile_binding);
-    let constraints = e
-        .get("constraint")
-        .and_then(Value::as_array)
-        .map(|cs| {
-            cs.iter()
-                .filter_map(|c| {
-                    let key = str_of(c, "key")?.to_string();
-                    let expression = str_of(c, "expression")?.to_string();
-                    let constraint = Constraint {
-                        key,
-                        error: str_of(c, "severity") != Some("warning"),
-                        human: str_of(c, "human").unwrap_or_default().to_string(),
-                        expression,
-                    };
-                    Some(set.intern_constraint(constraint, cache))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let constraints = compile_constraints(e, set, cache);
     let name = path.rsplit('.').next().unwrap_or(path).to_string();
     Element {
         path: path.to_string(),
@@ -372,7 +404,30 @@ fn compile_element(
     }
 }
 
-fn compile_type(t: &Value) -> Option<TypeRef> {
+pub(crate) fn compile_constraints(
+    e: &Value,
+    set: &mut ProfileSet,
+    cache: &mut HashMap<Constraint, u32>,
+) -> Vec<u32> {
+    e.get("constraint")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| {
+                    let constraint = Constraint {
+                        key: str_of(c, "key")?.to_string(),
+                        error: str_of(c, "severity") != Some("warning"),
+                        human: str_of(c, "human").unwrap_or_default().to_string(),
+                        expression: str_of(c, "expression")?.to_string(),
+                    };
+                    Some(set.intern_constraint(constraint, cache))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn compile_type(t: &Value) -> Option<TypeRef> {
     let code = str_of(t, "code")?;
     // `http://hl7.org/fhirpath/System.String` with the fhir-type extension names the FHIR type
     let code = t
@@ -404,7 +459,7 @@ fn compile_type(t: &Value) -> Option<TypeRef> {
     })
 }
 
-fn compile_slicing(s: &Value) -> Slicing {
+pub(crate) fn compile_slicing(s: &Value) -> Slicing {
     let discriminators = s
         .get("discriminator")
         .and_then(Value::as_array)
@@ -438,7 +493,7 @@ fn compile_slicing(s: &Value) -> Slicing {
     }
 }
 
-fn compile_binding(b: &Value) -> Option<Binding> {
+pub(crate) fn compile_binding(b: &Value) -> Option<Binding> {
     let strength = match str_of(b, "strength")? {
         "required" => BindingStrength::Required,
         "extensible" => BindingStrength::Extensible,

@@ -60,7 +60,13 @@ fn steps(path: &str) -> Vec<Step<'_>> {
 }
 
 impl<'v: 'a, 'a> Walker<'v, 'a> {
-    pub(crate) fn slicing(&mut self, sd: StructId, el: u32, items: &[Item<'v, 'a>]) {
+    pub(crate) fn slicing(
+        &mut self,
+        sd: StructId,
+        el: u32,
+        items: &[Item<'v, 'a>],
+        parent_offset: u32,
+    ) {
         let set = self.set;
         let s = set.structure(sd);
         let Some(e) = s.elements.get(el as usize) else {
@@ -135,7 +141,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let count = counts.get(k).copied().unwrap_or(0);
             let name = se.slice_name.as_deref().unwrap_or_default();
             if (count as u64) < u64::from(se.min) {
-                self.report(Severity::Error, "structure", self_offset(items), || {
+                self.report(Severity::Error, "structure", parent_offset, || {
                     format!(
                         "Slice '{}:{name}': a matching slice is required, but not found (from {})",
                         e.path,
@@ -144,7 +150,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 });
             }
             if se.max != MANY && (count as u64) > u64::from(se.max) {
-                self.report(Severity::Error, "structure", self_offset(items), || {
+                self.report(Severity::Error, "structure", parent_offset, || {
                     format!(
                         "{}:{name}: max allowed = {}, but found {count} (from {})",
                         e.path,
@@ -161,7 +167,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     .filter(|(_, a)| **a == Some(k))
                     .map(|(it, _)| *it)
                     .collect();
-                self.slicing(sd, sl, &mine);
+                self.slicing(sd, sl, &mine, parent_offset);
             }
         }
     }
@@ -330,10 +336,6 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
         self.set.type_def(&t.code).map(|id| (id, 0))
     }
-}
-
-fn self_offset(items: &[Item<'_, '_>]) -> u32 {
-    items.first().map_or(0, |i| i.offset)
 }
 
 /// The data values at a discriminator path (arrays flattened).

@@ -148,7 +148,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             }
             self.cardinality(s, ce, items.len(), node.offset);
             if ce.slicing.is_some() && !ce.slices.is_empty() {
-                self.slicing(sd, c, &items);
+                self.slicing(sd, c, &items, node.offset);
             }
             for (i, item) in items.iter().enumerate() {
                 let depth = self.path.len();
