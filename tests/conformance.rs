@@ -18,8 +18,10 @@
 //! Manifest options honoured: `file`, `supporting`/`profiles` (loaded on top of the base set),
 //! `packages`, `profile` (`source`, `supporting`, `java`), `java` (a path under `outcomes/` or an
 //! inline `{"outcome": ...}` / `{"errorCount": N}`), `use-test`, `module`,
-//! `allowed-extension-domain(s)` (→ `Options::allowed_extension_domains`). Every other option
-//! (e.g. `examples`, `security-checks`, `validateReference`, `best-practice`, `advisor`,
+//! `allowed-extension-domain(s)` (→ `Options::allowed_extension_domains`), `examples` (Java's
+//! harness default `allowExamples = true` accepts extensions from example.org / acme.com: added
+//! to the allowed domains unless `examples` is false). Every other option
+//! (e.g. `allow-comments`, `security-checks`, `validateReference`, `best-practice`, `advisor`,
 //! `supporting5`, the separate `matchetype` comparison) has no counterpart in our `Options` and is
 //! ignored; the report lists those seen.
 //!
@@ -58,12 +60,20 @@ const HONOURED: &[&str] = &[
     "use-test",
     "allowed-extension-domain",
     "allowed-extension-domains",
+    "examples",
 ];
 /// Documentation-only keys (not options).
 const DOC_KEYS: &[&str] = &["description", "explanation", "documentation"];
 /// Java-only keys the manifest marks as debug aids.
 const DEBUG_KEYS: &[&str] = &["debug", "txLog", "crumb-trail"];
 const TRUNC: usize = 150;
+/// Java's `allowExamples` extension domains.
+const EXAMPLE_DOMAINS: &[&str] = &[
+    "http://example.org",
+    "https://example.org",
+    "http://acme.com",
+    "https://acme.com",
+];
 
 fn cases_dir() -> PathBuf {
     Path::new(ROOT).join("../shared/conformance/fhir-test-cases")
@@ -253,6 +263,12 @@ fn runs_of(manifest: &Value) -> (Vec<Run>, BTreeMap<String, usize>) {
         supporting.extend(str_list(case.get("profiles")));
         let mut domains = str_list(case.get("allowed-extension-domain"));
         domains.extend(str_list(case.get("allowed-extension-domains")));
+        // Java's test harness runs with allowExamples unless `examples` is false: extension URLs
+        // containing example.org / acme.com are then accepted without a definition (approximated
+        // here by URL prefixes)
+        if case.get("examples").and_then(Value::as_bool) != Some(false) {
+            domains.extend(EXAMPLE_DOMAINS.iter().map(|d| d.to_string()));
+        }
         let plain = Run {
             name: name.clone(),
             module: module.clone(),
@@ -565,7 +581,7 @@ fn conformance() {
         };
         let _ = writeln!(
             out,
-            "\n- {} [{}] file {}: java {exp}, ours {ours}",
+            "\n- {} ({}) file {}: java {exp}, ours {ours}",
             r.run.name, r.run.module, r.run.file
         );
         if let Some(reason) = listed_map.get(r.run.name.as_str()) {
@@ -648,13 +664,26 @@ fn conformance() {
     }
 
     println!("{out}");
-    let report = Path::new(ROOT).join("target").join("conformance-report.txt");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(ROOT).join("target"));
+    let report = target.join("conformance-report.txt");
     let _ = std::fs::create_dir_all(report.parent().unwrap_or(Path::new(".")));
     if let Err(e) = std::fs::write(&report, &out) {
         eprintln!("cannot write {}: {e}", report.display());
     }
 
     if !update {
+        let untriaged: Vec<&str> = listed
+            .iter()
+            .filter(|(_, _, reason)| reason.trim().is_empty() || reason.contains("TODO"))
+            .map(|(n, _, _)| n.as_str())
+            .collect();
+        assert!(
+            untriaged.is_empty(),
+            "disagreements.tsv has untriaged lines (empty or TODO reason): {}",
+            untriaged.join(", ")
+        );
         assert!(
             hidden.is_empty(),
             "{} disagreeing runs are not listed in tests/conformance/disagreements.tsv (see the report)",
