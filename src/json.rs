@@ -1346,7 +1346,10 @@ mod tests {
 
     #[test]
     fn corpus_bundle_counts() {
-        let Ok(data) = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pdex_bundle_patient_999.json")) else {
+        let Ok(data) = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/pdex_bundle_patient_999.json"
+        )) else {
             eprintln!("corpus file not available; skipping");
             return;
         };
@@ -1426,7 +1429,10 @@ mod tests {
     #[test]
     #[ignore]
     fn speed() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/uscore_bundle_patient_355.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/uscore_bundle_patient_355.json"
+        );
         let data = std::fs::read(path).unwrap();
         let n = 50;
         let t = std::time::Instant::now();

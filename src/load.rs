@@ -170,7 +170,9 @@ pub fn compile_specs(specs: &[IgSpec], dir_path: Option<&Path>) -> Result<Profil
                 add(vec![pkg], &mut packages);
             }
             IgSpec::Dir(p) => {
-                if p.join("package").join("package.json").is_file() || p.join("package.json").is_file() {
+                if p.join("package").join("package.json").is_file()
+                    || p.join("package.json").is_file()
+                {
                     let pkg = package::read_dir_package(p, Load::Conformance)
                         .map_err(|e| LoadError(format!("{}: {e}", p.display())))?;
                     let deps = resolve_deps(&pkg, dir.as_ref(), &mut notes);
@@ -259,7 +261,9 @@ fn resolve_deps(pkg: &Package, dir: Option<&PackageDir>, notes: &mut Vec<String>
 
 fn read_json(p: &Path) -> Result<(String, serde_json::Value), LoadError> {
     let bytes = read(p)?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(&bytes);
     let v = serde_json::from_slice(bytes)
         .map_err(|e| LoadError(format!("{}: not valid JSON: {e}", p.display())))?;
     Ok((p.display().to_string(), v))
@@ -282,7 +286,10 @@ fn cache_key(specs: &[IgSpec], dir: Option<&Path>) -> u64 {
         feed(p.to_string_lossy().as_bytes());
         if let Ok(m) = std::fs::metadata(p) {
             feed(&m.len().to_le_bytes());
-            if let Ok(t) = m.modified().map(|t| t.duration_since(std::time::UNIX_EPOCH)) {
+            if let Ok(t) = m
+                .modified()
+                .map(|t| t.duration_since(std::time::UNIX_EPOCH))
+            {
                 if let Ok(t) = t {
                     feed(&t.as_nanos().to_le_bytes());
                 }
@@ -295,7 +302,8 @@ fn cache_key(specs: &[IgSpec], dir: Option<&Path>) -> u64 {
             IgSpec::Tgz(p) | IgSpec::Json(p) | IgSpec::ProfileSet(p) => stamp(p, &mut feed),
             IgSpec::Dir(p) => {
                 if let Ok(rd) = std::fs::read_dir(p) {
-                    let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                    let mut files: Vec<PathBuf> =
+                        rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
                     files.sort();
                     for f in files {
                         stamp(&f, &mut feed);

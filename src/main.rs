@@ -96,8 +96,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 eprintln!("note: {n}");
             }
             let bytes = fhirval::profileset::to_bytes(&ps).map_err(|e| e.to_string())?;
-            std::fs::write(&output, &bytes)
-                .map_err(|e| format!("{}: {e}", output.display()))?;
+            std::fs::write(&output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
             eprintln!(
                 "wrote {} ({} structures, {} bytes)",
                 output.display(),

@@ -272,7 +272,11 @@ impl ProfileSet {
         self.index.by_type.get(type_name).copied()
     }
 
-    pub fn intern_constraint(&mut self, c: Constraint, cache: &mut HashMap<Constraint, u32>) -> u32 {
+    pub fn intern_constraint(
+        &mut self,
+        c: Constraint,
+        cache: &mut HashMap<Constraint, u32>,
+    ) -> u32 {
         if let Some(i) = cache.get(&c) {
             return *i;
         }

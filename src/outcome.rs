@@ -55,7 +55,10 @@ impl Outcome {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.issues.iter().filter(|i| i.severity == severity).count()
+        self.issues
+            .iter()
+            .filter(|i| i.severity == severity)
+            .count()
     }
 
     /// The FHIR `OperationOutcome`. An outcome without issues carries the single information
@@ -113,7 +116,11 @@ impl Outcome {
         let _ = writeln!(
             out,
             "{source}: {} — {} fatal, {} errors, {} warnings, {} information",
-            if self.has_errors() { "INVALID" } else { "valid" },
+            if self.has_errors() {
+                "INVALID"
+            } else {
+                "valid"
+            },
             self.count(Severity::Fatal),
             self.count(Severity::Error),
             self.count(Severity::Warning),

@@ -40,8 +40,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<ProfileSet, FormatError> {
             "format version {version}, this build reads {FORMAT_VERSION}"
         )));
     }
-    let mut set: ProfileSet =
-        postcard::from_bytes(body).map_err(|e| FormatError(e.to_string()))?;
+    let mut set: ProfileSet = postcard::from_bytes(body).map_err(|e| FormatError(e.to_string()))?;
     set.reindex();
     Ok(set)
 }

@@ -13,7 +13,10 @@
 //!   disagrees. The test fails on a disagreeing run that is not listed (a hidden gap) and prints
 //!   listed runs that now agree (stale lines to remove).
 //! - `FHIRVAL_UPDATE_CONFORMANCE=1` rewrites both: existing reasons kept, new lines get
-//!   `TODO: triage`, the floor becomes the current count. Triage the TODOs before committing.
+//!   `TODO: triage`, the floor becomes the current count. Triage the TODOs before committing
+//!   (the test fails on TODO or empty reasons).
+//! - `FHIRVAL_CONFORMANCE_SHOW=text` adds every issue (ours and Java's errors) of the runs whose
+//!   name contains `text` to the report.
 //!
 //! Manifest options honoured: `file`, `supporting`/`profiles` (loaded on top of the base set),
 //! `packages`, `profile` (`source`, `supporting`, `java`), `java` (a path under `outcomes/` or an
@@ -157,7 +160,9 @@ impl Result1 {
 
 fn read_json(path: &Path) -> Result<Value, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", rel(path)))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(&bytes);
     serde_json::from_slice(bytes).map_err(|e| format!("{} is not valid JSON: {e}", rel(path)))
 }
 
@@ -172,7 +177,11 @@ fn rel(path: &Path) -> String {
 
 fn str_list(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -198,7 +207,12 @@ fn expected_of(java: Option<&Value>) -> Result<Expected, String> {
         Some(other) => return Err(format!("unexpected java expectation {other}")),
     };
     let mut exp = Expected::default();
-    for issue in outcome.get("issue").and_then(Value::as_array).into_iter().flatten() {
+    for issue in outcome
+        .get("issue")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let sev = issue.get("severity").and_then(Value::as_str).unwrap_or("");
         if sev != "error" && sev != "fatal" {
             continue;
@@ -364,15 +378,21 @@ fn build_setup(bases: &mut Bases, run: &Run) -> Result<Setup, String> {
     })
 }
 
-fn execute(run: &Run, setups: &mut HashMap<SetupKey, Result<Setup, String>>, bases: &mut Bases) -> Result1 {
+fn execute(
+    run: &Run,
+    setups: &mut HashMap<SetupKey, Result<Setup, String>>,
+    bases: &mut Bases,
+) -> Result1 {
     let start = Instant::now();
-    let key = (run.packages.clone(), run.supporting.clone(), run.domains.clone());
-    let setup = setups
-        .entry(key)
-        .or_insert_with(|| {
-            catch_unwind(AssertUnwindSafe(|| build_setup(bases, run)))
-                .unwrap_or_else(|p| Err(format!("compiler panicked: {}", panic_text(&p))))
-        });
+    let key = (
+        run.packages.clone(),
+        run.supporting.clone(),
+        run.domains.clone(),
+    );
+    let setup = setups.entry(key).or_insert_with(|| {
+        catch_unwind(AssertUnwindSafe(|| build_setup(bases, run)))
+            .unwrap_or_else(|p| Err(format!("compiler panicked: {}", panic_text(&p))))
+    });
     let (ours, notes) = match setup {
         Err(e) => (Err(e.clone()), Vec::new()),
         Ok(setup) => {
@@ -390,8 +410,10 @@ fn execute(run: &Run, setups: &mut HashMap<SetupKey, Result<Setup, String>>, bas
                         vec![url.to_string()]
                     }
                 };
-                catch_unwind(AssertUnwindSafe(|| setup.validator.validate(&input, &profiles)))
-                    .map_err(|p| format!("validator panicked: {}", panic_text(&p)))
+                catch_unwind(AssertUnwindSafe(|| {
+                    setup.validator.validate(&input, &profiles)
+                }))
+                .map_err(|p| format!("validator panicked: {}", panic_text(&p)))
             })();
             (ours, setup.notes.clone())
         }
@@ -481,7 +503,10 @@ fn conformance() {
     let total = results.len();
     let verdict_ok = results.iter().filter(|r| r.verdict_agrees()).count();
     let count_ok = results.iter().filter(|r| r.count_agrees()).count();
-    let exprs: Vec<bool> = results.iter().filter_map(Result1::expression_agrees).collect();
+    let exprs: Vec<bool> = results
+        .iter()
+        .filter_map(Result1::expression_agrees)
+        .collect();
     let expr_ok = exprs.iter().filter(|b| **b).count();
     let expected_valid = results
         .iter()
@@ -557,7 +582,12 @@ fn conformance() {
     by_time.sort_by(|a, b| b.time.cmp(&a.time));
     let _ = writeln!(out, "\nslowest runs (including their set-up):");
     for r in by_time.iter().take(5) {
-        let _ = writeln!(out, "  {:>8.1} ms  {}", r.time.as_secs_f64() * 1000.0, r.run.name);
+        let _ = writeln!(
+            out,
+            "  {:>8.1} ms  {}",
+            r.time.as_secs_f64() * 1000.0,
+            r.run.name
+        );
     }
 
     // disagreements
@@ -602,13 +632,55 @@ fn conformance() {
         }
     }
 
+    // FHIRVAL_CONFORMANCE_SHOW=text: every issue, ours and Java's, of the runs whose name
+    // contains `text` (a debugging aid)
+    if let Ok(show) = std::env::var("FHIRVAL_CONFORMANCE_SHOW") {
+        for r in results
+            .iter()
+            .filter(|r| r.run.name.contains(show.as_str()))
+        {
+            let _ = writeln!(
+                out,
+                "\n== {} ({}) file {}",
+                r.run.name, r.run.module, r.run.file
+            );
+            for n in &r.notes {
+                let _ = writeln!(out, "  note: {n}");
+            }
+            match &r.ours {
+                Ok(o) => {
+                    for i in &o.issues {
+                        let _ = writeln!(
+                            out,
+                            "  ours {} {}:{} {} — {}",
+                            i.severity.code(),
+                            i.line,
+                            i.col,
+                            i.expression,
+                            i.message
+                        );
+                    }
+                }
+                Err(e) => {
+                    let _ = writeln!(out, "  ours: could not run: {e}");
+                }
+            }
+            if let Ok(e) = &r.run.expected {
+                for (expr, msg) in &e.issues {
+                    let _ = writeln!(out, "  java error {expr} — {msg}");
+                }
+            }
+        }
+    }
+
     // holding the line
     let floor_path = data_dir().join("floor.txt");
     let floor: usize = std::fs::read_to_string(&floor_path)
         .ok()
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(0);
-    let disagreeing_names: BTreeSet<&str> = disagreeing.iter().map(|r| r.run.name.as_str()).collect();
+    let disagreeing_names: BTreeSet<&str> =
+        disagreeing.iter().map(|r| r.run.name.as_str()).collect();
     let hidden: Vec<&&Result1> = disagreeing
         .iter()
         .filter(|r| !listed_map.contains_key(r.run.name.as_str()))

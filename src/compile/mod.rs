@@ -73,15 +73,12 @@ impl Compiler {
             Some("StructureDefinition") if res.get("snapshot").is_none() => {
                 self.pending.push((res.clone(), package));
             }
-            Some("StructureDefinition") => match compile_structure(
-                res,
-                package,
-                &mut self.set,
-                &mut self.constraint_cache,
-            ) {
-                Ok(s) => self.set.structures.push(s),
-                Err(e) => self.errors.push(e),
-            },
+            Some("StructureDefinition") => {
+                match compile_structure(res, package, &mut self.set, &mut self.constraint_cache) {
+                    Ok(s) => self.set.structures.push(s),
+                    Err(e) => self.errors.push(e),
+                }
+            }
             Some("Bundle") => {
                 if let Some(entries) = res.get("entry").and_then(Value::as_array) {
                     for e in entries {
@@ -341,7 +338,11 @@ fn add_slice(elements: &mut [Element], base: u32, slice: u32) {
     }
 }
 
-pub(crate) fn synthesize_id(path: &str, slice: Option<&str>, last: &HashMap<String, String>) -> String {
+pub(crate) fn synthesize_id(
+    path: &str,
+    slice: Option<&str>,
+    last: &HashMap<String, String>,
+) -> String {
     let (parent, name) = match path.rfind('.') {
         Some(i) => (Some(&path[..i]), &path[i + 1..]),
         None => (None, path),

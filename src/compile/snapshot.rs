@@ -6,8 +6,8 @@
 //! (no differential validation, no inherited-constraint checks).
 
 use super::{
-    compile_binding, compile_constraints, compile_slicing, compile_type, parse_max,
-    prefixed_value, split_id, str_of, synthesize_id,
+    compile_binding, compile_constraints, compile_slicing, compile_type, parse_max, prefixed_value,
+    split_id, str_of, synthesize_id,
 };
 use crate::model::{Constraint, Element, Kind, ProfileSet, StructId, Structure};
 use serde_json::Value;

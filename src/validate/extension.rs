@@ -14,8 +14,12 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(e) = set.structure(sd).elements.get(el as usize) else {
             return;
         };
-        // a slice that names its definition as a type profile is checked through it
-        if e.types.iter().any(|t| !t.profiles.is_empty()) {
+        // a slice that names a loaded definition as its type profile is checked through it
+        if e.types
+            .iter()
+            .flat_map(|t| t.profiles.iter())
+            .any(|p| set.resolve(p).is_some())
+        {
             return;
         }
         let Some(url) = node.get("url").and_then(|u| u.value.as_str()) else {

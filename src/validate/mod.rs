@@ -8,12 +8,12 @@
 //! column are computed at the end, and only if there are issues.
 
 mod extension;
-mod value;
 mod path;
 pub mod primitive;
 mod reference;
 mod slicing;
 mod structure;
+mod value;
 
 use crate::json::{self, LineIndex, Node, Value};
 use crate::model::{Kind, ProfileSet, StructId};
@@ -325,20 +325,14 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(s) = id.value.as_str() else {
             return; // the type check reports it
         };
-        let valid_chars = s
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-        if s.chars().count() > 64 {
+        if let Some(issue) = primitive::check_resource_id(s) {
             self.path.push(Seg::Name("id"));
-            self.report(Severity::Error, "invalid", id.offset, || {
-                format!("Invalid Resource id: Too long ({} chars)", s.chars().count())
-            });
-            self.path.pop();
-        } else if !valid_chars || s.is_empty() {
-            self.path.push(Seg::Name("id"));
-            self.report(Severity::Error, "invalid", id.offset, || {
-                format!("Invalid Resource id: Invalid Characters ('{s}')")
-            });
+            self.report(
+                value::severity_of(issue.severity),
+                issue.code,
+                id.offset,
+                || issue.message,
+            );
             self.path.pop();
         }
     }
@@ -404,18 +398,15 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
 
     /// Validate against type profiles: one must match (the first is reported when none does).
     fn type_profiles(&mut self, profiles: &'v [String], item: Item<'v, 'a>) {
-        let resolved: Vec<StructId> = profiles.iter().filter_map(|p| self.set.resolve(p)).collect();
+        let resolved: Vec<StructId> = profiles
+            .iter()
+            .filter_map(|p| self.set.resolve(p))
+            .collect();
         if resolved.is_empty() {
-            // an unknown extension definition is reported by the extension rules
-            let is_ext = item
-                .value
-                .is_some_and(|n| n.get("url").is_some() && n.get("valueString").is_none());
-            if !is_ext {
-                if let Some(p) = profiles.first() {
-                    self.report(Severity::Warning, "not-found", item.offset, || {
-                        format!("Profile '{p}' could not be found, so the element has not been checked against it")
-                    });
-                }
+            if let Some(p) = profiles.first() {
+                self.report(Severity::Warning, "not-found", item.offset, || {
+                    format!("Profile '{p}' could not be found, so the element has not been checked against it")
+                });
             }
             return;
         }

@@ -55,7 +55,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             .iter()
             .filter(|t| t.code == "Reference")
             .flat_map(|t| t.target_profiles.iter())
-            .filter_map(|p| set.resolve(p).map(|id| set.structure(id).type_name.as_str()))
+            .filter_map(|p| {
+                set.resolve(p)
+                    .map(|id| set.structure(id).type_name.as_str())
+            })
             .collect();
         if targets.is_empty() || targets.iter().any(|t| *t == rt || *t == "Resource") {
             return;

@@ -172,7 +172,13 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
     }
 
-    fn slice_matches(&mut self, sd: StructId, base: &'v Element, sl: u32, item: &Item<'v, 'a>) -> bool {
+    fn slice_matches(
+        &mut self,
+        sd: StructId,
+        base: &'v Element,
+        sl: u32,
+        item: &Item<'v, 'a>,
+    ) -> bool {
         let Some(slicing) = &base.slicing else {
             return false;
         };
@@ -241,14 +247,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         .and_then(|n| n.value.as_str())
                 };
                 let data_type = data_type?;
-                Some(
-                    target.types.is_empty()
-                        || target.types.iter().any(|t| t.code == data_type),
-                )
+                Some(target.types.is_empty() || target.types.iter().any(|t| t.code == data_type))
             }
             DiscriminatorType::Profile => {
                 let profiles: Vec<StructId> = target
-
                     .types
                     .iter()
                     .flat_map(|t| t.profiles.iter())
@@ -363,9 +365,11 @@ fn data_at<'a>(node: &'a Node<'a>, steps: &[Step<'_>]) -> Vec<&'a Node<'a>> {
                 }
                 Step::Extension(url) => {
                     if let Some(exts) = n.get("extension").and_then(|e| e.value.as_array()) {
-                        next.extend(exts.iter().filter(|x| {
-                            x.get("url").and_then(|u| u.value.as_str()) == Some(*url)
-                        }));
+                        next.extend(
+                            exts.iter().filter(|x| {
+                                x.get("url").and_then(|u| u.value.as_str()) == Some(*url)
+                            }),
+                        );
                     }
                 }
             }

@@ -252,7 +252,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }
             }
             Value::Null => {
-                let expected = if e.is_array { "a JSON Array" } else { "a value" };
+                let expected = if e.is_array {
+                    "a JSON Array"
+                } else {
+                    "a value"
+                };
                 self.report(Severity::Error, "invalid", value.offset, || {
                     format!("The property {key} must be {expected}, not a Null")
                 });

@@ -60,6 +60,14 @@ pub(crate) fn matches_value(node: &Node<'_>, f: &FValue, exact: bool) -> bool {
     }
 }
 
+pub(crate) fn severity_of(s: primitive::Severity) -> Severity {
+    match s {
+        primitive::Severity::Error => Severity::Error,
+        primitive::Severity::Warning => Severity::Warning,
+        primitive::Severity::Information => Severity::Information,
+    }
+}
+
 fn display(f: &FValue) -> String {
     match f {
         FValue::String(s) => s.clone(),
@@ -89,17 +97,22 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         )
                     });
                 }
-                Some((kind, text)) => match primitive::check(p, kind, text) {
-                    Some(issue) => {
-                        let severity = match issue.severity {
-                            primitive::Severity::Error => Severity::Error,
-                            primitive::Severity::Warning => Severity::Warning,
-                            primitive::Severity::Information => Severity::Information,
-                        };
-                        self.report(severity, issue.code, node.offset, || issue.message);
+                Some((kind, text)) => {
+                    let options = primitive::CheckOptions {
+                        has_children: item.ext.is_some(),
+                        ..primitive::CheckOptions::DEFAULT
+                    };
+                    let found = primitive::check_with(p, kind, text, &options);
+                    let clean = found.is_empty();
+                    for issue in found {
+                        self.report(severity_of(issue.severity), issue.code, node.offset, || {
+                            issue.message
+                        });
                     }
-                    None => self.primitive_constraints(sd, el, p, node, text),
-                },
+                    if clean {
+                        self.primitive_constraints(sd, el, p, node, text);
+                    }
+                }
             }
         }
         if let Some(x) = item.ext {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# All tests: formatting, lints, unit/integration/conformance tests, CLI throughput.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+test -d ../shared/fhir-packages || { echo "../shared/fhir-packages is missing beside the checkout" >&2; exit 2; }
+cargo fmt --all -- --check
+cargo clippy --release --all-targets -- -D warnings
+cargo build --release
+python3 scripts/cli_speed.py
+cargo test --release
