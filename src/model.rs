@@ -246,7 +246,8 @@ impl ProfileSet {
         &self.structures[id as usize]
     }
 
-    /// Resolve a canonical, honouring `url|version` (newest version when none is given).
+    /// Resolve a canonical, honouring `url|version` (newest version when none is given; a
+    /// version names that version or, written partially like `3.1`, its newest patch).
     pub fn resolve(&self, canonical: &str) -> Option<StructId> {
         let (url, version) = match canonical.split_once('|') {
             Some((u, v)) => (u, Some(v)),
@@ -262,8 +263,7 @@ impl ProfileSet {
                     let sv = &self.structure(**id).version;
                     sv == v || sv.starts_with(&format!("{v}."))
                 })
-                .copied()
-                .or_else(|| ids.last().copied()),
+                .copied(),
         }
     }
 

@@ -366,7 +366,19 @@ fn build_setup(bases: &mut Bases, run: &Run) -> Result<Setup, String> {
         for e in &c.errors {
             notes.push(format!("StructureDefinition {e}: skipped"));
         }
-        c.finish()
+        let base_notes = base.notes.len();
+        let set = c.finish();
+        // errors found while finishing (snapshot generation) may only show as notes, or not at
+        // all: name every StructureDefinition of the run that did not make it into the set
+        notes.extend(set.notes.iter().skip(base_notes).cloned());
+        for f in &run.supporting {
+            for url in structure_urls(&read_json(&cases_dir().join(f))?) {
+                if set.resolve(&url).is_none() && !notes.iter().any(|n| n.contains(url.as_str())) {
+                    notes.push(format!("StructureDefinition {url} ({f}) was not compiled"));
+                }
+            }
+        }
+        set
     };
     let options = Options {
         allowed_extension_domains: run.domains.clone(),
@@ -376,6 +388,26 @@ fn build_setup(bases: &mut Bases, run: &Run) -> Result<Setup, String> {
         validator: Validator::new(set, options),
         notes,
     })
+}
+
+/// The urls of the StructureDefinitions in a resource (or Bundle of them).
+fn structure_urls(v: &Value) -> Vec<String> {
+    match v.get("resourceType").and_then(Value::as_str) {
+        Some("StructureDefinition") => v
+            .get("url")
+            .and_then(Value::as_str)
+            .map(|u| vec![u.to_string()])
+            .unwrap_or_default(),
+        Some("Bundle") => v
+            .get("entry")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.get("resource"))
+            .flat_map(structure_urls)
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn execute(
@@ -575,6 +607,22 @@ fn conformance() {
     }
     for (m, (n, v, c, e, ed)) in &modules {
         let _ = writeln!(out, "  {m:<18} {n:>4}  {v:>7}  {c:>5}  {e:>2}/{ed}");
+    }
+
+    // what the runs' own files lost in compilation
+    let mut lost: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in &results {
+        for n in &r.notes {
+            lost.entry(n.as_str())
+                .or_default()
+                .push(r.run.name.as_str());
+        }
+    }
+    if !lost.is_empty() {
+        let _ = writeln!(out, "\ncompiler notes for the runs' own files:");
+        for (n, runs) in &lost {
+            let _ = writeln!(out, "  {} [{}]", trunc(n), runs.join(", "));
+        }
     }
 
     // timing

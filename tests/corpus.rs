@@ -1,0 +1,110 @@
+//! The member-history Bundles in ../shared/corpus, validated with the default profile set
+//! (newest PDex and its closure), every entry against its meta.profile. None may crash or be
+//! fatal; the errors are the ones explained here, each checked against the packages.
+
+use fhirval::load::{self, LoadConfig};
+use fhirval::{Issue, Options, Severity, Validator};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+fn validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let cfg = LoadConfig {
+            package_dir: Some(root.join("../shared/fhir-packages")),
+            cache_dir: Some(root.join("target/test-cache")),
+        };
+        let set = load::load(&[], &cfg).expect("default profile set");
+        Validator::new(set, Options::default())
+    })
+}
+
+fn validate(name: &str) -> Vec<Issue> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(name);
+    let bytes = std::fs::read(&path).expect("corpus file");
+    let outcome = validator().validate(&bytes, &[]);
+    assert!(
+        !outcome.issues.iter().any(|i| i.severity == Severity::Fatal),
+        "{name}: fatal issue"
+    );
+    outcome.issues
+}
+
+fn errors(issues: &[Issue]) -> Vec<(&str, &str)> {
+    issues
+        .iter()
+        .filter(|i| i.severity.is_error())
+        .map(|i| (i.expression.as_str(), i.message.as_str()))
+        .collect()
+}
+
+#[test]
+fn pdex_bundle_and_everything_response_are_valid() {
+    assert_eq!(errors(&validate("pdex_bundle_patient_999.json")), vec![]);
+    assert_eq!(errors(&validate("pdex_everything_response.json")), vec![]);
+}
+
+/// CARIN BB 2.0.0 is not in the package directory: each entry's profile is reported as not
+/// found (a warning), never silently passed and never validated against 1.2.0 instead.
+#[test]
+fn carin_profiles_of_a_missing_version_are_reported_not_found() {
+    let issues = validate("carin_bundle_patient_888.json");
+    assert_eq!(errors(&issues), vec![]);
+    let not_found: Vec<&Issue> = issues
+        .iter()
+        .filter(|i| i.severity == Severity::Warning && i.code == "not-found")
+        .collect();
+    assert_eq!(not_found.len(), 10);
+    assert_eq!(
+        not_found[0].expression,
+        "Bundle.entry[0].resource/*Patient/888*/.meta.profile[0]"
+    );
+    assert!(
+        not_found[0]
+            .message
+            .contains("C4BB-Patient|2.0.0' has not been checked")
+    );
+    assert_eq!((not_found[0].line, not_found[0].col), (11, 13));
+}
+
+/// `Period` has `start` and `end`; the data says `stop`.
+#[test]
+fn uscore_355_has_one_unknown_period_property() {
+    let issues = validate("uscore_bundle_patient_355.json");
+    assert_eq!(
+        errors(&issues),
+        vec![(
+            "Bundle.entry[266].resource/*Observation/3c766796-d8a0-480f-8215-f1e7e3afab21*/.effective.ofType(Period)",
+            "Unrecognized property 'stop'"
+        )]
+    );
+}
+
+/// us-core-interpreter-needed and us-core-authentication-time are US Core 8 extensions, and
+/// instance-name is from the FHIR tools IG: none is in the loaded packages.
+#[test]
+fn uscore_bundles_use_extensions_that_are_not_loaded() {
+    let issues85 = validate("uscore_bundle_patient_85.json");
+    let e85 = errors(&issues85);
+    assert_eq!(e85.len(), 2);
+    assert_eq!(
+        e85[0].0,
+        "Bundle.entry[5].resource/*Encounter/09775519-5327-3bbf-cb95-66313dde54ee*/.extension[0]"
+    );
+    assert!(
+        e85[0]
+            .1
+            .contains("us-core-interpreter-needed could not be found")
+    );
+    let client_issues = validate("uscore_bundle_patient_client_test.json");
+    let client = errors(&client_issues);
+    assert_eq!(client.len(), 6);
+    let instance_name = client
+        .iter()
+        .filter(|(_, m)| m.contains("StructureDefinition/instance-name could not be found"))
+        .count();
+    assert_eq!(instance_name, 5);
+}
