@@ -104,10 +104,10 @@ pub fn load(specs: &[String], cfg: &LoadConfig) -> Result<ProfileSet, LoadError>
         .cache_dir
         .as_ref()
         .map(|d| d.join(format!("{key:016x}.fvps")));
-    if let Some(bytes) = cache_file.as_ref().and_then(|f| std::fs::read(f).ok()) {
-        if let Ok(set) = profileset::from_bytes(&bytes) {
-            return Ok(set);
-        }
+    if let Some(bytes) = cache_file.as_ref().and_then(|f| std::fs::read(f).ok())
+        && let Ok(set) = profileset::from_bytes(&bytes)
+    {
+        return Ok(set);
     }
     let set = compile_specs(&specs, dir_path.as_deref())?;
     if let Some(f) = cache_file {
@@ -289,10 +289,9 @@ fn cache_key(specs: &[IgSpec], dir: Option<&Path>) -> u64 {
             if let Ok(t) = m
                 .modified()
                 .map(|t| t.duration_since(std::time::UNIX_EPOCH))
+                && let Ok(t) = t
             {
-                if let Ok(t) = t {
-                    feed(&t.as_nanos().to_le_bytes());
-                }
+                feed(&t.as_nanos().to_le_bytes());
             }
         }
     };
@@ -313,13 +312,13 @@ fn cache_key(specs: &[IgSpec], dir: Option<&Path>) -> u64 {
             IgSpec::Package(_) => {}
         }
     }
-    if let Some(d) = dir {
-        if let Ok(rd) = std::fs::read_dir(d) {
-            let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            files.sort();
-            for f in files {
-                stamp(&f, &mut feed);
-            }
+    if let Some(d) = dir
+        && let Ok(rd) = std::fs::read_dir(d)
+    {
+        let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        for f in files {
+            stamp(&f, &mut feed);
         }
     }
     h

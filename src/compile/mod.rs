@@ -277,14 +277,14 @@ fn compile_elements(
             .ok_or_else(|| format!("element {id} has no parent in the snapshot"))?;
         // `Observation.valueQuantity` (an old-style type-specific path) is a type slice of
         // `Observation.value[x]`
-        if slice.is_none() {
-            if let Some(choice) = choice_parent(&elements, parent_index, name) {
-                if let Some(el) = elements.get_mut(index as usize) {
-                    el.slice_name = Some(name.to_string());
-                }
-                add_slice(&mut elements, choice, index);
-                continue;
+        if slice.is_none()
+            && let Some(choice) = choice_parent(&elements, parent_index, name)
+        {
+            if let Some(el) = elements.get_mut(index as usize) {
+                el.slice_name = Some(name.to_string());
             }
+            add_slice(&mut elements, choice, index);
+            continue;
         }
         if let Some(p) = elements.get_mut(parent_index as usize) {
             p.children.push(index);

@@ -159,9 +159,9 @@ impl Work<'_> {
                 return Some((c, None));
             }
             // `valueQuantity`: `value[x]` restricted to Quantity
-            if ce.is_choice() {
-                if let Some(rest) = name.strip_prefix(ce.base_name()) {
-                    if let Some(t) = ce.types.iter().find(|t| {
+            if ce.is_choice()
+                && let Some(rest) = name.strip_prefix(ce.base_name())
+                    && let Some(t) = ce.types.iter().find(|t| {
                         let mut a = rest.chars();
                         let mut b = t.code.chars();
                         matches!((a.next(), b.next()), (Some(x), Some(y)) if x == y.to_ascii_uppercase())
@@ -169,8 +169,6 @@ impl Work<'_> {
                     }) {
                         return Some((c, Some(t.code.clone())));
                     }
-                }
-            }
         }
         None
     }

@@ -39,10 +39,10 @@ pub(crate) fn match_child<'v>(
             continue;
         };
         if ce.is_choice() {
-            if let Some(rest) = name.strip_prefix(ce.base_name()) {
-                if let Some(t) = ce.types.iter().find(|t| suffix_names_type(rest, &t.code)) {
-                    return Some((c, Some(t.code.as_str())));
-                }
+            if let Some(rest) = name.strip_prefix(ce.base_name())
+                && let Some(t) = ce.types.iter().find(|t| suffix_names_type(rest, &t.code))
+            {
+                return Some((c, Some(t.code.as_str())));
             }
         } else if ce.name == name {
             return Some((c, None));
@@ -165,10 +165,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if e.is_array {
             self.path.push(Seg::Index(i));
         }
-        if e.is_choice() {
-            if let Some(t) = item.type_code {
-                self.path.push(Seg::OfType(t));
-            }
+        if e.is_choice()
+            && let Some(t) = item.type_code
+        {
+            self.path.push(Seg::OfType(t));
         }
     }
 
@@ -220,17 +220,17 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     });
                 }
                 let exts = companion.and_then(|c| c.value.value.as_array());
-                if let (Some(exts), Some(c)) = (exts, companion) {
-                    if exts.len() != values.len() {
-                        self.report(Severity::Error, "structure", c.value.offset, || {
-                            format!(
-                                "The property {} has {} entries but {key} has {}: they must line up",
-                                c.key,
-                                exts.len(),
-                                values.len()
-                            )
-                        });
-                    }
+                if let (Some(exts), Some(c)) = (exts, companion)
+                    && exts.len() != values.len()
+                {
+                    self.report(Severity::Error, "structure", c.value.offset, || {
+                        format!(
+                            "The property {} has {} entries but {key} has {}: they must line up",
+                            c.key,
+                            exts.len(),
+                            values.len()
+                        )
+                    });
                 }
                 for (i, v) in values.iter().enumerate() {
                     let ext = exts

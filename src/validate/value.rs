@@ -115,12 +115,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }
             }
         }
-        if let Some(x) = item.ext {
-            if self.expect_object(x) {
-                if let Some(t) = self.set.type_def(p.code()) {
-                    self.members(t, 0, x, false);
-                }
-            }
+        if let Some(x) = item.ext
+            && self.expect_object(x)
+            && let Some(t) = self.set.type_def(p.code())
+        {
+            self.members(t, 0, x, false);
         }
     }
 
@@ -137,16 +136,16 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         };
         for (f, word) in [(&e.fixed, "fixed"), (&e.pattern, "required")] {
-            if let Some(f) = f {
-                if !matches_value(node, f, true) {
-                    self.report(Severity::Error, "value", node.offset, || {
-                        format!(
-                            "Value is '{text}' but is {word} to '{}' in the profile {}",
-                            display(f),
-                            from_text(s)
-                        )
-                    });
-                }
+            if let Some(f) = f
+                && !matches_value(node, f, true)
+            {
+                self.report(Severity::Error, "value", node.offset, || {
+                    format!(
+                        "Value is '{text}' but is {word} to '{}' in the profile {}",
+                        display(f),
+                        from_text(s)
+                    )
+                });
             }
         }
         if let Some(max) = e.max_length {
@@ -168,25 +167,25 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 _ => None,
             }
         };
-        if let Some(min) = &e.min_value {
-            if compare(min) == Some(Ordering::Less) {
-                self.report(Severity::Error, "invalid", node.offset, || {
+        if let Some(min) = &e.min_value
+            && compare(min) == Some(Ordering::Less)
+        {
+            self.report(Severity::Error, "invalid", node.offset, || {
                     format!(
                         "The value in the instance ({text}) is less than the specified minimum value ({})",
                         display(min)
                     )
                 });
-            }
         }
-        if let Some(max) = &e.max_value {
-            if compare(max) == Some(Ordering::Greater) {
-                self.report(Severity::Error, "invalid", node.offset, || {
+        if let Some(max) = &e.max_value
+            && compare(max) == Some(Ordering::Greater)
+        {
+            self.report(Severity::Error, "invalid", node.offset, || {
                     format!(
                         "The value in the instance ({text}) is greater than the specified maximum value ({})",
                         display(max)
                     )
                 });
-            }
         }
     }
 
@@ -199,16 +198,16 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if let Some(f) = &e.fixed {
             self.fixed_diff(f, node, &from_text(s));
         }
-        if let Some(f) = &e.pattern {
-            if !matches_value(node, f, false) {
-                self.report(Severity::Error, "value", node.offset, || {
-                    format!(
-                        "The pattern {} defined in the profile {} not found",
-                        f.to_json_text(),
-                        from_text(s)
-                    )
-                });
-            }
+        if let Some(f) = &e.pattern
+            && !matches_value(node, f, false)
+        {
+            self.report(Severity::Error, "value", node.offset, || {
+                format!(
+                    "The pattern {} defined in the profile {} not found",
+                    f.to_json_text(),
+                    from_text(s)
+                )
+            });
         }
     }
 
