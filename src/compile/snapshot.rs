@@ -216,17 +216,28 @@ impl Work<'_> {
     fn expand(&mut self, p: u32) -> Option<()> {
         let e = self.s.elements.get(p as usize)?;
         if let Some(target) = e.content_ref {
-            let kids = self.children(target);
-            let src = self.s.clone();
-            let (from, to) = (
-                src.elements.get(target as usize)?.path.clone(),
-                e.path.clone(),
-            );
+            // the referenced element as the base type defines it, not as this profile
+            // constrains it
+            let from = self.s.elements.get(target as usize)?.path.clone();
+            let to = e.path.clone();
+            let set = self.set;
+            let base = set.structure(set.type_def(&self.s.type_name)?);
+            let b = base
+                .elements
+                .iter()
+                .position(|x| x.path == from && x.slice_name.is_none())?;
+            let kids = base.elements.get(b)?.children.clone();
             let mut added = Vec::new();
             for k in kids {
-                added.push(append_subtree(&mut self.s, &src, k, &from, &to, true, true));
+                added.push(append_subtree(&mut self.s, base, k, &from, &to, true, false));
             }
             self.s.elements.get_mut(p as usize)?.children = added;
+            let pid = self
+                .ids
+                .iter()
+                .find(|(_, v)| **v == p)
+                .map(|(k, _)| k.clone())?;
+            self.register(p, pid);
             return Some(());
         }
         let t = match e.types.as_slice() {
@@ -324,9 +335,16 @@ fn append_subtree(
     };
     copy.children = Vec::new();
     copy.slices = Vec::new();
-    // a content reference indexes the source structure: valid only within it
+    // a content reference indexes the source structure: across structures, point it at the
+    // element of the same path here (the validator reads it as the base type's element)
     if !same_structure {
-        copy.content_ref = None;
+        copy.content_ref = e.content_ref.and_then(|t| {
+            let target = &src.elements.get(t as usize)?.path;
+            dst.elements
+                .iter()
+                .position(|x| &x.path == target && x.slice_name.is_none())
+                .map(|i| i as u32)
+        });
     }
     let index = dst.elements.len() as u32;
     dst.elements.push(copy);

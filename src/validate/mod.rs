@@ -16,7 +16,7 @@ mod structure;
 mod value;
 
 use crate::json::{self, LineIndex, Node, Value};
-use crate::model::{Kind, ProfileSet, StructId};
+use crate::model::{Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, Outcome, Severity};
 use path::{Path, Seg};
 use std::collections::HashSet;
@@ -367,10 +367,22 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.primitive(sd, el, p, item);
         } else if let Some(node) = item.value {
             if is_resource_type(set, type_code) {
-                self.nested_resource(node);
+                // the profiles declared for the resource's type (`Bundle.entry.resource` as a
+                // Patient profile, a Parameters profile's resource)
+                let rt = node.get("resourceType").and_then(|n| n.value.as_str());
+                let profiles: Vec<&str> = e
+                    .types
+                    .iter()
+                    .filter(|t| Some(t.code.as_str()) == rt || t.code == "Resource")
+                    .flat_map(|t| t.profiles.iter().map(String::as_str))
+                    .collect();
+                self.nested_resource(node, &profiles);
                 return;
             }
             if !self.expect_object(node) {
+                return;
+            }
+            if el == 0 && s.kind == Kind::Resource && !self.is_instance_of(s, node) {
                 return;
             }
             if let Some((csd, cel)) = self.children_of(sd, el, type_code) {
@@ -424,6 +436,23 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
     }
 
+    /// A resource validated against a structure must be of the structure's type.
+    fn is_instance_of(&mut self, s: &'v Structure, node: &'a Node<'a>) -> bool {
+        let rt = node.get("resourceType").and_then(|n| n.value.as_str());
+        if rt == Some(s.type_name.as_str()) || s.type_name == "Resource" || s.type_name == "DomainResource" {
+            return true;
+        }
+        self.report(Severity::Error, "structure", node.offset, || {
+            format!(
+                "This is a {} resource, but the profile {} is for {}",
+                rt.unwrap_or("(unknown)"),
+                structure::from_text(s),
+                s.type_name
+            )
+        });
+        false
+    }
+
     /// Where the children of element `el` are defined: in the snapshot under it, at a
     /// contentReference, or in its type's definition.
     pub(crate) fn children_of(
@@ -437,7 +466,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return Some((sd, el));
         }
         if let Some(target) = e.content_ref {
-            return Some((sd, target));
+            return Some(self.content_target(sd, target));
         }
         let code = type_code?;
         if code == "BackboneElement" || code == "Element" {
@@ -445,6 +474,25 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return self.set.type_def(code).map(|t| (t, 0));
         }
         self.set.type_def(code).map(|t| (t, 0))
+    }
+
+    /// A contentReference target. In a profile it names the base definition's element: the
+    /// profile's constraints on `Parameters.parameter` do not apply to every nested `part`.
+    pub(crate) fn content_target(&self, sd: StructId, target: u32) -> (StructId, u32) {
+        let s = self.set.structure(sd);
+        if !s.is_profile {
+            return (sd, target);
+        }
+        let found = s.elements.get(target as usize).and_then(|t| {
+            let base = self.set.type_def(&s.type_name)?;
+            let b = self.set.structure(base);
+            let i = b
+                .elements
+                .iter()
+                .position(|x| x.path == t.path && x.slice_name.is_none())?;
+            Some((base, i as u32))
+        });
+        found.unwrap_or((sd, target))
     }
 
     fn expect_object(&mut self, node: &'a Node<'a>) -> bool {
@@ -468,13 +516,13 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     }
 
     /// A resource inside another (contained, Bundle.entry.resource, Parameters).
-    fn nested_resource(&mut self, node: &'a Node<'a>) {
+    fn nested_resource(&mut self, node: &'a Node<'a>, profiles: &[&str]) {
         let Some(rt) = self.resource_type(node) else {
             return;
         };
         let id = node.get("id").and_then(|n| n.value.as_str());
         self.path.push(Seg::Resource(rt, id));
-        self.resource_body(node, rt, &[]);
+        self.resource_body(node, rt, profiles);
         self.path.pop();
     }
 }

@@ -327,7 +327,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return Some((sd, el));
         }
         if let Some(target) = e.content_ref {
-            return Some((sd, target));
+            return Some(self.content_target(sd, target));
         }
         let t = match e.types.as_slice() {
             [t] => t,
