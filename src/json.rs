@@ -45,6 +45,9 @@ pub struct Limits {
     /// Maximum length in bytes of a single string or key, measured on the
     /// raw source text between the quotes.
     pub max_string: usize,
+    /// Accept `//` and `/* */` comments as white space (JSON5-style leniency; off by default,
+    /// when a comment is an error).
+    pub allow_comments: bool,
 }
 
 impl Default for Limits {
@@ -53,6 +56,7 @@ impl Default for Limits {
             max_depth: 256,
             max_size: 256 * 1024 * 1024,
             max_string: 64 * 1024 * 1024,
+            allow_comments: false,
         }
     }
 }
@@ -171,6 +175,7 @@ pub fn parse<'a>(input: &'a str, limits: &Limits) -> Result<Node<'a>, ParseError
         pos: start,
         max_depth: limits.max_depth,
         max_string: limits.max_string,
+        allow_comments: limits.allow_comments,
     }
     .run()
 }
@@ -258,6 +263,7 @@ struct Parser<'a> {
     pos: usize,
     max_depth: usize,
     max_string: usize,
+    allow_comments: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -271,9 +277,35 @@ impl<'a> Parser<'a> {
         while let Some(&c) = self.bytes.get(self.pos) {
             if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
                 self.pos += 1;
+            } else if c == b'/' && self.allow_comments && self.skip_comment() {
+                continue;
             } else {
                 break;
             }
+        }
+    }
+
+    /// Skip one comment at `pos`; false if there is none (or it is unterminated, which the
+    /// caller then reports as an unexpected character).
+    fn skip_comment(&mut self) -> bool {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        if rest.starts_with(b"//") {
+            let end = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap_or(rest.len());
+            self.pos += end;
+            true
+        } else if rest.starts_with(b"/*") {
+            match rest.windows(2).skip(2).position(|w| w == b"*/") {
+                Some(i) => {
+                    self.pos += i + 4;
+                    true
+                }
+                None => false,
+            }
+        } else {
+            false
         }
     }
 
@@ -1444,4 +1476,18 @@ mod tests {
         let mb = (data.len() * n) as f64 / 1e6;
         println!("{:.0} MB/s", mb / secs);
     }
+
+    #[test]
+    fn comments_are_white_space_when_allowed() {
+        let limits = Limits {
+            allow_comments: true,
+            ..Limits::default()
+        };
+        let v = parse("// head\n{\"a\" /* c */ : [1, // x\n 2]}", &limits).unwrap();
+        let a = v.get("a").unwrap();
+        assert_eq!(a.value.as_array().map(<[Node<'_>]>::len), Some(2));
+        // unterminated block comment is still an error
+        assert!(parse("{\"a\": 1 /* c }", &limits).is_err());
+    }
+
 }

@@ -8,6 +8,17 @@ use crate::json::Node;
 use crate::model::StructId;
 use crate::outcome::Severity;
 
+/// `http://hl7.org/fhir/5.0/StructureDefinition/extension-DeviceRequest.doNotPerform`: a
+/// cross-version extension, defined by the specification for every element of another FHIR
+/// version; the Java validator accepts them without a loaded definition.
+fn is_cross_version(url: &str) -> bool {
+    url.strip_prefix("http://hl7.org/fhir/")
+        .and_then(|rest| rest.split_once("/StructureDefinition/extension-"))
+        .is_some_and(|(version, _)| {
+            !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        })
+}
+
 impl<'v: 'a, 'a> Walker<'v, 'a> {
     pub(crate) fn extension(&mut self, sd: StructId, el: u32, node: &'a Node<'a>) {
         let set = self.set;
@@ -25,7 +36,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(url) = node.get("url").and_then(|u| u.value.as_str()) else {
             return; // Extension.url is required: the cardinality rule reports it
         };
-        if !url.contains(':') {
+        if !url.contains(':') || is_cross_version(url) {
             return;
         }
         match set.resolve(url) {

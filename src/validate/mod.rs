@@ -30,6 +30,10 @@ pub struct Options {
     pub limits: json::Limits,
     /// After this many issues, validation stops with a summary issue.
     pub max_issues: usize,
+    /// Java's security checks: HTML-like text in strings is an error, not information.
+    pub security_checks: bool,
+    /// How to treat HTML tags in markdown (Java: a warning; `noHtmlInMarkdown`: an error).
+    pub html_in_markdown: primitive::HtmlInMarkdown,
 }
 
 impl Default for Options {
@@ -38,6 +42,8 @@ impl Default for Options {
             allowed_extension_domains: Vec::new(),
             limits: json::Limits::default(),
             max_issues: 10_000,
+            security_checks: false,
+            html_in_markdown: primitive::CheckOptions::DEFAULT.html_in_markdown,
         }
     }
 }

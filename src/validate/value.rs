@@ -100,6 +100,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 Some((kind, text)) => {
                     let options = primitive::CheckOptions {
                         has_children: item.ext.is_some(),
+                        security_checks: self.opts.security_checks,
+                        html_in_markdown: self.opts.html_in_markdown,
                         ..primitive::CheckOptions::DEFAULT
                     };
                     let found = primitive::check_with(p, kind, text, &options);
