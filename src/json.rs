@@ -290,10 +290,7 @@ impl<'a> Parser<'a> {
     fn skip_comment(&mut self) -> bool {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         if rest.starts_with(b"//") {
-            let end = rest
-                .iter()
-                .position(|&b| b == b'\n')
-                .unwrap_or(rest.len());
+            let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
             self.pos += end;
             true
         } else if rest.starts_with(b"/*") {
@@ -1489,5 +1486,4 @@ mod tests {
         // unterminated block comment is still an error
         assert!(parse("{\"a\": 1 /* c }", &limits).is_err());
     }
-
 }

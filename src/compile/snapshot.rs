@@ -229,7 +229,15 @@ impl Work<'_> {
             let kids = base.elements.get(b)?.children.clone();
             let mut added = Vec::new();
             for k in kids {
-                added.push(append_subtree(&mut self.s, base, k, &from, &to, true, false));
+                added.push(append_subtree(
+                    &mut self.s,
+                    base,
+                    k,
+                    &from,
+                    &to,
+                    true,
+                    false,
+                ));
             }
             self.s.elements.get_mut(p as usize)?.children = added;
             let pid = self

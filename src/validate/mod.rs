@@ -13,6 +13,7 @@ pub mod primitive;
 mod reference;
 mod slicing;
 mod structure;
+mod ucum;
 mod value;
 
 use crate::json::{self, LineIndex, Node, Value};
@@ -445,7 +446,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     /// A resource validated against a structure must be of the structure's type.
     fn is_instance_of(&mut self, s: &'v Structure, node: &'a Node<'a>) -> bool {
         let rt = node.get("resourceType").and_then(|n| n.value.as_str());
-        if rt == Some(s.type_name.as_str()) || s.type_name == "Resource" || s.type_name == "DomainResource" {
+        if rt == Some(s.type_name.as_str())
+            || s.type_name == "Resource"
+            || s.type_name == "DomainResource"
+        {
             return true;
         }
         self.report(Severity::Error, "structure", node.offset, || {

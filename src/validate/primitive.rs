@@ -1507,18 +1507,28 @@ fn year_is_valid(v: &str) -> bool {
 
 fn this_year() -> i32 {
     static YEAR: OnceLock<i32> = OnceLock::new();
-    *YEAR.get_or_init(|| {
-        let secs = match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => d.as_secs(),
-            Err(_) => 0,
-        };
-        let days = i64::try_from(secs / 86_400).unwrap_or(0);
-        civil_from_days(days).0
-    })
+    *YEAR.get_or_init(|| today_days().map_or(2026, |d| civil_from_days(d).0))
+}
+
+/// Days since 1970-01-01 today, from the system clock; `None` where there is no clock
+/// (wasm32-unknown-unknown has no `SystemTime`).
+pub fn today_days() -> Option<i64> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        i64::try_from(secs / 86_400).ok()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        None
+    }
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-fn civil_from_days(z: i64) -> (i32, u32, u32) {
+pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

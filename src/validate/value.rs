@@ -3,7 +3,7 @@
 
 use super::primitive::{self, JsonKind, Primitive};
 use super::structure::from_text;
-use super::{Item, Walker, article};
+use super::{Item, Walker, article, ucum};
 use crate::json::{Node, Value};
 use crate::model::{FValue, StructId};
 use crate::outcome::Severity;
@@ -162,32 +162,93 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             p,
             Primitive::Date | Primitive::DateTime | Primitive::Instant | Primitive::Time
         );
-        let compare = |bound: &FValue| -> Option<Ordering> {
+        let compare = |bound: &FValue, sign: f64| -> Option<Ordering> {
             match bound {
                 FValue::Number(b) if !temporal => primitive::compare_decimal(text, b),
                 FValue::String(b) if temporal => primitive::compare_temporal(text, b),
+                // a Duration bound on a date: relative to today (min: today - d, max: today + d)
+                FValue::Object(_) if temporal => {
+                    let (amount, unit) = quantity_of(bound)?;
+                    let days = ucum::convert(amount, unit, "d")?;
+                    let today = primitive::today_days()?;
+                    #[allow(clippy::cast_possible_truncation)]
+                    let (y, m, d) = primitive::civil_from_days(today + (sign * days) as i64);
+                    let bound = format!("{y:04}-{m:02}-{d:02}");
+                    let n = text.len().min(bound.len());
+                    let precision = text.get(..n)?;
+                    precision.cmp(bound.get(..n)?).into()
+                }
                 _ => None,
             }
         };
         if let Some(min) = &e.min_value
-            && compare(min) == Some(Ordering::Less)
+            && compare(min, -1.0) == Some(Ordering::Less)
         {
             self.report(Severity::Error, "invalid", node.offset, || {
-                    format!(
-                        "The value in the instance ({text}) is less than the specified minimum value ({})",
-                        display(min)
-                    )
-                });
+                format!(
+                    "The value in the instance ({text}) is less than the specified minimum value ({})",
+                    display(min)
+                )
+            });
         }
         if let Some(max) = &e.max_value
-            && compare(max) == Some(Ordering::Greater)
+            && compare(max, 1.0) == Some(Ordering::Greater)
         {
             self.report(Severity::Error, "invalid", node.offset, || {
+                format!(
+                    "The value in the instance ({text}) is greater than the specified maximum value ({})",
+                    display(max)
+                )
+            });
+        }
+    }
+
+    /// `minValueQuantity`/`maxValueQuantity` on a Quantity, comparing across UCUM units.
+    fn quantity_bounds(&mut self, sd: StructId, el: u32, node: &'a Node<'a>) {
+        let s = self.set.structure(sd);
+        let Some(e) = s.elements.get(el as usize) else {
+            return;
+        };
+        let Some(value) = node.get("value").and_then(|v| match &v.value {
+            Value::Number(n) => n.parse::<f64>().ok(),
+            _ => None,
+        }) else {
+            return;
+        };
+        let unit = node
+            .get("code")
+            .and_then(|c| c.value.as_str())
+            .unwrap_or_default();
+        for (bound, below) in [(&e.min_value, true), (&e.max_value, false)] {
+            let Some((limit, limit_unit)) = bound.as_ref().and_then(quantity_of) else {
+                continue;
+            };
+            let Some(converted) = ucum::convert(value, unit, limit_unit) else {
+                continue;
+            };
+            let out = if below {
+                converted < limit
+            } else {
+                converted > limit
+            };
+            if out {
+                let (word, name) = if below {
+                    ("less", "minValue")
+                } else {
+                    ("greater", "maxValue")
+                };
+                let raw = node.get("value").and_then(|v| match &v.value {
+                    Value::Number(n) => Some(*n),
+                    _ => None,
+                });
+                self.report(Severity::Error, "invalid", node.offset, || {
                     format!(
-                        "The value in the instance ({text}) is greater than the specified maximum value ({})",
-                        display(max)
+                        "The value in the instance ({} {unit}) is {word} than the specified {name} ({} {limit_unit}) after UCUM conversion",
+                        raw.unwrap_or_default(),
+                        display_number(limit)
                     )
                 });
+            }
         }
     }
 
@@ -199,6 +260,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         };
         if let Some(f) = &e.fixed {
             self.fixed_diff(f, node, &from_text(s));
+        }
+        if e.min_value.is_some() || e.max_value.is_some() {
+            self.quantity_bounds(sd, el, node);
         }
         if let Some(f) = &e.pattern
             && !matches_value(node, f, false)
@@ -251,6 +315,31 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }
             }
         }
+    }
+}
+
+/// `(value, UCUM code)` of a Quantity-like bound.
+fn quantity_of(f: &FValue) -> Option<(f64, &str)> {
+    let FValue::Object(fields) = f else {
+        return None;
+    };
+    let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+    let value = match field("value")? {
+        FValue::Number(n) => n.parse().ok()?,
+        _ => return None,
+    };
+    let code = match field("code")? {
+        FValue::String(c) => c.as_str(),
+        _ => return None,
+    };
+    Some((value, code))
+}
+
+fn display_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n:.0}")
+    } else {
+        n.to_string()
     }
 }
 
