@@ -204,6 +204,8 @@ pub struct ProfileSet {
     pub notes: Vec<String>,
     pub structures: Vec<Structure>,
     pub constraints: Vec<Constraint>,
+    /// `ImplementationGuide.global`: (resource type, profile) every such resource must meet.
+    pub global_profiles: Vec<(String, String)>,
     #[serde(skip)]
     index: Index,
 }

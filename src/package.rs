@@ -103,6 +103,7 @@ pub enum Load {
 /// The resource types collected into [`Package::resources`].
 pub const CONFORMANCE_TYPES: &[&str] = &[
     "StructureDefinition",
+    "ImplementationGuide",
     "ValueSet",
     "CodeSystem",
     "CapabilityStatement",

@@ -79,6 +79,20 @@ impl Compiler {
                     Err(e) => self.errors.push(e),
                 }
             }
+            Some("ImplementationGuide") => {
+                for g in res
+                    .get("global")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let (Some(t), Some(p)) = (str_of(g, "type"), str_of(g, "profile")) {
+                        self.set
+                            .global_profiles
+                            .push((t.to_string(), p.to_string()));
+                    }
+                }
+            }
             Some("Bundle") => {
                 if let Some(entries) = res.get("entry").and_then(Value::as_array) {
                     for e in entries {

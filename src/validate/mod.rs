@@ -8,6 +8,7 @@
 //! column are computed at the end, and only if there are issues.
 
 mod extension;
+mod implied;
 mod path;
 pub mod primitive;
 mod reference;
@@ -292,7 +293,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 self.against_structure(id, node);
             }
         }
-        for url in extra {
+        if let Some(req) = implied::required_profile(rt, node)
+            && let Some(id) = self.set.resolve(&req.url)
+        {
+            self.report(Severity::Information, "informational", node.offset, || {
+                req.message
+            });
+            self.against_structure(id, node);
+        }
+        let set = self.set;
+        let global = set
+            .global_profiles
+            .iter()
+            .filter(|(t, _)| t == rt)
+            .map(|(_, p)| p.as_str());
+        for url in extra.iter().copied().chain(global) {
             if let Some(id) = self.profile_for(url, rt, node.offset) {
                 self.against_structure(id, node);
             }
