@@ -87,10 +87,19 @@ pub struct Structure {
     pub base_definition: Option<String>,
     /// Index into [`ProfileSet::packages`].
     pub package: u32,
-    /// For extensions: where they may be used (`context` of type element, as written).
-    pub contexts: Vec<String>,
+    /// For extensions: where they may be used.
+    pub contexts: Vec<Context>,
     /// `elements[0]` is the root.
     pub elements: Vec<Element>,
+}
+
+/// An extension's `context`: an element (path or type), another extension (URL), or a FHIRPath
+/// expression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Context {
+    Element(String),
+    Extension(String),
+    FhirPath(String),
 }
 
 pub const MANY: u32 = u32::MAX;

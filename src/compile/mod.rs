@@ -5,8 +5,8 @@
 //! element they slice, and only the properties validation uses are kept.
 
 use crate::model::{
-    Binding, BindingStrength, Constraint, Discriminator, DiscriminatorType, Element, FValue, Kind,
-    MANY, ProfileSet, Slicing, SlicingRules, Structure, TypeRef,
+    Binding, BindingStrength, Constraint, Context, Discriminator, DiscriminatorType, Element,
+    FValue, Kind, MANY, ProfileSet, Slicing, SlicingRules, Structure, TypeRef,
 };
 mod snapshot;
 
@@ -206,15 +206,7 @@ pub(crate) fn compile_structure(
     if snapshot.is_empty() {
         return Err(err("empty snapshot"));
     }
-    let contexts = sd
-        .get("context")
-        .and_then(Value::as_array)
-        .map(|cs| {
-            cs.iter()
-                .filter_map(|c| str_of(c, "expression").map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let contexts = compile_contexts(sd);
     let elements = compile_elements(snapshot, set, cache).map_err(|m| err(&m))?;
     Ok(Structure {
         url: url.clone(),
@@ -229,6 +221,25 @@ pub(crate) fn compile_structure(
         contexts,
         elements,
     })
+}
+
+/// An extension definition's `context`s (R4 `context.type` + `context.expression`).
+pub(crate) fn compile_contexts(sd: &Value) -> Vec<Context> {
+    sd.get("context")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| {
+                    let e = str_of(c, "expression")?.to_string();
+                    Some(match str_of(c, "type") {
+                        Some("extension") => Context::Extension(e),
+                        Some("fhirpath") => Context::FhirPath(e),
+                        _ => Context::Element(e),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Split an element id into (parent id, name, slice name). `Patient.extension:race` →

@@ -6,8 +6,8 @@
 //! (no differential validation, no inherited-constraint checks).
 
 use super::{
-    compile_binding, compile_constraints, compile_slicing, compile_type, parse_max, prefixed_value,
-    split_id, str_of, synthesize_id,
+    compile_binding, compile_constraints, compile_contexts, compile_slicing, compile_type,
+    parse_max, prefixed_value, split_id, str_of, synthesize_id,
 };
 use crate::model::{Constraint, Element, Kind, ProfileSet, StructId, Structure};
 use serde_json::Value;
@@ -43,11 +43,8 @@ pub(crate) fn generate(
     s.is_abstract = sd.get("abstract").and_then(Value::as_bool) == Some(true);
     s.base_definition = str_of(sd, "baseDefinition").map(str::to_string);
     s.package = package;
-    if let Some(cs) = sd.get("context").and_then(Value::as_array) {
-        s.contexts = cs
-            .iter()
-            .filter_map(|c| str_of(c, "expression").map(str::to_string))
-            .collect();
+    if sd.get("context").is_some() {
+        s.contexts = compile_contexts(sd);
     }
     let ids = element_ids(&s);
     // applying the differential needs read access to the set (type definitions) while the

@@ -5,7 +5,7 @@
 
 use super::{Item, Walker};
 use crate::json::Node;
-use crate::model::StructId;
+use crate::model::{Context, StructId};
 use crate::outcome::Severity;
 
 /// `http://hl7.org/fhir/5.0/StructureDefinition/extension-DeviceRequest.doNotPerform`: a
@@ -41,6 +41,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
         match set.resolve(url) {
             Some(def) if set.structure(def).type_name == "Extension" => {
+                self.check_context(sd, el, def, url, node);
                 let item = Item {
                     value: Some(node),
                     ext: None,
@@ -64,6 +65,101 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     });
                 }
             }
+        }
+    }
+}
+
+impl<'v: 'a, 'a> Walker<'v, 'a> {
+    /// The type of the element whose `extension` child is `el`.
+    fn host_type(&self, sd: StructId, el: u32) -> &'v str {
+        let s = self.set.structure(sd);
+        let parent = s
+            .elements
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.children.contains(&el));
+        match parent {
+            Some((0, _)) | None => s.type_name.as_str(),
+            Some((_, p)) => match p.types.as_slice() {
+                [t] => t.code.as_str(),
+                _ => "Element",
+            },
+        }
+    }
+
+    /// `type`, its base type, and so on up to `Base`.
+    fn type_and_ancestors(&self, type_name: &'v str) -> Vec<&'v str> {
+        let mut out = vec![type_name];
+        let mut current = self.set.type_def(type_name);
+        while let Some(id) = current {
+            if out.len() > 16 {
+                break;
+            }
+            let base = self
+                .set
+                .structure(id)
+                .base_definition
+                .as_deref()
+                .and_then(|b| self.set.resolve(b));
+            current = base;
+            if let Some(b) = base {
+                out.push(self.set.structure(b).type_name.as_str());
+            }
+        }
+        out
+    }
+
+    /// An extension may only be used where its definition's `context` allows.
+    fn check_context(
+        &mut self,
+        sd: StructId,
+        el: u32,
+        def: StructId,
+        url: &str,
+        node: &'a Node<'a>,
+    ) {
+        let contexts = &self.set.structure(def).contexts;
+        if contexts.is_empty() {
+            return;
+        }
+        let host_type = self.host_type(sd, el);
+        let host_path = self.path.extension_host();
+        let types = self.type_and_ancestors(host_type);
+        let allowed = contexts.iter().any(|c| match c {
+            Context::FhirPath(_) => true,
+            Context::Extension(_) => host_type == "Extension",
+            Context::Element(e) => {
+                let e = e.replace("[x]", "");
+                e == "Element"
+                    || e == "Base"
+                    || types.contains(&e.as_str())
+                    || e == host_path
+                    || e.split_once('.').is_some_and(|(head, rest)| {
+                        host_path.ends_with(&format!(".{rest}"))
+                            && (host_path.starts_with(&format!("{head}."))
+                                || self.set.type_def(head).is_some())
+                    })
+            }
+        });
+        if !allowed {
+            let list: Vec<String> = contexts
+                .iter()
+                .map(|c| match c {
+                    Context::Element(e) => format!("e:{e}"),
+                    Context::Extension(e) => format!("x:{e}"),
+                    Context::FhirPath(e) => format!("p:{e}"),
+                })
+                .collect();
+            // reported at the element holding the extension, as Java does
+            let depth = self.path.len();
+            self.path.truncate_to_extension_host();
+            self.report(Severity::Error, "structure", node.offset, || {
+                format!(
+                    "The extension {url} is not allowed to be used at this point (this element is [{host_type}, {host_path}]; allowed = {})",
+                    list.join("; ")
+                )
+            });
+            self.path.restore(depth);
         }
     }
 }

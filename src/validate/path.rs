@@ -19,6 +19,7 @@ pub enum Seg<'a> {
 #[derive(Debug, Default)]
 pub struct Path<'a> {
     segs: Vec<Seg<'a>>,
+    hidden: Vec<Seg<'a>>,
 }
 
 impl<'a> Path<'a> {
@@ -33,6 +34,45 @@ impl<'a> Path<'a> {
     }
     pub fn truncate(&mut self, n: usize) {
         self.segs.truncate(n);
+    }
+
+    /// Hide the trailing `.extension[i]` (see [`Path::restore`]).
+    pub fn truncate_to_extension_host(&mut self) {
+        let mut n = self.segs.len();
+        while n > 0 && matches!(self.segs.get(n - 1), Some(Seg::Index(_))) {
+            n -= 1;
+        }
+        self.hidden = self.segs.split_off(n.saturating_sub(1));
+    }
+
+    /// Put back what [`Path::truncate_to_extension_host`] hid; `depth` is the length before.
+    pub fn restore(&mut self, depth: usize) {
+        self.segs.append(&mut self.hidden);
+        self.segs.truncate(depth);
+    }
+
+    /// The element holding the extension at the end of this path, as a path from its
+    /// resource without indexes (`Patient.name` for `...resource/*Patient/1*/.name[0].extension[2]`).
+    pub fn extension_host(&self) -> String {
+        let mut names: Vec<&str> = Vec::new();
+        let mut segs = self.segs.iter().rev().peekable();
+        // drop `.extension[i]` / `.modifierExtension[i]` itself
+        while let Some(Seg::Index(_)) = segs.peek() {
+            segs.next();
+        }
+        segs.next();
+        for s in segs {
+            match s {
+                Seg::Name(n) => names.push(n),
+                Seg::Resource(t, _) => {
+                    names.push(t);
+                    break;
+                }
+                Seg::Index(_) | Seg::OfType(_) => {}
+            }
+        }
+        names.reverse();
+        names.join(".")
     }
 
     pub fn render(&self) -> String {

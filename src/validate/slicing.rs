@@ -81,13 +81,13 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let mut unmatched_seen = false;
         let is_extension = e.base_name() == "extension" || e.base_name() == "modifierExtension";
         for (i, item) in items.iter().enumerate() {
+            let depth = self.path.len();
+            self.push_item_path(e, i, item);
             let found = e
                 .slices
                 .iter()
                 .position(|&sl| self.slice_matches(sd, e, sl, item));
             assigned.push(found);
-            let depth = self.path.len();
-            self.push_item_path(e, i, item);
             match found {
                 Some(k) => {
                     if let Some(c) = counts.get_mut(k) {
