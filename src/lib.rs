@@ -4,6 +4,12 @@
 //! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], stored by
 //! [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`]) →
 //! OperationOutcome ([`outcome`]). The CLI (`src/main.rs`) is a thin host on top.
+//!
+//! Library code never panics on input: no `unwrap`/`expect`/`panic!` outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod compile;
 pub mod json;

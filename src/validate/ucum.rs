@@ -35,18 +35,18 @@ pub fn canonical(code: &str) -> Option<(f64, &'static str)> {
         ("p", 1e-12),
     ];
     for base in BASES {
-        if let Some(prefix) = code.strip_suffix(base) {
-            if let Some((_, f)) = PREFIXES.iter().find(|(p, _)| *p == prefix) {
-                let dim = match *base {
-                    "l" => "L",
-                    "g" => "g",
-                    "m" => "m",
-                    "L" => "L",
-                    "s" => "s",
-                    _ => "mol",
-                };
-                return Some((*f, dim));
-            }
+        if let Some(prefix) = code.strip_suffix(base)
+            && let Some((_, f)) = PREFIXES.iter().find(|(p, _)| *p == prefix)
+        {
+            let dim = match *base {
+                "l" => "L",
+                "g" => "g",
+                "m" => "m",
+                "L" => "L",
+                "s" => "s",
+                _ => "mol",
+            };
+            return Some((*f, dim));
         }
     }
     None
