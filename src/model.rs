@@ -132,6 +132,8 @@ pub struct Element {
     pub binding: Option<Binding>,
     /// Indexes into [`ProfileSet::constraints`].
     pub constraints: Vec<u32>,
+    /// `isModifier` (on an extension definition's root: a modifier extension).
+    pub is_modifier: bool,
 }
 
 impl Element {

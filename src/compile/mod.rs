@@ -427,6 +427,7 @@ pub(crate) fn compile_element(
         max_value: prefixed_value(e, "maxValue"),
         binding,
         constraints,
+        is_modifier: e.get("isModifier").and_then(Value::as_bool) == Some(true),
     }
 }
 

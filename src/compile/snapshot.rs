@@ -317,6 +317,9 @@ fn merge_into(e: &mut Element, d: &Value) {
     if let Some(s) = d.get("slicing") {
         e.slicing = Some(compile_slicing(s));
     }
+    if let Some(m) = d.get("isModifier").and_then(Value::as_bool) {
+        e.is_modifier = m;
+    }
 }
 
 /// Append a copy of `src.elements[i]` and its descendants to `dst`, rewriting path prefix

@@ -42,6 +42,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         match set.resolve(url) {
             Some(def) if set.structure(def).type_name == "Extension" => {
                 self.check_context(sd, el, def, url, node);
+                let modifier_def = set
+                    .structure(def)
+                    .elements
+                    .first()
+                    .is_some_and(|root| root.is_modifier);
+                let as_modifier = e.name == "modifierExtension";
+                if modifier_def != as_modifier {
+                    self.report(Severity::Error, "structure", node.offset, || {
+                        if modifier_def {
+                            format!("The Extension '{url}' must not be used as an extension (it's a modifierExtension)")
+                        } else {
+                            format!("The Extension '{url}' must not be used as a modifierExtension (it's a regular extension)")
+                        }
+                    });
+                }
                 let item = Item {
                     value: Some(node),
                     ext: None,
@@ -85,6 +100,22 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 _ => "Element",
             },
         }
+    }
+
+    /// R5's `CanonicalResource` in R4 terms: a resource type with `url` and `version`.
+    fn is_canonical_resource(&self, type_name: &str) -> bool {
+        let Some(id) = self.set.type_def(type_name) else {
+            return false;
+        };
+        let s = self.set.structure(id);
+        let has = |name: &str| {
+            s.elements.first().is_some_and(|root| {
+                root.children
+                    .iter()
+                    .any(|c| s.elements.get(*c as usize).is_some_and(|e| e.name == name))
+            })
+        };
+        s.kind == crate::model::Kind::Resource && has("url") && has("version")
     }
 
     /// `type`, its base type, and so on up to `Base`.
@@ -133,6 +164,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 e == "Element"
                     || e == "Base"
                     || types.contains(&e.as_str())
+                    || (matches!(e.as_str(), "CanonicalResource" | "MetadataResource")
+                        && self.is_canonical_resource(host_type))
                     || e == host_path
                     || e.split_once('.').is_some_and(|(head, rest)| {
                         host_path.ends_with(&format!(".{rest}"))
