@@ -118,13 +118,16 @@ impl Compiler {
                     .and_then(|b| self.set.resolve(b));
                 match base {
                     Some(base) => {
+                        let mut warnings = Vec::new();
                         let r = snapshot::generate(
                             &sd,
                             base,
                             package,
                             &mut self.set,
                             &mut self.constraint_cache,
+                            &mut warnings,
                         );
+                        self.set.notes.extend(warnings);
                         match r {
                             Ok(s) => self.set.structures.push(s),
                             Err(message) => self.errors.push(CompileError {

@@ -26,6 +26,7 @@ pub(crate) fn generate(
     package: u32,
     set: &mut ProfileSet,
     cache: &mut HashMap<Constraint, u32>,
+    warnings: &mut Vec<String>,
 ) -> Result<Structure, String> {
     if str_of(sd, "derivation") == Some("specialization") {
         return Err("a new type (specialization) needs a snapshot".into());
@@ -60,9 +61,15 @@ pub(crate) fn generate(
                 None => synthesize_id(path, str_of(d, "sliceName"), &last_at_path),
             };
             last_at_path.insert(path.to_string(), id.clone());
-            let (index, type_restriction) = w
-                .ensure(&id)
-                .ok_or_else(|| format!("invalid path '{id}' in the differential"))?;
+            // like the Java generator, an element that names no element of the base is
+            // reported and left out; the rest of the profile still applies
+            let Some((index, type_restriction)) = w.ensure(&id) else {
+                warnings.push(format!(
+                    "{}: invalid path '{id}' in the differential: ignored",
+                    str_of(sd, "url").unwrap_or_default()
+                ));
+                continue;
+            };
             w.merge(index, d, type_restriction);
             applied.push((index, d));
         }
