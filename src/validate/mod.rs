@@ -398,7 +398,17 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     .filter(|t| Some(t.code.as_str()) == rt || t.code == "Resource")
                     .flat_map(|t| t.profiles.iter().map(String::as_str))
                     .collect();
-                self.nested_resource(node, &profiles);
+                // several profiles are alternatives: the resource must meet one of them
+                let chosen: Vec<&str> = if profiles.len() > 1 {
+                    let ok = profiles.iter().copied().find(|p| match set.resolve(p) {
+                        Some(id) => self.conforms(|w| w.against_structure(id, node)),
+                        None => false,
+                    });
+                    ok.or(profiles.first().copied()).into_iter().collect()
+                } else {
+                    profiles
+                };
+                self.nested_resource(node, &chosen);
                 return;
             }
             if !self.expect_object(node) {
