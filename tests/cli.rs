@@ -1,0 +1,337 @@
+//! The command-line contract: output shapes (one OperationOutcome, a Bundle of them, text),
+//! exit codes (0 valid, 1 errors, 2 usage), standard input, and `compile` round trips.
+//!
+//! Every run uses R4 core from `../shared/fhir-packages` and a compiled-set cache inside
+//! `target/` (`FHIRVAL_CACHE`), so the user's cache is never touched.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const FILE_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-file";
+const LINE_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line";
+const COL_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col";
+
+fn tmp_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fhirval-cli-tests")
+}
+
+fn fhirval() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fhirval"));
+    c.env("FHIRVAL_CACHE", tmp_dir().join("cache"))
+        .env_remove("FHIRVAL_PACKAGES")
+        .current_dir(ROOT);
+    c
+}
+
+/// `fhirval validate --ig <core> --packages <dir> <args...>`
+fn validate(args: &[&str]) -> Output {
+    let pkg = package_dir();
+    let mut c = fhirval();
+    c.args(["validate", "--ig", CORE, "--packages"])
+        .arg(&pkg)
+        .args(args);
+    c.output().expect("running fhirval")
+}
+
+fn inst(name: &str) -> String {
+    // relative to the working directory (the crate root), as a user would type it
+    format!("tests/fixtures/instances/{name}")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "exit status\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(o),
+        stderr(o)
+    );
+    assert!(!stderr(o).contains("panicked"), "panic: {}", stderr(o));
+}
+
+/// The whole of stdout as one JSON document.
+#[track_caller]
+fn json_out(o: &Output) -> Value {
+    serde_json::from_str(&stdout(o))
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", stdout(o)))
+}
+
+fn ext_value<'a>(v: &'a Value, url: &str) -> Option<&'a Value> {
+    v["extension"]
+        .as_array()?
+        .iter()
+        .find(|x| x["url"] == url)
+        .and_then(|x| x.get("valueInteger").or_else(|| x.get("valueString")))
+}
+
+/// (severity, expression, line, col) of each issue of an OperationOutcome.
+fn issue_summary(oo: &Value) -> Vec<(String, String, i64, i64)> {
+    oo["issue"]
+        .as_array()
+        .expect("issue array")
+        .iter()
+        .map(|i| {
+            (
+                i["severity"].as_str().unwrap_or_default().to_string(),
+                i["expression"][0].as_str().unwrap_or_default().to_string(),
+                ext_value(i, LINE_EXT).and_then(Value::as_i64).unwrap_or(0),
+                ext_value(i, COL_EXT).and_then(Value::as_i64).unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+#[test]
+fn json_format_single_input_is_one_operation_outcome() {
+    let o = validate(&["--format", "json", &inst("patient-invalid.json")]);
+    assert_exit(&o, 1);
+    let oo = json_out(&o);
+    assert_eq!(oo["resourceType"], "OperationOutcome");
+    assert_eq!(
+        issue_summary(&oo),
+        vec![
+            (s("error"), s("Patient"), 5, 3),
+            (s("error"), s("Patient.birthDate"), 6, 16),
+        ]
+    );
+    assert_eq!(
+        oo["issue"][0]["details"]["text"],
+        "Unrecognized property 'nickname'"
+    );
+    assert!(
+        oo["issue"][1]["details"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Not a valid date format")),
+        "{oo:#}"
+    );
+}
+
+#[test]
+fn valid_input_exits_0_with_all_ok() {
+    let o = validate(&["--format", "json", &inst("patient-valid.json")]);
+    assert_exit(&o, 0);
+    let oo = json_out(&o);
+    assert_eq!(oo["resourceType"], "OperationOutcome");
+    let issues = oo["issue"].as_array().expect("issue array");
+    assert_eq!(issues.len(), 1, "{oo:#}");
+    assert_eq!(issues[0]["severity"], "information");
+    assert_eq!(issues[0]["details"]["text"], "All OK");
+}
+
+#[test]
+fn two_inputs_give_a_collection_bundle_in_order() {
+    let files = [inst("observation-invalid.json"), inst("patient-valid.json")];
+    let o = validate(&["--format", "json", &files[0], &files[1]]);
+    assert_exit(&o, 1);
+    let b = json_out(&o);
+    assert_eq!(b["resourceType"], "Bundle");
+    assert_eq!(b["type"], "collection");
+    let entries = b["entry"].as_array().expect("entry array");
+    assert_eq!(entries.len(), 2, "{b:#}");
+    for (entry, file) in entries.iter().zip(&files) {
+        let oo = &entry["resource"];
+        assert_eq!(oo["resourceType"], "OperationOutcome");
+        let tagged: Vec<&Value> = oo["extension"]
+            .as_array()
+            .expect("OperationOutcome.extension")
+            .iter()
+            .filter(|x| x["url"] == FILE_EXT)
+            .collect();
+        assert_eq!(tagged.len(), 1, "{oo:#}");
+        assert_eq!(tagged[0]["valueString"], file.as_str());
+    }
+    assert_eq!(
+        issue_summary(&entries[0]["resource"]),
+        vec![(s("error"), s("Observation"), 1, 1)]
+    );
+    assert_eq!(
+        entries[1]["resource"]["issue"][0]["details"]["text"],
+        "All OK"
+    );
+}
+
+#[test]
+fn two_valid_inputs_exit_0() {
+    let f = inst("patient-valid.json");
+    let o = validate(&["--format", "json", &f, &f]);
+    assert_exit(&o, 0);
+    assert_eq!(json_out(&o)["entry"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn malformed_json_input_is_one_fatal_issue() {
+    let o = validate(&["--format", "json", &inst("malformed.json")]);
+    assert_exit(&o, 1);
+    assert_eq!(
+        issue_summary(&json_out(&o)),
+        vec![(s("fatal"), s(""), 3, 13)]
+    );
+}
+
+#[test]
+fn text_format_one_line_per_issue_and_a_summary() {
+    let f = inst("patient-invalid.json");
+    let o = validate(&["--format", "text", &f]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].starts_with(&format!("{f}:5:3: error")), "{out}");
+    assert!(
+        lines[0].contains("Patient") && lines[0].contains("nickname"),
+        "{out}"
+    );
+    assert!(lines[1].starts_with(&format!("{f}:6:16: error")), "{out}");
+    assert!(lines[1].contains("Patient.birthDate"), "{out}");
+    let summary = lines[2];
+    assert!(summary.starts_with(&format!("{f}: INVALID")), "{out}");
+    assert!(summary.contains("2 errors"), "{out}");
+}
+
+#[test]
+fn text_format_is_the_default() {
+    let o = validate(&[&inst("patient-valid.json")]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with(&format!("{}: valid", inst("patient-valid.json"))),
+        "{out}"
+    );
+}
+
+#[test]
+fn dash_reads_standard_input() {
+    let text = std::fs::read(Path::new(ROOT).join(inst("patient-invalid.json"))).expect("fixture");
+    let pkg = package_dir();
+    let mut child = fhirval()
+        .args(["validate", "--ig", CORE, "--packages"])
+        .arg(&pkg)
+        .args(["--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawning fhirval");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&text)
+        .expect("writing stdin");
+    let o = child.wait_with_output().expect("fhirval output");
+    assert_exit(&o, 1);
+    let from_file = validate(&["--format", "json", &inst("patient-invalid.json")]);
+    assert_eq!(json_out(&o), json_out(&from_file));
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let o = validate(&["--no-such-flag", &inst("patient-valid.json")]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--no-such-flag"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn missing_input_argument_is_a_usage_error() {
+    let o = validate(&[]);
+    assert_exit(&o, 2);
+    assert!(!stderr(&o).is_empty());
+}
+
+#[test]
+fn missing_file_is_a_usage_error() {
+    let o = validate(&[
+        "--format",
+        "json",
+        "tests/fixtures/instances/no-such-file.json",
+    ]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("no-such-file.json"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn unknown_profile_is_a_usage_error() {
+    let o = validate(&[
+        "--profile",
+        "http://fhirval.test/StructureDefinition/nope",
+        &inst("patient-valid.json"),
+    ]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("http://fhirval.test/StructureDefinition/nope"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn profile_flag_applies_a_profile() {
+    let profiles = profiles_dir();
+    let f = inst("patient-valid.json");
+    let mut c = fhirval();
+    c.args(["validate", "--ig", CORE, "--ig"])
+        .arg(&profiles)
+        .arg("--packages")
+        .arg(package_dir())
+        .args(["--format", "json", "--profile", &fx("patient-card"), &f]);
+    let o = c.output().expect("running fhirval");
+    assert_exit(&o, 1);
+    let oo = json_out(&o);
+    assert_eq!(issue_summary(&oo), vec![(s("error"), s("Patient"), 1, 1)]);
+    assert!(
+        oo["issue"][0]["details"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Patient.identifier: minimum required = 1")),
+        "{oo:#}"
+    );
+}
+
+#[test]
+fn compiled_profile_set_gives_the_same_outcome() {
+    let dir = tmp_dir();
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let set = dir.join(format!("core-{}.fvps", std::process::id()));
+    let o = fhirval()
+        .args(["compile", "--ig", CORE, "--packages"])
+        .arg(package_dir())
+        .arg("-o")
+        .arg(&set)
+        .output()
+        .expect("running fhirval compile");
+    assert_exit(&o, 0);
+    assert!(set.is_file(), "{} not written", set.display());
+    let files = [inst("patient-invalid.json"), inst("patient-valid.json")];
+    let from_set = fhirval()
+        .arg("validate")
+        .arg("--ig")
+        .arg(&set)
+        .args(["--format", "json", &files[0], &files[1]])
+        .output()
+        .expect("running fhirval validate");
+    assert_exit(&from_set, 1);
+    let from_package = validate(&["--format", "json", &files[0], &files[1]]);
+    assert_eq!(json_out(&from_set), json_out(&from_package));
+    let _ = std::fs::remove_file(&set);
+}
