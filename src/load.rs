@@ -230,14 +230,6 @@ pub fn compile_specs(specs: &[IgSpec], dir_path: Option<&Path>) -> Result<Profil
             c.add_resource(r, index);
         }
     }
-    let errors: Vec<String> = c
-        .errors
-        .iter()
-        .map(|e| format!("StructureDefinition {e}: skipped"))
-        .collect();
-    for e in errors {
-        c.add_note(e);
-    }
     Ok(c.finish())
 }
 

@@ -23,8 +23,10 @@
 //! inline `{"outcome": ...}` / `{"errorCount": N}`), `use-test`, `module`,
 //! `allowed-extension-domain(s)` (→ `Options::allowed_extension_domains`), `examples` (Java's
 //! harness default `allowExamples = true` accepts extensions from example.org / acme.com: added
-//! to the allowed domains unless `examples` is false). Every other option
-//! (e.g. `allow-comments`, `security-checks`, `validateReference`, `best-practice`, `advisor`,
+//! to the allowed domains unless `examples` is false), `allow-comments` (→
+//! `Options::limits.allow_comments`), `security-checks` (→ `Options::security_checks`),
+//! `noHtmlInMarkdown` (→ `Options::html_in_markdown = Error`). Every other option (e.g.
+//! `validateContains`, `validateReference`, `best-practice`, `advisor`,
 //! `supporting5`, the separate `matchetype` comparison) has no counterpart in our `Options` and is
 //! ignored; the report lists those seen.
 //!
@@ -34,6 +36,7 @@
 use fhirval::compile::Compiler;
 use fhirval::load::{IgSpec, compile_specs};
 use fhirval::model::ProfileSet;
+use fhirval::validate::primitive::HtmlInMarkdown;
 use fhirval::{Options, Outcome, Validator};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -64,6 +67,9 @@ const HONOURED: &[&str] = &[
     "allowed-extension-domain",
     "allowed-extension-domains",
     "examples",
+    "allow-comments",
+    "security-checks",
+    "noHtmlInMarkdown",
 ];
 /// Documentation-only keys (not options).
 const DOC_KEYS: &[&str] = &["description", "explanation", "documentation"];
@@ -114,12 +120,13 @@ struct Run {
     supporting: Vec<String>,
     /// A profile to validate against: the `url` of this file.
     profile_source: Option<String>,
-    domains: Vec<String>,
+    /// The manifest options that map to ours.
+    options: Options,
     expected: Result<Expected, String>,
 }
 
 #[derive(Debug)]
-struct Result1 {
+struct RunResult {
     run: Run,
     /// Ours; `Err` when the run could not be set up (files missing, engine panic).
     ours: Result<Outcome, String>,
@@ -128,7 +135,7 @@ struct Result1 {
     time: Duration,
 }
 
-impl Result1 {
+impl RunResult {
     fn our_errors(&self) -> Option<Vec<&fhirval::Issue>> {
         self.ours
             .as_ref()
@@ -166,12 +173,15 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_slice(bytes).map_err(|e| format!("{} is not valid JSON: {e}", rel(path)))
 }
 
-/// A path relative to the test-case directory, for messages.
+/// A path relative to the test-case directory (or the crate), for messages.
 fn rel(path: &Path) -> String {
     let p = path.to_string_lossy();
-    match p.find("fhir-test-cases/") {
-        Some(i) => p[i + "fhir-test-cases/".len()..].to_string(),
-        None => p.into_owned(),
+    if let Some(i) = p.find("fhir-test-cases/") {
+        return p[i + "fhir-test-cases/".len()..].to_string();
+    }
+    match path.strip_prefix(ROOT) {
+        Ok(r) => r.to_string_lossy().into_owned(),
+        Err(_) => p.into_owned(),
     }
 }
 
@@ -235,6 +245,34 @@ fn expected_of(java: Option<&Value>) -> Result<Expected, String> {
     Ok(exp)
 }
 
+/// Our options for a test case: the manifest options that have a counterpart.
+fn options_of(case: &Value) -> Options {
+    let flag = |key: &str| case.get(key).and_then(Value::as_bool) == Some(true);
+    let mut domains = str_list(case.get("allowed-extension-domain"));
+    domains.extend(str_list(case.get("allowed-extension-domains")));
+    // Java's test harness runs with allowExamples unless `examples` is false: extension URLs
+    // containing example.org / acme.com are then accepted without a definition (approximated
+    // here by URL prefixes)
+    if case.get("examples").and_then(Value::as_bool) != Some(false) {
+        domains.extend(EXAMPLE_DOMAINS.iter().map(|d| d.to_string()));
+    }
+    let defaults = Options::default();
+    Options {
+        allowed_extension_domains: domains,
+        limits: fhirval::json::Limits {
+            allow_comments: flag("allow-comments"),
+            ..defaults.limits.clone()
+        },
+        security_checks: flag("security-checks"),
+        html_in_markdown: if case.get("noHtmlInMarkdown").is_some() {
+            HtmlInMarkdown::Error
+        } else {
+            defaults.html_in_markdown
+        },
+        ..defaults
+    }
+}
+
 /// The manifest's runs, plus the ignored option keys seen (with counts).
 fn runs_of(manifest: &Value) -> (Vec<Run>, BTreeMap<String, usize>) {
     let mut runs = Vec::new();
@@ -275,14 +313,6 @@ fn runs_of(manifest: &Value) -> (Vec<Run>, BTreeMap<String, usize>) {
             .to_string();
         let mut supporting = str_list(case.get("supporting"));
         supporting.extend(str_list(case.get("profiles")));
-        let mut domains = str_list(case.get("allowed-extension-domain"));
-        domains.extend(str_list(case.get("allowed-extension-domains")));
-        // Java's test harness runs with allowExamples unless `examples` is false: extension URLs
-        // containing example.org / acme.com are then accepted without a definition (approximated
-        // here by URL prefixes)
-        if case.get("examples").and_then(Value::as_bool) != Some(false) {
-            domains.extend(EXAMPLE_DOMAINS.iter().map(|d| d.to_string()));
-        }
         let plain = Run {
             name: name.clone(),
             module: module.clone(),
@@ -294,7 +324,7 @@ fn runs_of(manifest: &Value) -> (Vec<Run>, BTreeMap<String, usize>) {
             packages: str_list(case.get("packages")),
             supporting,
             profile_source: None,
-            domains,
+            options: options_of(case),
             expected: expected_of(case.get("java")),
         };
         if let Some(p) = case.get("profile") {
@@ -343,8 +373,8 @@ impl Bases {
     }
 }
 
-/// Validators per (packages, supporting files, domains): runs that share a setup share one.
-type SetupKey = (Vec<String>, Vec<String>, Vec<String>);
+/// Validators per (packages, supporting files, options): runs that share a setup share one.
+type SetupKey = (Vec<String>, Vec<String>, String);
 
 struct Setup {
     validator: Validator,
@@ -363,13 +393,10 @@ fn build_setup(bases: &mut Bases, run: &Run) -> Result<Setup, String> {
             let v = read_json(&cases_dir().join(f))?;
             c.add_resource(&v, index);
         }
-        for e in &c.errors {
-            notes.push(format!("StructureDefinition {e}: skipped"));
-        }
         let base_notes = base.notes.len();
         let set = c.finish();
-        // errors found while finishing (snapshot generation) may only show as notes, or not at
-        // all: name every StructureDefinition of the run that did not make it into the set
+        // compile errors end up in the notes; also name every StructureDefinition of the run
+        // that did not make it into the set
         notes.extend(set.notes.iter().skip(base_notes).cloned());
         for f in &run.supporting {
             for url in structure_urls(&read_json(&cases_dir().join(f))?) {
@@ -380,12 +407,8 @@ fn build_setup(bases: &mut Bases, run: &Run) -> Result<Setup, String> {
         }
         set
     };
-    let options = Options {
-        allowed_extension_domains: run.domains.clone(),
-        ..Default::default()
-    };
     Ok(Setup {
-        validator: Validator::new(set, options),
+        validator: Validator::new(set, run.options.clone()),
         notes,
     })
 }
@@ -414,12 +437,12 @@ fn execute(
     run: &Run,
     setups: &mut HashMap<SetupKey, Result<Setup, String>>,
     bases: &mut Bases,
-) -> Result1 {
+) -> RunResult {
     let start = Instant::now();
     let key = (
         run.packages.clone(),
         run.supporting.clone(),
-        run.domains.clone(),
+        format!("{:?}", run.options),
     );
     let setup = setups.entry(key).or_insert_with(|| {
         catch_unwind(AssertUnwindSafe(|| build_setup(bases, run)))
@@ -450,7 +473,7 @@ fn execute(
             (ours, setup.notes.clone())
         }
     };
-    Result1 {
+    RunResult {
         run: run.clone(),
         ours,
         notes,
@@ -526,7 +549,7 @@ fn conformance() {
     let base_time = tb.elapsed();
 
     let mut setups = HashMap::new();
-    let results: Vec<Result1> = runs
+    let results: Vec<RunResult> = runs
         .iter()
         .map(|r| execute(r, &mut setups, &mut bases))
         .collect();
@@ -537,7 +560,7 @@ fn conformance() {
     let count_ok = results.iter().filter(|r| r.count_agrees()).count();
     let exprs: Vec<bool> = results
         .iter()
-        .filter_map(Result1::expression_agrees)
+        .filter_map(RunResult::expression_agrees)
         .collect();
     let expr_ok = exprs.iter().filter(|b| **b).count();
     let expected_valid = results
@@ -626,8 +649,8 @@ fn conformance() {
     }
 
     // timing
-    let mut by_time: Vec<&Result1> = results.iter().collect();
-    by_time.sort_by(|a, b| b.time.cmp(&a.time));
+    let mut by_time: Vec<&RunResult> = results.iter().collect();
+    by_time.sort_by_key(|r| std::cmp::Reverse(r.time));
     let _ = writeln!(out, "\nslowest runs (including their set-up):");
     for r in by_time.iter().take(5) {
         let _ = writeln!(
@@ -645,7 +668,7 @@ fn conformance() {
         .iter()
         .map(|(n, _, reason)| (n.as_str(), reason.as_str()))
         .collect();
-    let disagreeing: Vec<&Result1> = results.iter().filter(|r| !r.verdict_agrees()).collect();
+    let disagreeing: Vec<&RunResult> = results.iter().filter(|r| !r.verdict_agrees()).collect();
     let _ = writeln!(out, "\ndisagreements ({}):", disagreeing.len());
     for r in &disagreeing {
         let exp = match &r.run.expected {
@@ -677,6 +700,71 @@ fn conformance() {
             for (expr, msg) in e.issues.iter().take(3) {
                 let _ = writeln!(out, "    java: {expr} — {}", trunc(msg));
             }
+        }
+    }
+
+    // verdict right, count wrong: the next working list
+    let miscounted: Vec<&RunResult> = results
+        .iter()
+        .filter(|r| r.verdict_agrees() && !r.count_agrees())
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nverdict agrees but the error count differs ({}):",
+        miscounted.len()
+    );
+    for r in &miscounted {
+        let (Ok(e), Some(ours)) = (&r.run.expected, r.our_errors()) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "- {} ({}): java {} errors, ours {}",
+            r.run.name,
+            r.run.module,
+            e.errors,
+            ours.len()
+        );
+        // the issues one side has and the other lacks (by expression)
+        for i in ours
+            .iter()
+            .filter(|i| !e.issues.iter().any(|(x, _)| *x == i.expression))
+            .take(2)
+        {
+            let _ = writeln!(
+                out,
+                "    ours only: {} — {}",
+                i.expression,
+                trunc(&i.message)
+            );
+        }
+        for (x, m) in e
+            .issues
+            .iter()
+            .filter(|(x, _)| !ours.iter().any(|i| i.expression == *x))
+            .take(2)
+        {
+            let _ = writeln!(out, "    java only: {x} — {}", trunc(m));
+        }
+    }
+
+    let expr_differs: Vec<&RunResult> = results
+        .iter()
+        .filter(|r| r.expression_agrees() == Some(false))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nfirst-error expression differs ({}):",
+        expr_differs.len()
+    );
+    for r in &expr_differs {
+        let (Ok(e), Some(ours)) = (&r.run.expected, r.our_errors()) else {
+            continue;
+        };
+        if let (Some((x, m)), Some(i)) = (e.issues.first(), ours.first()) {
+            let _ = writeln!(out, "- {} ({})", r.run.name, r.run.module);
+            let _ = writeln!(out, "    java: {x} — {}", trunc(m));
+            let _ = writeln!(out, "    ours: {} — {}", i.expression, trunc(&i.message));
         }
     }
 
@@ -729,7 +817,7 @@ fn conformance() {
         .unwrap_or(0);
     let disagreeing_names: BTreeSet<&str> =
         disagreeing.iter().map(|r| r.run.name.as_str()).collect();
-    let hidden: Vec<&&Result1> = disagreeing
+    let hidden: Vec<&&RunResult> = disagreeing
         .iter()
         .filter(|r| !listed_map.contains_key(r.run.name.as_str()))
         .collect();
@@ -813,5 +901,33 @@ fn conformance() {
             verdict_ok >= floor,
             "verdict agreement {verdict_ok} fell below the floor {floor} (tests/conformance/floor.txt)"
         );
+    }
+}
+
+/// A case whose files or packages cannot be loaded is a disagreement with a reason, not a panic.
+#[test]
+fn broken_cases_are_disagreements() {
+    let manifest = serde_json::json!({"test-cases": [
+        {"name": "x", "file": "no-such-file.json", "module": "m",
+         "packages": ["no.such.package#1.0.0"], "java": "java/no-such-outcome.json"},
+        {"name": "x", "file": "no-such-file.json", "java": {"errorCount": 2},
+         "packages": ["no.such.package#1.0.0"],
+         "profile": {"source": "no-such-profile.json", "java": {"unexpected": true}}},
+    ]});
+    let (runs, _) = runs_of(&manifest);
+    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["x", "x #2", "x #2 [profile]"]);
+    assert!(runs[0].expected.is_err());
+    assert_eq!(runs[1].expected.as_ref().map(|e| e.errors), Ok(2));
+    assert!(runs[2].expected.is_err());
+    let mut bases = Bases {
+        sets: HashMap::new(),
+    };
+    let mut setups = HashMap::new();
+    for run in &runs {
+        let r = execute(run, &mut setups, &mut bases);
+        assert!(r.ours.is_err(), "{}: {:?}", run.name, r.ours);
+        assert!(!r.verdict_agrees() && !r.count_agrees());
+        assert_eq!(r.expression_agrees(), None);
     }
 }

@@ -9,8 +9,6 @@
 //! (canonical base `http://fhirval.test/StructureDefinition/`), turned into snapshots by the
 //! engine. Error counts leave out FHIRPath invariant failures (see `common::is_invariant`).
 //!
-//! Tests marked `#[ignore = "engine bug: ..."]` encode the correct (Java validator) behaviour
-//! that the engine does not have yet; run them with `--ignored`.
 
 mod common;
 
@@ -83,8 +81,6 @@ fn unknown_property_in_nested_element() {
 }
 
 #[test]
-#[ignore = "engine bug: array for a single-valued primitive reported at the parent (`Patient`), \
-            not at the element (`Patient.gender`) - structure.rs collect_items"]
 fn array_where_single_value_expected_primitive() {
     let json = r#"{
   "resourceType": "Patient",
@@ -97,8 +93,6 @@ fn array_where_single_value_expected_primitive() {
 }
 
 #[test]
-#[ignore = "engine bug: array for a single-valued complex element reported at the parent \
-            (`Patient`), not at `Patient.maritalStatus` - structure.rs collect_items"]
 fn array_where_single_value_expected_complex() {
     let json = r#"{
   "resourceType": "Patient",
@@ -154,8 +148,6 @@ fn empty_object() {
 }
 
 #[test]
-#[ignore = "engine bug: empty array reported at the parent (`Patient`), not at \
-            `Patient.identifier` - structure.rs collect_items reports before pushing the name"]
 fn empty_array() {
     let json = r#"{
   "resourceType": "Patient",
@@ -167,8 +159,6 @@ fn empty_array() {
 }
 
 #[test]
-#[ignore = "engine bug: null for a single primitive reported at the parent (`Patient`), not at \
-            `Patient.gender` - structure.rs collect_items (Value::Null arm)"]
 fn null_value_for_primitive() {
     let json = r#"{
   "resourceType": "Patient",
@@ -180,8 +170,6 @@ fn null_value_for_primitive() {
 }
 
 #[test]
-#[ignore = "engine bug: null for a complex element reported at the parent (`Patient`), not at \
-            `Patient.maritalStatus` - structure.rs collect_items (Value::Null arm)"]
 fn null_value_for_complex_element() {
     let json = r#"{
   "resourceType": "Patient",
@@ -222,9 +210,6 @@ fn resource_that_is_not_an_object() {
 }
 
 #[test]
-#[ignore = "engine bug: an unknown root resourceType is an Error; Java's parser reports it as \
-            FATAL ('This does not appear to be a FHIR resource (unknown name ...)') - \
-            validate/mod.rs resource_body"]
 fn unknown_resource_type() {
     let json = r#"{
   "resourceType": "Foo",
@@ -236,9 +221,6 @@ fn unknown_resource_type() {
 }
 
 #[test]
-#[ignore = "engine bug: an unknown contained resourceType is an Error at \
-            `Patient.contained[0]/*Foo/x*/`; Java: FATAL at `Patient.contained[0]` - \
-            validate/mod.rs nested_resource pushes the resource segment before the type is known"]
 fn unknown_contained_resource_type() {
     let json = r#"{
   "resourceType": "Patient",
@@ -313,9 +295,6 @@ fn primitive_extension_on_a_value_with_null_companion_is_valid() {
 }
 
 #[test]
-#[ignore = "engine bug: a null with no aligned extension is reported at the parent \
-            (`Patient.name[0]`), not at the array entry `Patient.name[0].given[1]` - \
-            structure.rs collect_items"]
 fn null_in_primitive_array_without_aligned_extension() {
     // the extension is aligned with "Peter", so the null at index 1 has neither value nor
     // extension
@@ -341,9 +320,6 @@ fn null_in_primitive_array_without_aligned_extension() {
 }
 
 #[test]
-#[ignore = "engine bug: `_given` given as an object while `given` repeats is silently ignored \
-            (Java: 'The base property given must be a JSON Array') - structure.rs collect_items \
-            only looks at array companions"]
 fn primitive_companion_must_be_an_array_when_the_element_repeats() {
     let json = r#"{
   "resourceType": "Patient",
@@ -864,10 +840,6 @@ fn profile_fixed_complex_differing_value() {
 }
 
 #[test]
-#[ignore = "engine bug: an element present in the instance but absent from a complex fixed value \
-            is reported at the object (`Patient.managingOrganization`), not at the element \
-            (`Patient.managingOrganization.display`, as Java) - value.rs fixed_diff does not push \
-            the member name"]
 fn profile_fixed_complex_extra_element() {
     let p = fx("patient-fixed");
     let json = r#"{
@@ -911,10 +883,6 @@ fn profile_pattern_codeable_concept() {
 }
 
 #[test]
-#[ignore = "engine bug: a choice type the profile excludes is reported as \"Unrecognized property \
-            'valueString'\" at `Observation`; Java: \"The Profile '...' definition allows for the \
-            type Quantity but found type string\" at `Observation.value.ofType(string)` - \
-            structure.rs members/match_child only match the profile's types"]
 fn profile_choice_type_restricted() {
     let p = fx("obs-quantity-only");
     let json = r#"{
@@ -1142,9 +1110,6 @@ fn slicing_ordered_rejects_out_of_order_slices() {
 }
 
 #[test]
-#[ignore = "engine bug: the re-slice is named 'Patient.identifier:official' instead of \
-            'Patient.identifier:mrn/official' - compile/snapshot.rs Work::ensure keeps only the \
-            last part of the sliceName"]
 fn reslicing_required_reslice_missing() {
     let p = fx("patient-reslice");
     let json = patient_identifiers(&[
@@ -1315,11 +1280,6 @@ fn extension_with_allowed_value_type() {
 }
 
 #[test]
-#[ignore = "engine bug: a value type the extension definition does not allow gives two errors \
-            (\"Unrecognized property 'valueString'\" and \"Extension.value[x]: minimum required\"); \
-            Java gives one: \"The Extension '...' definition allows for the types [boolean] but \
-            found type string\" at the extension - extension.rs should check the value type \
-            before validating against the definition"]
 fn extension_with_value_type_not_allowed() {
     let json = patient_extension(&format!(r#"{{"url": "{FLAG}", "valueString": "yes"}}"#));
     let e = single_error(&json, &[]);
@@ -1366,10 +1326,6 @@ fn complex_extension_nested_value_too_long() {
 }
 
 #[test]
-#[ignore = "engine bug: a nested sub-extension value of a type its slice excludes gives \
-            \"Unrecognized property\" + \"minimum required\" at the sub-extension; Java gives one \
-            error at `...extension[1].value.ofType(string)` ('definition allows for the type \
-            integer but found type string') - structure.rs members/match_child"]
 fn complex_extension_nested_value_of_wrong_type() {
     let json = complex_extension(r#""valueString": "abc""#, r#""valueString": "2""#);
     let e = single_error(&json, &[]);

@@ -33,8 +33,9 @@ pub struct Compiler {
     constraint_cache: HashMap<Constraint, u32>,
     /// Differential-only StructureDefinitions, generated once their bases are known.
     pending: Vec<(Value, u32)>,
-    /// StructureDefinitions that could not be compiled.
-    pub errors: Vec<CompileError>,
+    /// StructureDefinitions that could not be compiled (moved into the set's notes by
+    /// [`Compiler::finish`]).
+    errors: Vec<CompileError>,
 }
 
 impl Compiler {
@@ -152,6 +153,11 @@ impl Compiler {
                     });
                 }
             }
+        }
+        for e in std::mem::take(&mut self.errors) {
+            self.set
+                .notes
+                .push(format!("StructureDefinition {e}: skipped"));
         }
         self.set
     }

@@ -28,7 +28,10 @@ pub(crate) fn generate(
     cache: &mut HashMap<Constraint, u32>,
     warnings: &mut Vec<String>,
 ) -> Result<Structure, String> {
-    if str_of(sd, "derivation") == Some("specialization") {
+    // a "specialization" of the same type is a constraint in all but name (Java treats it so)
+    if str_of(sd, "derivation") == Some("specialization")
+        && str_of(sd, "type") != Some(set.structure(base).type_name.as_str())
+    {
         return Err("a new type (specialization) needs a snapshot".into());
     }
     let diff = sd
@@ -110,14 +113,24 @@ fn element_ids(s: &Structure) -> HashMap<String, u32> {
         }
         for &sl in &e.slices {
             if let Some(se) = s.elements.get(sl as usize) {
-                let name = se.slice_name.as_deref().unwrap_or_default();
-                let sep = if e.slice_name.is_some() { '/' } else { ':' };
-                stack.push((sl, format!("{id}{sep}{name}")));
+                stack.push((sl, slice_id(&id, e, se)));
             }
         }
         ids.insert(id, i);
     }
     ids
+}
+
+/// The id of slice `se` of element `base` (id `base_id`): `x:a`, or `x:a/b` for a re-slice
+/// (whose sliceName is `a/b`).
+fn slice_id(base_id: &str, base: &Element, se: &Element) -> String {
+    let name = se.slice_name.as_deref().unwrap_or_default();
+    let last = name.rsplit('/').next().unwrap_or(name);
+    if base.slice_name.is_some() {
+        format!("{base_id}/{last}")
+    } else {
+        format!("{base_id}:{last}")
+    }
 }
 
 impl Work<'_> {
@@ -137,7 +150,7 @@ impl Work<'_> {
             let (base, restriction) = self.ensure(&base_id)?;
             let new = self.copy_within(base);
             if let Some(e) = self.s.elements.get_mut(new as usize) {
-                e.slice_name = Some(slice.rsplit('/').next().unwrap_or(slice).to_string());
+                e.slice_name = Some(slice.to_string());
                 e.slicing = None;
                 e.slices.clear();
                 e.min = 0;
@@ -197,10 +210,14 @@ impl Work<'_> {
             }
         }
         for sl in slices {
-            if let Some(se) = self.s.elements.get(sl as usize) {
-                let sid = format!("{id}:{}", se.slice_name.as_deref().unwrap_or_default());
-                self.register(sl, sid);
-            }
+            let sid = match (
+                self.s.elements.get(i as usize),
+                self.s.elements.get(sl as usize),
+            ) {
+                (Some(e), Some(se)) => slice_id(&id, e, se),
+                _ => continue,
+            };
+            self.register(sl, sid);
         }
         self.ids.insert(id, i);
     }

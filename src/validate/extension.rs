@@ -57,6 +57,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         }
                     });
                 }
+                if !self.value_type_allowed(def, url, node) {
+                    return;
+                }
                 let item = Item {
                     value: Some(node),
                     ext: None,
@@ -100,6 +103,53 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 _ => "Element",
             },
         }
+    }
+
+    /// The `value[x]` type of an extension against its definition's allowed types (reported
+    /// at the extension, as Java does); false when it is not allowed.
+    fn value_type_allowed(&mut self, def: StructId, url: &str, node: &'a Node<'a>) -> bool {
+        let s = self.set.structure(def);
+        let Some(root) = s.elements.first() else {
+            return true;
+        };
+        let Some(value_el) = root
+            .children
+            .iter()
+            .filter_map(|c| s.elements.get(*c as usize))
+            .find(|e| e.name == "value[x]")
+        else {
+            return true;
+        };
+        if value_el.max == 0 || value_el.types.is_empty() {
+            return true; // a complex extension: cardinality reports a value
+        }
+        let Some(found) = node.value.as_object().and_then(|members| {
+            members.iter().find_map(|m| {
+                let rest = m.key.strip_prefix("value")?;
+                let mut chars = rest.chars();
+                let first = chars.next()?;
+                first.is_ascii_uppercase().then(|| {
+                    let lower = format!("{}{}", first.to_ascii_lowercase(), chars.as_str());
+                    match self.set.type_def(&lower) {
+                        Some(_) => lower,
+                        None => rest.to_string(),
+                    }
+                })
+            })
+        }) else {
+            return true;
+        };
+        if value_el.types.iter().any(|t| t.code == found) {
+            return true;
+        }
+        let allowed: Vec<&str> = value_el.types.iter().map(|t| t.code.as_str()).collect();
+        self.report(Severity::Error, "structure", node.offset, || {
+            format!(
+                "The Extension '{url}' definition allows for the types [{}] but found type {found}",
+                allowed.join(", ")
+            )
+        });
+        false
     }
 
     /// R5's `CanonicalResource` in R4 terms: a resource type with `url` and `version`.

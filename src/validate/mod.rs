@@ -261,15 +261,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
 
     /// A resource (root, contained or in a Bundle) whose path segment is already pushed.
     fn resource_body(&mut self, node: &'a Node<'a>, rt: &'a str, extra: &[&str]) {
-        let Some(base) = self
-            .set
-            .type_def(rt)
-            .filter(|id| self.set.structure(*id).kind == Kind::Resource)
-        else {
-            let at = node.get("resourceType").map_or(node.offset, |n| n.offset);
-            self.report(Severity::Error, "structure", at, || {
-                format!("Unknown resource type '{rt}'")
-            });
+        let Some(base) = self.resource_def(node, rt) else {
             return;
         };
         self.resource_id(node);
@@ -312,6 +304,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 self.against_structure(id, node);
             }
         }
+    }
+
+    /// The definition of resource type `rt`; an unknown type is fatal for that resource.
+    fn resource_def(&mut self, node: &'a Node<'a>, rt: &'a str) -> Option<StructId> {
+        let found = self
+            .set
+            .type_def(rt)
+            .filter(|id| self.set.structure(*id).kind == Kind::Resource);
+        if found.is_none() {
+            let at = node.get("resourceType").map_or(node.offset, |n| n.offset);
+            self.report(Severity::Fatal, "structure", at, || {
+                format!("Unknown resource type '{rt}': this is not a FHIR R4 resource")
+            });
+        }
+        found
     }
 
     /// Resolve a profile to validate a resource of type `rt` against.
@@ -555,6 +562,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(rt) = self.resource_type(node) else {
             return;
         };
+        if self.resource_def(node, rt).is_none() {
+            return;
+        }
         let id = node.get("id").and_then(|n| n.value.as_str());
         self.path.push(Seg::Resource(rt, id));
         self.resource_body(node, rt, profiles);

@@ -86,6 +86,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         };
         let mut matched: Vec<Matched<'v>> = Vec::with_capacity(members.len());
+        let mut excluded: Vec<u32> = Vec::new();
         // large (hostile) objects get a set instead of the quadratic scan
         let mut seen = (members.len() > 32).then(HashSet::new);
         for (mi, m) in members.iter().enumerate() {
@@ -114,9 +115,18 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     type_code,
                     companion,
                 }),
-                None => self.report(Severity::Error, "structure", m.key_offset, || {
-                    format!("Unrecognized property '{key}'")
-                }),
+                None => match self.excluded_choice(s, p, name) {
+                    // a type the base allows but this profile does not: it still counts
+                    Some((child, found)) => {
+                        if !companion {
+                            self.report_excluded_type(s, child, found, &m.value);
+                        }
+                        excluded.push(child);
+                    }
+                    None => self.report(Severity::Error, "structure", m.key_offset, || {
+                        format!("Unrecognized property '{key}'")
+                    }),
+                },
             }
         }
         for &c in &p.children {
@@ -146,7 +156,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     self.collect_companion_only(ce, member, m.type_code, &mut items);
                 }
             }
-            self.cardinality(s, ce, items.len(), node.offset);
+            let present = items.len() + excluded.iter().filter(|x| **x == c).count();
+            self.cardinality(s, ce, present, node.offset);
             if ce.slicing.is_some() && !ce.slices.is_empty() {
                 self.slicing(sd, c, &items, node.offset);
             }
@@ -157,6 +168,83 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 self.path.truncate(depth);
             }
         }
+    }
+
+    /// `valueString` where this profile narrowed `value[x]` to Quantity: the choice child
+    /// and the type the name gives (a FHIR type the profile does not allow).
+    fn excluded_choice(
+        &self,
+        s: &'v Structure,
+        p: &'v Element,
+        name: &str,
+    ) -> Option<(u32, &'v str)> {
+        p.children.iter().copied().find_map(|c| {
+            let ce = s.elements.get(c as usize)?;
+            let rest = name
+                .strip_prefix(ce.base_name())
+                .filter(|_| ce.is_choice())?;
+            let mut chars = rest.chars();
+            let first = chars.next()?;
+            let lower = format!("{}{}", first.to_ascii_lowercase(), chars.as_str());
+            [lower.as_str(), rest].into_iter().find_map(|candidate| {
+                let t = self.set.type_def(candidate)?;
+                Some((c, self.set.structure(t).type_name.as_str()))
+            })
+        })
+    }
+
+    fn report_excluded_type(
+        &mut self,
+        s: &'v Structure,
+        child: u32,
+        found: &'v str,
+        value: &'a Node<'a>,
+    ) {
+        let Some(ce) = s.elements.get(child as usize) else {
+            return;
+        };
+        let allowed: Vec<&str> = ce.types.iter().map(|t| t.code.as_str()).collect();
+        let what = if s.type_name == "Extension" {
+            "Extension"
+        } else {
+            "Profile"
+        };
+        let depth = self.path.len();
+        self.path.push(Seg::Name(ce.base_name()));
+        self.path.push(Seg::OfType(found));
+        self.report(Severity::Error, "structure", value.offset, || {
+            if let [one] = allowed.as_slice() {
+                format!(
+                    "The {what} '{}' definition allows for the type {one} but found type {found}",
+                    from_text(s)
+                )
+            } else {
+                format!(
+                    "The {what} '{}' definition allows for the types [{}] but found type {found}",
+                    from_text(s),
+                    allowed.join(", ")
+                )
+            }
+        });
+        self.path.truncate(depth);
+    }
+
+    /// Report at the element itself (`Patient.gender`), or at one of its entries.
+    fn report_at_element(
+        &mut self,
+        e: &'v Element,
+        index: Option<usize>,
+        code: &'static str,
+        offset: u32,
+        message: impl FnOnce() -> String,
+    ) {
+        let depth = self.path.len();
+        self.path.push(Seg::Name(e.base_name()));
+        if let Some(i) = index {
+            self.path.push(Seg::Index(i));
+        }
+        self.report(Severity::Error, code, offset, message);
+        self.path.truncate(depth);
     }
 
     /// Push `.name`, `[i]` and `.ofType(T)` for an occurrence of element `e`.
@@ -210,13 +298,24 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         match &value.value {
             Value::Array(values) => {
                 if !e.is_array {
-                    self.report(Severity::Error, "structure", value.offset, || {
+                    self.report_at_element(e, None, "structure", value.offset, || {
                         format!("The property {key} must be a single value, not an Array")
                     });
                 }
                 if values.is_empty() {
-                    self.report(Severity::Error, "structure", value.offset, || {
+                    self.report_at_element(e, None, "structure", value.offset, || {
                         format!("Array cannot be empty - the property {key} should not be present if it has no values")
+                    });
+                }
+                if let Some(c) = companion
+                    && !matches!(c.value.value, Value::Array(_) | Value::Null)
+                {
+                    let kind = c.value.value.kind_name();
+                    self.report_at_element(e, None, "structure", c.value.offset, || {
+                        format!(
+                            "The base property {key} must be a JSON Array, not {}",
+                            article(kind)
+                        )
                     });
                 }
                 let exts = companion.and_then(|c| c.value.value.as_array());
@@ -238,7 +337,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         .filter(|x| !matches!(x.value, Value::Null));
                     let is_null = matches!(v.value, Value::Null);
                     if is_null && ext.is_none() {
-                        self.report(Severity::Error, "structure", v.offset, || {
+                        self.report_at_element(e, Some(i), "structure", v.offset, || {
                             format!("The property {key} contains a null that has no extension: null is only allowed in arrays of primitives aligned with _{key}")
                         });
                         continue;
@@ -252,12 +351,18 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }
             }
             Value::Null => {
+                let primitive = match e.types.as_slice() {
+                    [t] => super::primitive::Primitive::from_code(&t.code).is_some(),
+                    _ => false,
+                };
                 let expected = if e.is_array {
                     "a JSON Array"
+                } else if primitive {
+                    "a primitive value"
                 } else {
-                    "a value"
+                    "an Object"
                 };
-                self.report(Severity::Error, "invalid", value.offset, || {
+                self.report_at_element(e, None, "invalid", value.offset, || {
                     format!("The property {key} must be {expected}, not a Null")
                 });
                 if let Some(c) = companion {
@@ -302,7 +407,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         match &member.value.value {
             Value::Array(exts) => {
                 if !e.is_array {
-                    self.report(Severity::Error, "structure", member.value.offset, || {
+                    self.report_at_element(e, None, "structure", member.value.offset, || {
                         format!(
                             "The property {} must be a single value, not an Array",
                             member.key
@@ -318,12 +423,24 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     });
                 }
             }
-            _ => items.push(Item {
-                value: None,
-                ext: Some(&member.value),
-                type_code,
-                offset: member.value.offset,
-            }),
+            other => {
+                if e.is_array {
+                    let kind = other.kind_name();
+                    let key = member.key.as_ref();
+                    self.report_at_element(e, None, "structure", member.value.offset, || {
+                        format!(
+                            "The property {key} must be a JSON Array, not {}",
+                            article(kind)
+                        )
+                    });
+                }
+                items.push(Item {
+                    value: None,
+                    ext: Some(&member.value),
+                    type_code,
+                    offset: member.value.offset,
+                });
+            }
         }
     }
 }

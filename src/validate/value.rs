@@ -284,9 +284,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 for m in members {
                     if !fields.iter().any(|(k, _)| m.key == k.as_str()) {
                         let key = m.key.as_ref();
+                        self.path.push(super::path::Seg::Name(key));
                         self.report(Severity::Error, "value", m.key_offset, || {
                             format!("The element {key} is present in the instance but not allowed in the applicable fixed value specified in the profile {from}")
                         });
+                        self.path.pop();
                     }
                 }
                 for (k, fv) in fields {
