@@ -19,6 +19,8 @@ pub mod outcome;
 pub mod package;
 pub mod profileset;
 pub mod validate;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use outcome::{Issue, Outcome, Severity};
 pub use validate::{Options, Validator};

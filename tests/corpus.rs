@@ -84,12 +84,22 @@ fn uscore_355_has_one_unknown_period_property() {
 }
 
 /// us-core-interpreter-needed and us-core-authentication-time are US Core 8 extensions, and
-/// instance-name is from the FHIR tools IG: none is in the loaded packages.
+/// instance-name is from the FHIR tools IG: none is in the loaded packages. A resource using
+/// one then fails the profile a reference to it requires.
 #[test]
 fn uscore_bundles_use_extensions_that_are_not_loaded() {
     let issues85 = validate("uscore_bundle_patient_85.json");
     let e85 = errors(&issues85);
-    assert_eq!(e85.len(), 2);
+    assert_eq!(e85.len(), 3);
+    // the Encounter carrying the unknown extension cannot meet US Core Encounter, which a
+    // MedicationDispense's context must reference
+    assert_eq!(
+        e85[1].0,
+        "Bundle.entry[259].resource/*MedicationDispense/17991da0-97b0-447c-bb49-185eb104a160*/.context"
+    );
+    assert!(e85[1].1.starts_with(
+        "Unable to find a profile match for urn:uuid:09775519-5327-3bbf-cb95-66313dde54ee among choices"
+    ));
     assert_eq!(
         e85[0].0,
         "Bundle.entry[5].resource/*Encounter/09775519-5327-3bbf-cb95-66313dde54ee*/.extension[0]"

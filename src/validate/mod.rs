@@ -7,6 +7,7 @@
 //! Issues are recorded with a byte offset and a formatted path only when a rule fails; line and
 //! column are computed at the end, and only if there are issues.
 
+mod bundle;
 mod extension;
 mod implied;
 mod path;
@@ -21,7 +22,7 @@ use crate::json::{self, LineIndex, Node, Value};
 use crate::model::{Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, Outcome, Severity};
 use path::{Path, Seg};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// How validation behaves; every limit has a safe default.
 #[derive(Debug, Clone)]
@@ -134,6 +135,14 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     probing: u32,
     probe_failed: bool,
     truncated: bool,
+    /// The Bundles being walked (innermost last), for reference resolution.
+    bundles: Vec<bundle::BundleIndex<'a>>,
+    /// The Bundle entries being walked: (index into `bundles`, entry).
+    entries: Vec<(usize, u32)>,
+    /// The resources being walked (innermost last), and whether each is contained.
+    resources: Vec<(&'a Node<'a>, bool)>,
+    /// Does Bundle entry (bundle address, entry) conform to structure? Filled once per pair.
+    target_cache: HashMap<(usize, u32, StructId), bool>,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -148,6 +157,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             probing: 0,
             probe_failed: false,
             truncated: false,
+            bundles: Vec::new(),
+            entries: Vec::new(),
+            resources: Vec::new(),
+            target_cache: HashMap::new(),
         }
     }
 
@@ -233,7 +246,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         };
         self.path.push(Seg::Name(rt));
+        self.resources.push((node, false));
         self.resource_body(node, rt, extra);
+        self.resources.pop();
         self.path.pop();
     }
 
@@ -264,6 +279,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(base) = self.resource_def(node, rt) else {
             return;
         };
+        if rt == "Bundle" {
+            self.bundles.push(bundle::BundleIndex::new(node));
+        }
         self.resource_id(node);
         self.against_structure(base, node);
         let declared = node
@@ -303,6 +321,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if let Some(id) = self.profile_for(url, rt, node.offset) {
                 self.against_structure(id, node);
             }
+        }
+        if rt == "Bundle"
+            && let Some(index) = self.bundles.pop()
+        {
+            self.bundle_rules(node, &index);
         }
     }
 
@@ -566,9 +589,24 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         }
         let id = node.get("id").and_then(|n| n.value.as_str());
+        let entry = bundle::entry_of_path(self.path.segs())
+            .filter(|_| !self.bundles.is_empty())
+            .map(|e| (self.bundles.len() - 1, e));
+        let contained = matches!(
+            self.path.segs(),
+            [.., Seg::Name("contained"), Seg::Index(_)]
+        );
+        if let Some(e) = entry {
+            self.entries.push(e);
+        }
         self.path.push(Seg::Resource(rt, id));
+        self.resources.push((node, contained));
         self.resource_body(node, rt, profiles);
+        self.resources.pop();
         self.path.pop();
+        if entry.is_some() {
+            self.entries.pop();
+        }
     }
 }
 

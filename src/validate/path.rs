@@ -29,6 +29,10 @@ impl<'a> Path<'a> {
     pub fn pop(&mut self) {
         self.segs.pop();
     }
+    pub fn segs(&self) -> &[Seg<'a>] {
+        &self.segs
+    }
+
     pub fn len(&self) -> usize {
         self.segs.len()
     }

@@ -1,7 +1,11 @@
-//! References: the format of `Reference.reference` and the target type it implies, checked
-//! against the element's `targetProfile`s. Resolution inside Bundles is not done here.
+//! References: the format of `Reference.reference` and the target type it implies; inside a
+//! Bundle (or to contained resources) the reference is resolved by the Bundle rules, reported
+//! when it does not resolve as the Java validator does, and the target is checked against the
+//! element's target profiles (the target validated against a profile when one is named).
 
 use super::Walker;
+use super::bundle::Lookup;
+use super::structure::from_text;
 use crate::json::Node;
 use crate::model::{Kind, StructId};
 use crate::outcome::Severity;
@@ -24,10 +28,18 @@ pub(crate) fn reference_type(reference: &str) -> Option<&str> {
     segs.get(type_at).copied()
 }
 
+/// A resolved reference target.
+struct Target<'a> {
+    node: &'a Node<'a>,
+    /// Bundle entry of the target, as (index into the walker's Bundles, entry).
+    entry: Option<(usize, u32)>,
+}
+
 impl<'v: 'a, 'a> Walker<'v, 'a> {
     pub(crate) fn reference(&mut self, sd: StructId, el: u32, node: &'a Node<'a>) {
         let set = self.set;
-        let Some(e) = set.structure(sd).elements.get(el as usize) else {
+        let s = set.structure(sd);
+        let Some(e) = s.elements.get(el as usize) else {
             return;
         };
         let Some(r) = node.get("reference") else {
@@ -36,38 +48,236 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(reference) = r.value.as_str() else {
             return;
         };
-        let Some(rt) = reference_type(reference) else {
-            return;
-        };
-        let is_type = set
-            .type_def(rt)
-            .is_some_and(|t| set.structure(t).kind == Kind::Resource);
-        if !is_type {
-            if !reference.contains("://") {
-                self.report(Severity::Error, "structure", r.offset, || {
-                    format!("The reference '{reference}' names an unknown resource type '{rt}'")
-                });
-            }
-            return;
-        }
-        let targets: Vec<&str> = e
+        let targets: Vec<StructId> = e
             .types
             .iter()
             .filter(|t| t.code == "Reference")
             .flat_map(|t| t.target_profiles.iter())
-            .filter_map(|p| {
-                set.resolve(p)
-                    .map(|id| set.structure(id).type_name.as_str())
-            })
+            .filter_map(|p| set.resolve(p))
             .collect();
-        if targets.is_empty() || targets.iter().any(|t| *t == rt || *t == "Resource") {
+        let target_types: Vec<&str> = targets
+            .iter()
+            .map(|id| set.structure(*id).type_name.as_str())
+            .collect();
+        let any_type = target_types.is_empty() || target_types.contains(&"Resource");
+        if let Some(rt) = reference_type(reference) {
+            let is_type = set
+                .type_def(rt)
+                .is_some_and(|t| set.structure(t).kind == Kind::Resource);
+            if !is_type {
+                if !reference.contains("://") {
+                    self.report(Severity::Error, "structure", r.offset, || {
+                        format!("The reference '{reference}' names an unknown resource type '{rt}'")
+                    });
+                }
+                return;
+            }
+            if !any_type && !target_types.contains(&rt) {
+                self.report(Severity::Error, "structure", r.offset, || {
+                    format!(
+                        "The type '{rt}' implied by the reference URL {reference} is not a valid Target for this element (must be one of [{}])",
+                        target_types.join(", ")
+                    )
+                });
+                return;
+            }
+        }
+        // resolution problems are reported by the base walk only (profiles see the same data)
+        let report = !s.is_profile;
+        let Some(target) = self.resolve_reference(reference, r.offset, report) else {
+            return;
+        };
+        let Some(tt) = target
+            .node
+            .get("resourceType")
+            .and_then(|n| n.value.as_str())
+        else {
+            return;
+        };
+        if !any_type && !target_types.contains(&tt) {
+            self.report(Severity::Error, "structure", r.offset, || {
+                format!(
+                    "Invalid Resource target type. Found {tt}, but expected one of ([{}])",
+                    target_types.join(", ")
+                )
+            });
             return;
         }
-        self.report(Severity::Error, "structure", r.offset, || {
-            format!(
-                "The type '{rt}' implied by the reference URL {reference} is not a valid Target for this element (must be one of [{}])",
-                targets.join(", ")
-            )
+        // profiles (not base types) the target must meet one of
+        let profiles: Vec<StructId> = targets
+            .iter()
+            .copied()
+            .filter(|id| {
+                let p = set.structure(*id);
+                p.is_profile && p.type_name == tt
+            })
+            .collect();
+        let base_allowed = targets.iter().any(|id| {
+            let p = set.structure(*id);
+            !p.is_profile && (p.type_name == tt || p.type_name == "Resource")
         });
+        if profiles.is_empty() || base_allowed {
+            return;
+        }
+        if !profiles.iter().any(|p| self.target_conforms(&target, *p)) {
+            let names: Vec<String> = profiles
+                .iter()
+                .map(|p| from_text(set.structure(*p)))
+                .collect();
+            self.report(Severity::Error, "structure", r.offset, || {
+                format!(
+                    "Unable to find a profile match for {reference} among choices: {}",
+                    names.join(", ")
+                )
+            });
+        }
+    }
+
+    /// Does the target conform to profile `p`? Bundle entries are checked once per profile.
+    fn target_conforms(&mut self, target: &Target<'a>, p: StructId) -> bool {
+        let key = target.entry.map(|(b, e)| {
+            let bundle = self.bundles.get(b).map_or(0, |x| x as *const _ as usize);
+            (bundle, e, p)
+        });
+        if let Some(k) = key
+            && let Some(known) = self.target_cache.get(&k)
+        {
+            return *known;
+        }
+        // a cycle of references (A → B → A) is assumed to conform while it is being checked
+        if let Some(k) = key {
+            self.target_cache.insert(k, true);
+        }
+        if let Some(e) = target.entry {
+            self.entries.push(e);
+        }
+        let node = target.node;
+        let ok = self.conforms(|w| w.against_structure(p, node));
+        if target.entry.is_some() {
+            self.entries.pop();
+        }
+        if let Some(k) = key {
+            self.target_cache.insert(k, ok);
+        }
+        ok
+    }
+
+    /// Resolve a reference inside the current Bundle or resource; `None` when it cannot be
+    /// resolved offline (reported when `report` and the rules require resolution).
+    fn resolve_reference(
+        &mut self,
+        reference: &str,
+        offset: u32,
+        report: bool,
+    ) -> Option<Target<'a>> {
+        if let Some(fragment) = reference.strip_prefix('#') {
+            return self.resolve_contained(reference, fragment, offset, report);
+        }
+        let (b, from) = match self.entries.last() {
+            Some((b, e)) if *b + 1 == self.bundles.len() => (*b, Some(*e)),
+            _ => (self.bundles.len().checked_sub(1)?, None),
+        };
+        let index = self.bundles.get(b)?;
+        let bundle_type = index.bundle_type.unwrap_or_default();
+        match index.resolve(reference, from) {
+            Lookup::Found(i) => {
+                let node = index.entries.get(i as usize)?.resource?;
+                Some(Target {
+                    node,
+                    entry: Some((b, i)),
+                })
+            }
+            Lookup::Many(n) => {
+                if report {
+                    self.report(Severity::Error, "invalid", offset, || {
+                        format!("Found {n} matches for '{reference}' in the bundle")
+                    });
+                }
+                None
+            }
+            Lookup::Apparent(hits) => {
+                if report {
+                    let from_url = from
+                        .and_then(|i| index.entries.get(i as usize))
+                        .and_then(|e| e.full_url)
+                        .unwrap_or_default()
+                        .to_string();
+                    let found: Vec<(u32, String)> = hits
+                        .iter()
+                        .map(|i| {
+                            let fu = index
+                                .entries
+                                .get(*i as usize)
+                                .and_then(|e| e.full_url)
+                                .unwrap_or("<missing>");
+                            (*i, fu.to_string())
+                        })
+                        .collect();
+                    let target = super::bundle::target_url(&from_url, reference);
+                    for (i, fu) in found {
+                        self.report(Severity::Warning, "required", offset, || {
+                            format!("Entry {i} matches the reference {reference} by type and id but its fullUrl {fu} does not match the full target URL {target} by Bundle resolution rules")
+                        });
+                    }
+                    if !from_url.starts_with("http") {
+                        self.report(Severity::Information, "informational", offset, || {
+                            format!("The URL '{reference}' cannot be resolved unless the fullURL is a RESTFul base URL, or a baseURL has been provided and the Bundle is a batch or transaction")
+                        });
+                    }
+                }
+                None
+            }
+            Lookup::None => {
+                if report {
+                    if reference.starts_with("urn:") {
+                        self.report(Severity::Warning, "required", offset, || {
+                            format!("URN reference is not locally contained within the bundle {reference}")
+                        });
+                    } else if matches!(bundle_type, "document" | "message") {
+                        // the Composition's / MessageHeader's own references are errors
+                        // (Bundle rules); any other is a hint, as in the Java validator
+                        self.report(Severity::Information, "not-found", offset, || {
+                            format!("Can't find '{reference}' in the bundle")
+                        });
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// `#id`: a resource contained in the (innermost non-contained) containing resource;
+    /// `#` alone is the container itself.
+    fn resolve_contained(
+        &mut self,
+        reference: &str,
+        fragment: &str,
+        offset: u32,
+        report: bool,
+    ) -> Option<Target<'a>> {
+        let container = self
+            .resources
+            .iter()
+            .rev()
+            .find(|(_, contained)| !contained)
+            .map(|(n, _)| *n)?;
+        if fragment.is_empty() {
+            return Some(Target {
+                node: container,
+                entry: None,
+            });
+        }
+        let found = container
+            .get("contained")
+            .and_then(|c| c.value.as_array())
+            .unwrap_or_default()
+            .iter()
+            .find(|c| c.get("id").and_then(|i| i.value.as_str()) == Some(fragment));
+        if found.is_none() && report {
+            self.report(Severity::Error, "structure", offset, || {
+                format!("Unable to resolve resource with reference '{reference}'")
+            });
+        }
+        found.map(|node| Target { node, entry: None })
     }
 }

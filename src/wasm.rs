@@ -1,0 +1,476 @@
+//! The WebAssembly host: a small wasm-bindgen API over the library, wrapped by the JavaScript
+//! of the npm package (`pkg/`), which is the public API (`Validator`). Built only for
+//! `wasm32` (`scripts/build-pkg.sh`).
+//!
+//! Every export takes loosely typed values (`JsValue`) and answers with a value, never by
+//! throwing: bad input becomes an `OperationOutcome` with a fatal issue, a bad profile set or
+//! package an error object. A panic still traps (wasm32 has no unwinding); the hook installed
+//! at start keeps its message for [`take_panic_message`] so that the JavaScript wrapper can
+//! report it as an issue and start a fresh instance.
+
+use crate::compile::Compiler;
+use crate::model::{Kind, ProfileSet};
+use crate::outcome::{Issue, Outcome, Severity};
+use crate::package::{self, Load, Package, TarLimits};
+use crate::profileset;
+use crate::{Options, Validator};
+use js_sys::{Array, Uint8Array};
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+use wasm_bindgen::prelude::*;
+
+static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
+
+/// Runs when the module is instantiated: installs the panic hook.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = info.to_string();
+        }
+        #[cfg(debug_assertions)]
+        console_error_panic_hook::hook(info);
+    }));
+}
+
+/// The message of the last panic (empty if none), cleared.
+#[wasm_bindgen]
+pub fn take_panic_message() -> String {
+    LAST_PANIC
+        .lock()
+        .map(|mut m| std::mem::take(&mut *m))
+        .unwrap_or_default()
+}
+
+/// The crate version, for the JavaScript side to check it loaded the matching wasm.
+#[wasm_bindgen]
+pub fn engine_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Options of a validator (`Validator.create(options)` and the other constructors).
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SetupOptions {
+    allow_extension_domains: Option<Vec<String>>,
+    max_issues: Option<f64>,
+    security_checks: Option<bool>,
+    allow_comments: Option<bool>,
+}
+
+/// Options of one `validate` call.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CallOptions {
+    profiles: Option<OneOrMany>,
+    mode: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// How an input is read.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// One JSON resource (a Bundle included).
+    Resource,
+    /// Newline-delimited JSON: one resource per line; issues carry the line in the whole input.
+    Ndjson,
+}
+
+/// One profile in the set (`Validator.profiles()`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProfileInfo<'a> {
+    url: &'a str,
+    name: &'a str,
+    version: &'a str,
+    /// The constrained type (`Patient`, `Extension`).
+    #[serde(rename = "type")]
+    type_name: &'a str,
+    kind: &'static str,
+    package: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SetInfo<'a> {
+    packages: &'a [String],
+    notes: &'a [String],
+    structures: usize,
+    profiles: usize,
+    engine_version: &'static str,
+}
+
+/// A FHIR value → a plain JavaScript value (objects, not `Map`s).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&ser)
+        .unwrap_or_else(|e| JsValue::from_str(&format!("fhirval: cannot convert result: {e}")))
+}
+
+/// An `OperationOutcome` with one fatal issue.
+fn fatal(code: &'static str, message: String) -> Outcome {
+    Outcome {
+        issues: vec![Issue {
+            severity: Severity::Fatal,
+            code,
+            message,
+            expression: String::new(),
+            line: 0,
+            col: 0,
+        }],
+    }
+}
+
+fn outcome_js(o: &Outcome) -> JsValue {
+    to_js(&o.to_operation_outcome())
+}
+
+/// Bytes from a `Uint8Array`, an `ArrayBuffer` or a typed-array view.
+fn bytes_of(v: &JsValue) -> Option<Vec<u8>> {
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        return Some(a.to_vec());
+    }
+    if v.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Some(Uint8Array::new(v).to_vec());
+    }
+    if let Some(view) = v.dyn_ref::<js_sys::DataView>() {
+        return Some(
+            Uint8Array::new_with_byte_offset_and_length(
+                &view.buffer(),
+                view.byte_offset() as u32,
+                view.byte_length() as u32,
+            )
+            .to_vec(),
+        );
+    }
+    if js_sys::ArrayBuffer::is_view(v) {
+        let buf = js_sys::Reflect::get(v, &JsValue::from_str("buffer")).ok()?;
+        let off = js_sys::Reflect::get(v, &JsValue::from_str("byteOffset"))
+            .ok()?
+            .as_f64()?;
+        let len = js_sys::Reflect::get(v, &JsValue::from_str("byteLength"))
+            .ok()?
+            .as_f64()?;
+        return Some(
+            Uint8Array::new_with_byte_offset_and_length(&buf, off as u32, len as u32).to_vec(),
+        );
+    }
+    None
+}
+
+/// A JavaScript `Error` carrying the problem as an `OperationOutcome` (`resourceType`, `issue`).
+fn error_object(message: &str) -> JsValue {
+    let err = js_sys::Error::new(&format!("fhirval: {message}"));
+    err.set_name("FhirvalError");
+    let oo = outcome_js(&fatal("invalid", message.to_string()));
+    for key in ["resourceType", "issue"] {
+        if let Ok(v) = js_sys::Reflect::get(&oo, &JsValue::from_str(key)) {
+            let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &v);
+        }
+    }
+    let _ = js_sys::Reflect::set(
+        &err,
+        &JsValue::from_str("error"),
+        &JsValue::from_str(message),
+    );
+    err.into()
+}
+
+fn setup_options(options: &JsValue) -> Result<Options, String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Options::default());
+    }
+    let o: SetupOptions = serde_wasm_bindgen::from_value(options.clone())
+        .map_err(|e| format!("invalid options: {e}"))?;
+    let mut opts = Options::default();
+    if let Some(d) = o.allow_extension_domains {
+        opts.allowed_extension_domains = d;
+    }
+    if let Some(n) = o.max_issues {
+        if n.is_nan() || n < 1.0 {
+            return Err("invalid options: maxIssues must be a positive number".into());
+        }
+        opts.max_issues = n.min(usize::MAX as f64) as usize;
+    }
+    if let Some(s) = o.security_checks {
+        opts.security_checks = s;
+    }
+    if let Some(c) = o.allow_comments {
+        opts.limits.allow_comments = c;
+    }
+    Ok(opts)
+}
+
+/// A validator over one compiled profile set (the JavaScript `Validator` wraps it).
+#[wasm_bindgen]
+pub struct Engine {
+    v: Validator,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A validator over a profile set (`fhirval compile` output); an error object if the bytes
+    /// are not one.
+    pub fn from_profile_set(bytes: &JsValue, options: &JsValue) -> JsValue {
+        let Some(bytes) = bytes_of(bytes) else {
+            return error_object("a profile set must be given as a Uint8Array or ArrayBuffer");
+        };
+        let opts = match setup_options(options) {
+            Ok(o) => o,
+            Err(e) => return error_object(&e),
+        };
+        match profileset::from_bytes(&bytes) {
+            Ok(set) => Engine {
+                v: Validator::new(set, opts),
+            }
+            .into(),
+            Err(e) => error_object(&e.to_string()),
+        }
+    }
+
+    /// Compile FHIR packages (`.tgz` bytes, gzip or plain tar) into a validator. Unless they
+    /// include R4 core, `base` (a profile set's bytes) is compiled in first: it supplies the
+    /// core and the dependencies the packages do not bring.
+    pub fn from_packages(packages: &JsValue, base: &JsValue, options: &JsValue) -> JsValue {
+        let opts = match setup_options(options) {
+            Ok(o) => o,
+            Err(e) => return error_object(&e),
+        };
+        let list: Vec<JsValue> = if Array::is_array(packages) {
+            Array::from(packages).iter().collect()
+        } else if bytes_of(packages).is_some() {
+            vec![packages.clone()]
+        } else {
+            return error_object("packages must be an array of .tgz contents (Uint8Array)");
+        };
+        let mut pkgs: Vec<Package> = Vec::with_capacity(list.len());
+        for (i, p) in list.iter().enumerate() {
+            let Some(bytes) = bytes_of(p) else {
+                return error_object(&format!("package {i}: not a Uint8Array"));
+            };
+            match package::read_tgz(&bytes, Load::Conformance, &TarLimits::default()) {
+                Ok(pkg) => pkgs.push(pkg),
+                Err(e) => return error_object(&format!("package {i}: {e}")),
+            }
+        }
+        let has_core = pkgs.iter().any(|p| p.id.name == "hl7.fhir.r4.core");
+        let base_set = if has_core || base.is_undefined() || base.is_null() {
+            None
+        } else {
+            let Some(b) = bytes_of(base) else {
+                return error_object("the base profile set must be a Uint8Array");
+            };
+            match profileset::from_bytes(&b) {
+                Ok(s) => Some(s),
+                Err(e) => return error_object(&format!("base: {e}")),
+            }
+        };
+        match compile_packages(pkgs, base_set) {
+            Ok(set) => Engine {
+                v: Validator::new(set, opts),
+            }
+            .into(),
+            Err(e) => error_object(&e),
+        }
+    }
+
+    /// Validate a JSON text. `options`: `{ profiles?: string | string[], mode?: 'resource' |
+    /// 'ndjson' }`. Always an `OperationOutcome`.
+    pub fn validate_str(&self, input: &str, options: &JsValue) -> JsValue {
+        outcome_js(&self.run(input.as_bytes(), options))
+    }
+
+    /// Validate JSON given as UTF-8 bytes.
+    pub fn validate_bytes(&self, input: &[u8], options: &JsValue) -> JsValue {
+        outcome_js(&self.run(input, options))
+    }
+
+    /// The profiles (constraining StructureDefinitions) of the set, extensions included.
+    pub fn profiles(&self) -> JsValue {
+        let set = self.v.profile_set();
+        let list: Vec<ProfileInfo<'_>> = set
+            .structures
+            .iter()
+            .filter(|s| s.is_profile)
+            .map(|s| ProfileInfo {
+                url: &s.url,
+                name: &s.name,
+                version: &s.version,
+                type_name: &s.type_name,
+                kind: match s.kind {
+                    Kind::PrimitiveType => "primitive-type",
+                    Kind::ComplexType => "complex-type",
+                    Kind::Resource => "resource",
+                    Kind::Logical => "logical",
+                },
+                package: set
+                    .packages
+                    .get(s.package as usize)
+                    .map_or("", String::as_str),
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    /// What the set holds: packages, notes from compiling it, counts.
+    pub fn info(&self) -> JsValue {
+        let set = self.v.profile_set();
+        to_js(&SetInfo {
+            packages: &set.packages,
+            notes: &set.notes,
+            structures: set.structures.len(),
+            profiles: set.structures.iter().filter(|s| s.is_profile).count(),
+            engine_version: env!("CARGO_PKG_VERSION"),
+        })
+    }
+
+    /// The set in the `fhirval compile` format (to cache a set compiled from packages).
+    pub fn to_profile_set(&self) -> JsValue {
+        match profileset::to_bytes(self.v.profile_set()) {
+            Ok(b) => Uint8Array::from(b.as_slice()).into(),
+            Err(e) => error_object(&e.to_string()),
+        }
+    }
+}
+
+impl Engine {
+    fn run(&self, input: &[u8], options: &JsValue) -> Outcome {
+        let (profiles, mode) = match call_options(options) {
+            Ok(x) => x,
+            Err(e) => return fatal("invalid", e),
+        };
+        let set = self.v.profile_set();
+        if let Some(p) = profiles.iter().find(|p| set.resolve(p).is_none()) {
+            return fatal(
+                "not-found",
+                format!("Profile '{p}' is not in the loaded profile set"),
+            );
+        }
+        match mode {
+            Mode::Resource => self.v.validate(input, &profiles),
+            Mode::Ndjson => self.ndjson(input, &profiles),
+        }
+    }
+
+    /// Each non-blank line is a resource; issue lines are lines of the whole input.
+    fn ndjson(&self, input: &[u8], profiles: &[String]) -> Outcome {
+        let mut all = Outcome::default();
+        let mut any = false;
+        for (i, line) in input.split(|b| *b == b'\n').enumerate() {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            any = true;
+            let o = self.v.validate(line, profiles);
+            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            all.issues.extend(o.issues.into_iter().map(|mut issue| {
+                if issue.line > 0 {
+                    issue.line = n;
+                }
+                issue
+            }));
+            if all.issues.len() > self.v.options().max_issues {
+                break;
+            }
+        }
+        if !any {
+            return fatal("invalid", "Error parsing JSON: empty input".into());
+        }
+        all
+    }
+}
+
+fn call_options(options: &JsValue) -> Result<(Vec<String>, Mode), String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok((Vec::new(), Mode::Resource));
+    }
+    let o: CallOptions = serde_wasm_bindgen::from_value(options.clone())
+        .map_err(|e| format!("invalid validate options: {e}"))?;
+    let profiles = match o.profiles {
+        None => Vec::new(),
+        Some(OneOrMany::One(p)) => vec![p],
+        Some(OneOrMany::Many(v)) => v,
+    };
+    let mode = match o.mode.as_deref() {
+        None | Some("resource" | "json") => Mode::Resource,
+        Some("ndjson") => Mode::Ndjson,
+        Some(m) => {
+            return Err(format!(
+                "invalid validate options: mode '{m}' (use 'resource' or 'ndjson')"
+            ));
+        }
+    };
+    Ok((profiles, mode))
+}
+
+/// Compile packages in memory, over `base` when given (a package also in the base is compiled
+/// again: both versions stay, and a canonical without a version resolves to the newest).
+fn compile_packages(
+    mut pkgs: Vec<Package>,
+    base: Option<ProfileSet>,
+) -> Result<ProfileSet, String> {
+    let has_core = pkgs.iter().any(|p| p.id.name == "hl7.fhir.r4.core")
+        || base.as_ref().is_some_and(|b| {
+            b.packages
+                .iter()
+                .any(|p| p.starts_with("hl7.fhir.r4.core#"))
+        });
+    if !has_core {
+        return Err(
+            "no FHIR R4 core: add hl7.fhir.r4.core-4.0.1.tgz to the packages, or compile them over a base profile set (in browsers, await Validator.init() first to have the default one)"
+                .into(),
+        );
+    }
+    // dependencies first: the core, then by how many of the given packages each depends on
+    let names: Vec<String> = pkgs.iter().map(|p| p.id.name.clone()).collect();
+    pkgs.sort_by_key(|p| {
+        (
+            p.id.name != "hl7.fhir.r4.core",
+            p.dependencies
+                .iter()
+                .filter(|d| names.contains(&d.name))
+                .count(),
+        )
+    });
+    let mut notes = Vec::new();
+    let known: Vec<String> = base
+        .as_ref()
+        .map(|b| b.packages.clone())
+        .unwrap_or_default();
+    for p in &pkgs {
+        for d in &p.dependencies {
+            let given = pkgs.iter().any(|q| q.id.name == d.name);
+            let in_base = known
+                .iter()
+                .any(|k| k.split('#').next() == Some(d.name.as_str()));
+            if !given && !in_base {
+                notes.push(format!("{}: dependency {d} not given; skipped", p.id));
+            }
+        }
+    }
+    let mut c = match base {
+        Some(b) => Compiler::extend(b),
+        None => Compiler::new(),
+    };
+    for n in notes {
+        c.add_note(n);
+    }
+    for p in &pkgs {
+        let index = c.add_package(&p.id.to_string());
+        for w in &p.warnings {
+            c.add_note(format!("{}: {w}", p.id));
+        }
+        for r in &p.resources {
+            c.add_resource(r, index);
+        }
+    }
+    Ok(c.finish())
+}
