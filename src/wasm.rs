@@ -19,6 +19,10 @@ use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
 
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
 
 /// Runs when the module is instantiated: installs the panic hook.

@@ -24,6 +24,8 @@ pub(crate) struct BundleIndex<'a> {
     pub entries: Vec<Entry<'a>>,
     by_full_url: HashMap<&'a str, Vec<u32>>,
     by_type_id: HashMap<(&'a str, &'a str), Vec<u32>>,
+    /// resource node address → entry
+    by_node: HashMap<usize, u32>,
 }
 
 fn str_at<'a>(node: &'a Node<'a>, key: &str) -> Option<&'a str> {
@@ -41,6 +43,7 @@ impl<'a> BundleIndex<'a> {
             entries: Vec::with_capacity(raw.len()),
             by_full_url: HashMap::with_capacity(raw.len()),
             by_type_id: HashMap::with_capacity(raw.len()),
+            by_node: HashMap::with_capacity(raw.len()),
         };
         for (i, e) in raw.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
@@ -57,12 +60,20 @@ impl<'a> BundleIndex<'a> {
             if let Some(u) = entry.full_url {
                 index.by_full_url.entry(u).or_default().push(i);
             }
+            if let Some(r) = resource {
+                index.by_node.insert(r as *const Node<'a> as usize, i);
+            }
             if let (Some(t), Some(id)) = (entry.resource_type, entry.id) {
                 index.by_type_id.entry((t, id)).or_default().push(i);
             }
             index.entries.push(entry);
         }
         index
+    }
+
+    /// The entry whose resource is the node at this address.
+    pub(crate) fn entry_of(&self, node_address: usize) -> Option<u32> {
+        self.by_node.get(&node_address).copied()
     }
 
     fn with_version(&self, hits: &[u32], version: Option<&str>) -> Vec<u32> {
@@ -589,10 +600,3 @@ fn sections<'a>(node: &'a Node<'a>, out: &mut Vec<(&'a Node<'a>, String)>) {
     }
 }
 
-/// Entry `i` of the Bundle the walker is in, when `path` ends in `.entry[i].resource`.
-pub(crate) fn entry_of_path(segs: &[Seg<'_>]) -> Option<u32> {
-    match segs {
-        [.., Seg::Name("entry"), Seg::Index(i), Seg::Name("resource")] => u32::try_from(*i).ok(),
-        _ => None,
-    }
-}

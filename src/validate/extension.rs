@@ -36,7 +36,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(url) = node.get("url").and_then(|u| u.value.as_str()) else {
             return; // Extension.url is required: the cardinality rule reports it
         };
-        if !url.contains(':') || is_cross_version(url) {
+        // relative URLs belong to the enclosing extension's definition; a profile walk
+        // relies on the base walk having checked each extension against its definition
+        if !url.contains(':') || is_cross_version(url) || self.profile_walk {
             return;
         }
         match set.resolve(url) {

@@ -143,6 +143,12 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     resources: Vec<(&'a Node<'a>, bool)>,
     /// Does Bundle entry (bundle address, entry) conform to structure? Filled once per pair.
     target_cache: HashMap<(usize, u32, StructId), bool>,
+    /// True while walking data that its base definition's walk has already checked (a
+    /// profile walk): checks that depend only on the data's type are not repeated.
+    pub(crate) profile_walk: bool,
+    /// Nested resources already validated (by address), and whether they had errors: a
+    /// container's profile walk does not validate them again.
+    done: HashMap<usize, bool>,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -161,6 +167,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             entries: Vec::new(),
             resources: Vec::new(),
             target_cache: HashMap::new(),
+            profile_walk: false,
+            done: HashMap::new(),
         }
     }
 
@@ -246,9 +254,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         };
         self.path.push(Seg::Name(rt));
-        self.resources.push((node, false));
         self.resource_body(node, rt, extra);
-        self.resources.pop();
         self.path.pop();
     }
 
@@ -283,7 +289,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.bundles.push(bundle::BundleIndex::new(node));
         }
         self.resource_id(node);
+        let outer = self.profile_walk;
+        self.profile_walk = false;
         self.against_structure(base, node);
+        self.profile_walk = true;
         let declared = node
             .get("meta")
             .and_then(|m| m.get("profile"))
@@ -322,6 +331,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 self.against_structure(id, node);
             }
         }
+        self.profile_walk = outer;
         if rt == "Bundle"
             && let Some(index) = self.bundles.pop()
         {
@@ -400,8 +410,47 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         self.element(sd, 0, item);
     }
 
+    /// Make `node` the current resource (for `#id` and Bundle-relative references): its
+    /// Bundle entry, if it is one, and whether it is contained in the current resource.
+    /// Returns whether an entry was pushed.
+    fn enter_resource(&mut self, node: &'a Node<'a>) -> bool {
+        let key = node as *const Node<'a> as usize;
+        let entry = self.bundles.len().checked_sub(1).and_then(|b| {
+            self.bundles
+                .get(b)
+                .and_then(|index| index.entry_of(key))
+                .map(|e| (b, e))
+        });
+        let contained = entry.is_none()
+            && self.resources.last().is_some_and(|(r, _)| {
+                r.get("contained")
+                    .and_then(|c| c.value.as_array())
+                    .is_some_and(|cs| cs.iter().any(|c| std::ptr::eq(c, node)))
+            });
+        self.resources.push((node, contained));
+        if let Some(e) = entry {
+            self.entries.push(e);
+        }
+        entry.is_some()
+    }
+
     /// Validate one occurrence of element `el` of structure `sd`.
     pub(crate) fn element(&mut self, sd: StructId, el: u32, item: Item<'v, 'a>) {
+        // the root of a resource definition: that resource is the current one meanwhile
+        match item.value {
+            Some(node) if el == 0 && self.set.structure(sd).kind == Kind::Resource => {
+                let entry = self.enter_resource(node);
+                self.element_inner(sd, el, item);
+                self.resources.pop();
+                if entry {
+                    self.entries.pop();
+                }
+            }
+            _ => self.element_inner(sd, el, item),
+        }
+    }
+
+    fn element_inner(&mut self, sd: StructId, el: u32, item: Item<'v, 'a>) {
         if self.path.len() > MAX_WALK_DEPTH {
             return;
         }
@@ -588,25 +637,38 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if self.resource_def(node, rt).is_none() {
             return;
         }
+        let key = node as *const Node<'a> as usize;
+        if let Some(had_errors) = self.done.get(&key).copied() {
+            // validated already (by the container's base walk): only what this walk adds
+            if had_errors && self.probing > 0 {
+                self.probe_failed = true;
+            }
+            let id = node.get("id").and_then(|n| n.value.as_str());
+            self.path.push(Seg::Resource(rt, id));
+            let outer = self.profile_walk;
+            self.profile_walk = true;
+            for url in profiles {
+                if let Some(p) = self.profile_for(url, rt, node.offset) {
+                    self.against_structure(p, node);
+                }
+            }
+            self.profile_walk = outer;
+            self.path.pop();
+            return;
+        }
+        let errors_before = self.error_count();
         let id = node.get("id").and_then(|n| n.value.as_str());
-        let entry = bundle::entry_of_path(self.path.segs())
-            .filter(|_| !self.bundles.is_empty())
-            .map(|e| (self.bundles.len() - 1, e));
-        let contained = matches!(
-            self.path.segs(),
-            [.., Seg::Name("contained"), Seg::Index(_)]
-        );
-        if let Some(e) = entry {
-            self.entries.push(e);
-        }
         self.path.push(Seg::Resource(rt, id));
-        self.resources.push((node, contained));
         self.resource_body(node, rt, profiles);
-        self.resources.pop();
         self.path.pop();
-        if entry.is_some() {
-            self.entries.pop();
+        if self.probing == 0 {
+            let had_errors = self.error_count() > errors_before;
+            self.done.insert(key, had_errors);
         }
+    }
+
+    fn error_count(&self) -> usize {
+        self.issues.iter().filter(|i| i.severity.is_error()).count()
     }
 }
 

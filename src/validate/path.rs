@@ -29,10 +29,6 @@ impl<'a> Path<'a> {
     pub fn pop(&mut self) {
         self.segs.pop();
     }
-    pub fn segs(&self) -> &[Seg<'a>] {
-        &self.segs
-    }
-
     pub fn len(&self) -> usize {
         self.segs.len()
     }

@@ -148,14 +148,13 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if let Some(k) = key {
             self.target_cache.insert(k, true);
         }
-        if let Some(e) = target.entry {
-            self.entries.push(e);
-        }
+        // a target conforms to a profile only if it is also valid against its base: check
+        // it fully (once per target and profile)
         let node = target.node;
+        let outer = self.profile_walk;
+        self.profile_walk = false;
         let ok = self.conforms(|w| w.against_structure(p, node));
-        if target.entry.is_some() {
-            self.entries.pop();
-        }
+        self.profile_walk = outer;
         if let Some(k) = key {
             self.target_cache.insert(k, ok);
         }

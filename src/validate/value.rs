@@ -97,6 +97,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         )
                     });
                 }
+                // the base walk checked the format already
+                Some((_, text)) if self.profile_walk => {
+                    self.primitive_constraints(sd, el, p, node, text);
+                }
                 Some((kind, text)) => {
                     let options = primitive::CheckOptions {
                         has_children: item.ext.is_some(),
