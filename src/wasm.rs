@@ -67,7 +67,7 @@ struct SetupOptions {
 #[serde(default)]
 struct CallOptions {
     profiles: Option<OneOrMany>,
-    mode: Option<String>,
+    format: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -79,9 +79,9 @@ enum OneOrMany {
 
 /// How an input is read.
 #[derive(Clone, Copy, PartialEq)]
-enum Mode {
+enum Format {
     /// One JSON resource (a Bundle included).
-    Resource,
+    Json,
     /// Newline-delimited JSON: one resource per line; issues carry the line in the whole input.
     Ndjson,
 }
@@ -285,7 +285,7 @@ impl Engine {
         }
     }
 
-    /// Validate a JSON text. `options`: `{ profiles?: string | string[], mode?: 'resource' |
+    /// Validate a JSON text. `options`: `{ profiles?: string | string[], format?: 'json' |
     /// 'ndjson' }`. Always an `OperationOutcome`.
     pub fn validate_str(&self, input: &str, options: &JsValue) -> JsValue {
         outcome_js(&self.run(input.as_bytes(), options))
@@ -346,7 +346,7 @@ impl Engine {
 
 impl Engine {
     fn run(&self, input: &[u8], options: &JsValue) -> Outcome {
-        let (profiles, mode) = match call_options(options) {
+        let (profiles, format) = match call_options(options) {
             Ok(x) => x,
             Err(e) => return fatal("invalid", e),
         };
@@ -357,9 +357,9 @@ impl Engine {
                 format!("Profile '{p}' is not in the loaded profile set"),
             );
         }
-        match mode {
-            Mode::Resource => self.v.validate(input, &profiles),
-            Mode::Ndjson => self.ndjson(input, &profiles),
+        match format {
+            Format::Json => self.v.validate(input, &profiles),
+            Format::Ndjson => self.ndjson(input, &profiles),
         }
     }
 
@@ -392,9 +392,9 @@ impl Engine {
     }
 }
 
-fn call_options(options: &JsValue) -> Result<(Vec<String>, Mode), String> {
+fn call_options(options: &JsValue) -> Result<(Vec<String>, Format), String> {
     if options.is_undefined() || options.is_null() {
-        return Ok((Vec::new(), Mode::Resource));
+        return Ok((Vec::new(), Format::Json));
     }
     let o: CallOptions = serde_wasm_bindgen::from_value(options.clone())
         .map_err(|e| format!("invalid validate options: {e}"))?;
@@ -403,16 +403,16 @@ fn call_options(options: &JsValue) -> Result<(Vec<String>, Mode), String> {
         Some(OneOrMany::One(p)) => vec![p],
         Some(OneOrMany::Many(v)) => v,
     };
-    let mode = match o.mode.as_deref() {
-        None | Some("resource" | "json") => Mode::Resource,
-        Some("ndjson") => Mode::Ndjson,
-        Some(m) => {
+    let format = match o.format.as_deref() {
+        None | Some("json") => Format::Json,
+        Some("ndjson") => Format::Ndjson,
+        Some(f) => {
             return Err(format!(
-                "invalid validate options: mode '{m}' (use 'resource' or 'ndjson')"
+                "invalid validate options: format '{f}' (use 'json' or 'ndjson')"
             ));
         }
     };
-    Ok((profiles, mode))
+    Ok((profiles, format))
 }
 
 /// Compile packages in memory, over `base` when given (a package also in the base is compiled

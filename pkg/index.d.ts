@@ -1,0 +1,144 @@
+// Types of the fhirval npm package (Node: CommonJS and ESM; browsers and bundlers: ESM).
+
+/** A FHIR R4 OperationOutcome, as `fhirval validate --format json` writes it. */
+export interface OperationOutcome {
+  resourceType: 'OperationOutcome';
+  issue: OperationOutcomeIssue[];
+}
+
+export interface OperationOutcomeIssue {
+  /** `operationoutcome-issue-line` and `-col` (1-based, in the JSON text validated). */
+  extension?: { url: string; valueInteger: number }[];
+  severity: 'fatal' | 'error' | 'warning' | 'information';
+  /** FHIR IssueType code: `structure`, `invalid`, `value`, `required`, `not-found`, ... */
+  code: string;
+  details: { text: string };
+  /** The FHIRPath of the offending element, as the HL7 Java validator writes it. */
+  expression?: string[];
+}
+
+/**
+ * An error object: returned (never thrown) by the constructors when the wasm module, a profile
+ * set or a package cannot be used. It is also an OperationOutcome with one fatal issue.
+ */
+export declare class FhirvalError extends Error {
+  readonly name: 'FhirvalError';
+  /** The message, without the `fhirval: ` prefix. */
+  readonly error: string;
+  readonly resourceType: 'OperationOutcome';
+  readonly issue: OperationOutcomeIssue[];
+}
+
+/** Bytes: a Uint8Array (a Node Buffer is one), an ArrayBuffer or another typed-array view. */
+export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+export interface SetupOptions {
+  /** Extension URLs starting with one of these are accepted without a definition. */
+  allowExtensionDomains?: string[];
+  /** Stop after this many issues (default 10000). */
+  maxIssues?: number;
+  /** The Java validator's security checks: HTML-like text in strings is an error. */
+  securityChecks?: boolean;
+  /** Accept `//` and `/* *\/` comments in the JSON. */
+  allowComments?: boolean;
+}
+
+export interface CreateOptions extends SetupOptions {
+  /**
+   * The profile set (`fhirval compile -o FILE`): its bytes, or where to load it from (Node: a
+   * path or file: URL; browsers: a URL). Default: the PDex + US Core set shipped in the package.
+   */
+  profileSet?: Bytes | string | URL;
+  /** Compile these FHIR packages (`.tgz` contents) instead (see `Validator.fromPackages`). */
+  packages?: Bytes[];
+  /** With `packages`: the set compiled in first (see `PackagesOptions.base`). */
+  base?: 'default' | 'none' | Bytes;
+  /**
+   * Browsers: the WebAssembly module (a URL, Response, BufferSource or WebAssembly.Module).
+   * Default: `fhirval_bg.wasm` beside the module.
+   */
+  wasm?: string | URL | Response | BufferSource | WebAssembly.Module;
+}
+
+export interface InitOptions {
+  /** Browsers: where the WebAssembly module is (see `CreateOptions.wasm`). */
+  wasm?: CreateOptions['wasm'];
+  /** Also load the default profile set (default true). */
+  defaultSet?: boolean;
+}
+
+export interface PackagesOptions extends SetupOptions {
+  /**
+   * Unless the packages include hl7.fhir.r4.core, the set compiled in first, which supplies the
+   * core and the dependencies the packages do not bring: `'default'` (the default profile set;
+   * the default), `'none'`, or a profile set's bytes.
+   */
+  base?: 'default' | 'none' | Bytes;
+}
+
+export interface ValidateOptions {
+  /** Also validate against these profiles (canonical URL, optionally `|version`). Every
+   * resource is always validated against its base type and each of its `meta.profile`. */
+  profiles?: string | string[];
+  /**
+   * `'json'` (default): the input is one resource (a Bundle included). `'ndjson'`: one
+   * resource per line; issue lines are lines of the whole input.
+   */
+  format?: 'json' | 'ndjson';
+}
+
+/** A JSON text (the fast path), its UTF-8 bytes, or a parsed resource (validated as
+ * `JSON.stringify(input, null, 2)`, which issue lines refer to). */
+export type Input = string | Bytes | object;
+
+export interface ProfileInfo {
+  url: string;
+  name: string;
+  version: string;
+  /** The constrained type: `Patient`, `Extension`, ... */
+  type: string;
+  kind: 'resource' | 'complex-type' | 'primitive-type' | 'logical';
+  /** `name#version` of the package that defines it. */
+  package: string;
+}
+
+export interface SetInfo {
+  /** `name#version` of each package compiled into the set. */
+  packages: string[];
+  /** What compiling the set had to say (substituted or missing dependencies, ...). */
+  notes: string[];
+  structures: number;
+  profiles: number;
+  engineVersion: string;
+}
+
+export declare class Validator {
+  private constructor();
+  /**
+   * Load the WebAssembly module and the default profile set. Browsers need it (or `create()`)
+   * before `fromProfileSet`/`fromPackages`; in Node it is never needed.
+   */
+  static init(options?: InitOptions): Promise<true | FhirvalError>;
+  /** A validator over the default profile set (Da Vinci PDex with US Core and their
+   * dependencies), or over `options.profileSet` / `options.packages`. */
+  static create(options?: CreateOptions): Promise<Validator | FhirvalError>;
+  /** A validator over a compiled profile set. */
+  static fromProfileSet(bytes: Bytes, options?: SetupOptions): Validator | FhirvalError;
+  /** Compile FHIR packages (`.tgz` contents, e.g. an IG's package.tgz) into a validator. */
+  static fromPackages(packages: Bytes[], options?: PackagesOptions): Validator | FhirvalError;
+  /** Validate one input. Never throws: bad input gives an OperationOutcome with a fatal issue. */
+  validate(input: Input, options?: ValidateOptions): OperationOutcome;
+  /** Validate several inputs: one OperationOutcome each, in order. */
+  validateMany(inputs: Iterable<Input>, options?: ValidateOptions): OperationOutcome[];
+  /** The profiles of the set (constraining StructureDefinitions, extensions included). */
+  profiles(): ProfileInfo[];
+  /** The packages compiled into the set, compile notes and counts. */
+  info(): SetInfo | FhirvalError;
+  /** The set in the `fhirval compile` format, e.g. to keep a set compiled from packages. */
+  toProfileSet(): Uint8Array | FhirvalError;
+  /** Release the WebAssembly memory now instead of at garbage collection. */
+  free(): void;
+}
+
+declare const fhirval: { Validator: typeof Validator; FhirvalError: typeof FhirvalError };
+export default fhirval;
