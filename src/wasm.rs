@@ -68,6 +68,10 @@ struct SetupOptions {
 struct CallOptions {
     profiles: Option<OneOrMany>,
     format: Option<String>,
+    /// Testing only (tests/js): panic, to check that a trap is reported as an issue and the
+    /// instance replaced.
+    #[serde(rename = "__panicForTest")]
+    panic_for_test: bool,
 }
 
 #[derive(Deserialize)]
@@ -350,6 +354,9 @@ impl Engine {
             Ok(x) => x,
             Err(e) => return fatal("invalid", e),
         };
+        if profiles.first().is_some_and(|p| p == PANIC_FOR_TEST) {
+            panic_for_test();
+        }
         let set = self.v.profile_set();
         if let Some(p) = profiles.iter().find(|p| set.resolve(p).is_none()) {
             return fatal(
@@ -392,12 +399,23 @@ impl Engine {
     }
 }
 
+/// The profile list that asks for a panic (no canonical URL starts with a NUL).
+const PANIC_FOR_TEST: &str = "\u{0}panic-for-test";
+
+#[allow(clippy::panic)]
+fn panic_for_test() {
+    panic!("a panic requested by a test (__panicForTest)");
+}
+
 fn call_options(options: &JsValue) -> Result<(Vec<String>, Format), String> {
     if options.is_undefined() || options.is_null() {
         return Ok((Vec::new(), Format::Json));
     }
     let o: CallOptions = serde_wasm_bindgen::from_value(options.clone())
         .map_err(|e| format!("invalid validate options: {e}"))?;
+    if o.panic_for_test {
+        return Ok((vec![PANIC_FOR_TEST.to_string()], Format::Json));
+    }
     let profiles = match o.profiles {
         None => Vec::new(),
         Some(OneOrMany::One(p)) => vec![p],

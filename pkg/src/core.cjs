@@ -63,7 +63,7 @@ function makeFhirval(host) {
         /* keep the old instance; the next call will tell */
       }
       generation++;
-      const why = panic || describe(e);
+      const why = (panic || describe(e)).replace(/\s*\n\s*/g, ' ');
       return onTrap(`internal error, the validator was restarted: ${why}`);
     }
   }

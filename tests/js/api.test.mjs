@@ -1,0 +1,292 @@
+// The Node API of pkg/: constructors, validate() on every kind of input, exact issues, the same
+// JSON as the CLI, error objects instead of exceptions, recovery from a panic.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import {
+  pkgDir,
+  packages,
+  cli,
+  corpusFile,
+  corpus,
+  US_CORE_PATIENT,
+  INVALID_PATIENT,
+  VALID_PATIENT,
+  issue,
+  errors,
+  isFatalOutcome,
+} from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const cjs = require(pkgDir);
+const esm = await import(path.join(pkgDir, 'index.mjs'));
+const { Validator, FhirvalError } = cjs;
+
+let v;
+before(async () => {
+  v = await Validator.create();
+  assert.ok(v instanceof Validator, `create() gave ${v}`);
+});
+
+test('require and import give the same Validator', () => {
+  assert.equal(typeof cjs.Validator, 'function');
+  assert.equal(esm.Validator, cjs.Validator);
+  assert.equal(esm.default.Validator, cjs.Validator);
+  assert.equal(typeof Validator.create, 'function');
+  assert.throws(() => new Validator(), TypeError);
+});
+
+test('a valid US Core patient has no error', () => {
+  const oo = v.validate(VALID_PATIENT);
+  assert.equal(oo.resourceType, 'OperationOutcome');
+  assert.deepEqual(errors(oo), []);
+});
+
+test('a resource without issues gets the "All OK" issue', () => {
+  const oo = v.validate('{"resourceType":"Basic","code":{"text":"x"}}');
+  assert.deepEqual(oo, {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'information', code: 'informational', details: { text: 'All OK' } }],
+  });
+});
+
+test('an invalid US Core patient: the exact errors, with line and column', () => {
+  const oo = v.validate(INVALID_PATIENT);
+  assert.deepEqual(errors(oo), [
+    issue('error', 'structure', "Unrecognized property 'foo'", 'Patient', 8, 3),
+    issue('error', 'invalid', "Not a valid date format: '2020-13-01'", 'Patient.birthDate', 6, 16),
+    issue(
+      'error',
+      'structure',
+      `Patient.identifier: minimum required = 1, but only found 0 (from ${US_CORE_PATIENT}|6.1.0)`,
+      'Patient',
+      1,
+      1,
+    ),
+  ]);
+});
+
+test('profiles option: validated against a profile not declared in meta.profile', () => {
+  const bare = '{"resourceType":"Patient","id":"x","gender":"female"}';
+  assert.deepEqual(errors(v.validate(bare)), []);
+  const oo = v.validate(bare, { profiles: [`${US_CORE_PATIENT}|6.1.0`] });
+  const texts = errors(oo).map((i) => i.details.text);
+  assert.ok(texts.some((t) => t.startsWith('Patient.identifier: minimum required = 1')), texts.join('\n'));
+  assert.ok(texts.some((t) => t.startsWith('Patient.name: minimum required = 1')), texts.join('\n'));
+  // a single string works too
+  assert.deepEqual(v.validate(bare, { profiles: `${US_CORE_PATIENT}|6.1.0` }), oo);
+});
+
+test('the same OperationOutcome as `fhirval validate --format json`', { skip: !fs.existsSync(cli) && 'no CLI build' }, () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fhirval-'));
+  const inputs = [
+    ['invalid-patient.json', INVALID_PATIENT],
+    ['uscore_bundle_patient_355.json', corpusFile('uscore_bundle_patient_355.json')],
+    ['pdex_bundle_patient_999.json', corpusFile('pdex_bundle_patient_999.json')],
+  ];
+  for (const [name, text] of inputs) {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, text);
+    const r = spawnSync(cli, ['validate', '--format', 'json', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    assert.ok(r.status === 0 || r.status === 1, `${name}: CLI exit ${r.status}: ${r.stderr}`);
+    assert.deepEqual(v.validate(text), JSON.parse(r.stdout), name);
+  }
+  fs.rmSync(tmp, { recursive: true });
+});
+
+test('string, bytes and object input agree', () => {
+  const text = corpusFile('uscore_bundle_patient_85.json');
+  const fromString = v.validate(text);
+  const bytes = fs.readFileSync(path.join(corpus, 'uscore_bundle_patient_85.json'));
+  assert.deepEqual(v.validate(bytes), fromString, 'Buffer');
+  assert.deepEqual(v.validate(new Uint8Array(bytes)), fromString, 'Uint8Array');
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  assert.deepEqual(v.validate(ab), fromString, 'ArrayBuffer');
+  // an object is validated as JSON.stringify(object, null, 2): lines refer to that text
+  const obj = JSON.parse(text);
+  assert.deepEqual(v.validate(obj), v.validate(JSON.stringify(obj, null, 2)));
+  const noPlace = (oo) => oo.issue.map(({ extension, ...rest }) => rest);
+  assert.deepEqual(noPlace(v.validate(obj)), noPlace(fromString));
+});
+
+test('garbage input gives an OperationOutcome with a fatal issue, never an exception', () => {
+  const circular = { resourceType: 'Patient' };
+  circular.self = circular;
+  const garbage = [
+    undefined,
+    null,
+    42,
+    Number.NaN,
+    true,
+    Symbol('x'),
+    () => 1,
+    10n,
+    circular,
+    { resourceType: 'Patient', big: 10n },
+    '',
+    '   \n ',
+    'not json',
+    '{"resourceType":',
+    '{"resourceType":"Patient"} trailing',
+    '{}',
+    '[]',
+    '"a string"',
+    '{"resourceType":"NoSuchType"}',
+    '{"resourceType":42}',
+    '['.repeat(100000),
+    '{"a":'.repeat(50000),
+    new Uint8Array([0xff, 0xfe, 0x00]),
+    new Uint8Array(0),
+    new Float64Array([1.5, 2.5]),
+    [],
+    {},
+    new Date(0),
+  ];
+  for (const input of garbage) {
+    let oo;
+    assert.doesNotThrow(() => {
+      oo = v.validate(input);
+    }, `validate(${String(typeof input === 'symbol' ? 'symbol' : input).slice(0, 40)})`);
+    assert.ok(isFatalOutcome(oo), `not a fatal outcome for ${String(typeof input === 'symbol' ? 'symbol' : input).slice(0, 40)}: ${JSON.stringify(oo)}`);
+  }
+  for (const options of [42, 'x', { profiles: 5 }, { profiles: [1, 2] }, { format: 'xml' }, { profiles: ['http://example.org/no-such-profile'] }]) {
+    let oo;
+    assert.doesNotThrow(() => {
+      oo = v.validate(VALID_PATIENT, options);
+    });
+    assert.ok(isFatalOutcome(oo), `options ${JSON.stringify(options)}: ${JSON.stringify(oo)}`);
+  }
+  assert.deepEqual(v.validate(42).issue[0], {
+    severity: 'fatal',
+    code: 'invalid',
+    details: { text: 'Cannot validate number: give a JSON string, a Uint8Array of UTF-8 JSON or a plain object' },
+  });
+  // still usable
+  assert.deepEqual(errors(v.validate(VALID_PATIENT)), []);
+});
+
+test('constructors return a FhirvalError (an Error and an OperationOutcome) on garbage', async () => {
+  const set = fs.readFileSync(path.join(pkgDir, 'fhirval-default.fvps'));
+  const bad = [
+    () => Validator.fromProfileSet(),
+    () => Validator.fromProfileSet('x'),
+    () => Validator.fromProfileSet(new Uint8Array(10)),
+    () => Validator.fromProfileSet(set.subarray(0, 1000)),
+    () => Validator.fromProfileSet(set, { maxIssues: -1 }),
+    () => Validator.fromProfileSet(set, 42),
+    () => Validator.fromPackages(),
+    () => Validator.fromPackages('x'),
+    () => Validator.fromPackages([42]),
+    () => Validator.fromPackages([new Uint8Array([1, 2, 3])]),
+    () => Validator.fromPackages([], { base: 'nonsense' }),
+    () => Validator.fromPackages([], { base: 'none' }),
+    () => Validator.create({ profileSet: new Uint8Array(5) }),
+    () => Validator.create({ profileSet: '/no/such/file.fvps' }),
+    () => Validator.create({ profileSet: 42 }),
+    () => Validator.create({ packages: 'x' }),
+  ];
+  for (const make of bad) {
+    let r;
+    assert.doesNotThrow(() => {
+      r = make();
+    }, make.toString());
+    r = await r;
+    assert.ok(r instanceof FhirvalError, `${make}: ${r}`);
+    assert.ok(r instanceof Error);
+    assert.equal(r.resourceType, 'OperationOutcome');
+    assert.equal(r.issue[0].severity, 'fatal');
+    assert.equal(typeof r.error, 'string');
+  }
+  assert.match(Validator.fromProfileSet(new Uint8Array(10)).error, /missing FHIRVALPS header/);
+});
+
+test('fromProfileSet over the default set, and toProfileSet', () => {
+  const set = fs.readFileSync(path.join(pkgDir, 'fhirval-default.fvps'));
+  const w = Validator.fromProfileSet(set);
+  assert.ok(w instanceof Validator);
+  assert.deepEqual(w.validate(INVALID_PATIENT), v.validate(INVALID_PATIENT));
+  const again = Validator.fromProfileSet(w.toProfileSet());
+  assert.ok(again instanceof Validator);
+  assert.deepEqual(again.validate(INVALID_PATIENT), v.validate(INVALID_PATIENT));
+  w.free();
+  again.free();
+});
+
+test('fromPackages compiles an IG package in the wasm, over the default set', () => {
+  const tgz = fs.readFileSync(path.join(packages, 'hl7.fhir.us.core-3.1.1.tgz'));
+  const w = Validator.fromPackages([tgz]);
+  assert.ok(w instanceof Validator, String(w));
+  const info = w.info();
+  assert.ok(info.packages.includes('hl7.fhir.us.core#3.1.1'));
+  assert.ok(info.packages.includes('hl7.fhir.r4.core#4.0.1'));
+  const p = w.profiles().find((x) => x.url === US_CORE_PATIENT && x.version === '3.1.1');
+  assert.ok(p, 'us-core-patient 3.1.1');
+  const patient = INVALID_PATIENT.replace('|6.1.0', '|3.1.1');
+  const texts = errors(w.validate(patient)).map((i) => i.details.text);
+  assert.ok(texts.includes(`Patient.identifier: minimum required = 1, but only found 0 (from ${US_CORE_PATIENT}|3.1.1)`), texts.join('\n'));
+  w.free();
+});
+
+test('fromPackages with R4 core itself, no base set', () => {
+  const core = fs.readFileSync(path.join(packages, 'hl7.fhir.r4.core-4.0.1.tgz'));
+  const usCore = fs.readFileSync(path.join(packages, 'hl7.fhir.us.core-3.1.1.tgz'));
+  // dependencies may come in any order
+  const w = Validator.fromPackages([usCore, core], { base: 'none' });
+  assert.ok(w instanceof Validator, String(w));
+  assert.deepEqual(w.info().packages, ['hl7.fhir.r4.core#4.0.1', 'hl7.fhir.us.core#3.1.1']);
+  const patient = INVALID_PATIENT.replace('|6.1.0', '|3.1.1');
+  const texts = errors(w.validate(patient)).map((i) => i.details.text);
+  assert.ok(texts.includes("Not a valid date format: '2020-13-01'"), texts.join('\n'));
+  assert.ok(texts.includes(`Patient.identifier: minimum required = 1, but only found 0 (from ${US_CORE_PATIENT}|3.1.1)`));
+  w.free();
+});
+
+test('validateMany: one OperationOutcome per input, in order', () => {
+  const out = v.validateMany([VALID_PATIENT, INVALID_PATIENT, 42, JSON.parse(VALID_PATIENT)]);
+  assert.equal(out.length, 4);
+  assert.deepEqual(out[0], v.validate(VALID_PATIENT));
+  assert.deepEqual(out[1], v.validate(INVALID_PATIENT));
+  assert.ok(isFatalOutcome(out[2]));
+  assert.deepEqual(errors(out[3]), []);
+  assert.deepEqual(v.validateMany([]), []);
+  assert.ok(isFatalOutcome(v.validateMany(42)));
+  assert.ok(isFatalOutcome(v.validateMany(null)));
+});
+
+test('profiles() lists the profiles with their urls and names', () => {
+  const list = v.profiles();
+  assert.ok(list.length > 100);
+  assert.deepEqual(
+    list.find((p) => p.url === US_CORE_PATIENT && p.version === '6.1.0'),
+    { url: US_CORE_PATIENT, name: 'USCorePatientProfile', version: '6.1.0', type: 'Patient', kind: 'resource', package: 'hl7.fhir.us.core#6.1.0' },
+  );
+  assert.ok(list.some((p) => p.package.startsWith('hl7.fhir.us.davinci-pdex#')));
+  assert.ok(list.every((p) => typeof p.url === 'string' && typeof p.name === 'string'));
+});
+
+test('NDJSON: one resource per line, issues on the lines of the whole input', () => {
+  const lines = [VALID_PATIENT, INVALID_PATIENT].map((t) => JSON.stringify(JSON.parse(t)));
+  const oo = v.validate(`${lines[0]}\n\n${lines[1]}\n`, { format: 'ndjson' });
+  const errs = errors(oo);
+  assert.equal(errs.length, 3);
+  for (const e of errs) assert.equal(e.extension[0].valueInteger, 3);
+  assert.ok(isFatalOutcome(v.validate('\n\n', { format: 'ndjson' })));
+});
+
+test('a panic in the engine is an issue, and the validators keep working', () => {
+  const other = Validator.fromProfileSet(fs.readFileSync(path.join(pkgDir, 'fhirval-default.fvps')));
+  let oo;
+  assert.doesNotThrow(() => {
+    oo = v.validate(VALID_PATIENT, { __panicForTest: true });
+  });
+  assert.ok(isFatalOutcome(oo), JSON.stringify(oo));
+  assert.match(oo.issue[0].details.text, /internal error, the validator was restarted: .*a panic requested by a test/);
+  // a fresh instance: both validators rebuild their engines
+  assert.deepEqual(errors(v.validate(VALID_PATIENT)), []);
+  assert.equal(errors(other.validate(INVALID_PATIENT)).length, 3);
+  assert.ok(v.profiles().length > 100);
+});
