@@ -81,6 +81,10 @@ target/release/fhirval compile -o pkg/fhirval-default.fvps 2>target/pkg-default-
   || { cat target/pkg-default-set.log >&2; exit 1; }
 tail -n 1 target/pkg-default-set.log >&2
 
+# --- the page (www/) gets its own copy of the browser build --------------------------------
+rm -rf www/pkg && mkdir -p www/pkg
+cp pkg/browser.mjs pkg/core.mjs pkg/fhirval_web.mjs pkg/fhirval_bg.wasm pkg/fhirval-default.fvps www/pkg/
+
 # --- sizes --------------------------------------------------------------------------------
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
@@ -88,4 +92,4 @@ W=pkg/fhirval_bg.wasm S=pkg/fhirval-default.fvps
 printf 'build-pkg: %-22s %9d bytes raw %9d gzip\n' "fhirval_bg.wasm" "$(size $W)" "$(gz $W)" >&2
 printf 'build-pkg: %-22s %9d bytes raw %9d gzip\n' "fhirval-default.fvps" "$(size $S)" "$(gz $S)" >&2
 printf 'build-pkg: %-22s %9d bytes gzip\n' "wasm + set" "$(( $(gz $W) + $(gz $S) ))" >&2
-say "done: pkg/ (require('./pkg') or import from it)"
+say "done: pkg/ (require('./pkg') or import from it); the page: serve www/ (python3 -m http.server -d www)"
