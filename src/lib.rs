@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], stored by
 //! [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`]) →
-//! OperationOutcome ([`outcome`]). The CLI (`src/main.rs`) is a thin host on top.
+//! OperationOutcome ([`outcome`]); [`bulk`] streams NDJSON and [`suppress`] filters known issues.
+//! The CLI (`src/main.rs`) is a thin host on top.
 //!
 //! Library code never panics on input: no `unwrap`/`expect`/`panic!` outside tests.
 #![cfg_attr(
@@ -11,6 +12,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod bulk;
 pub mod compile;
 pub mod json;
 pub mod load;
@@ -18,6 +20,7 @@ pub mod model;
 pub mod outcome;
 pub mod package;
 pub mod profileset;
+pub mod suppress;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,9 +1,14 @@
 //! The `fhirval` command line: a thin host over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use fhirval::bulk::{Summary, validate_ndjson};
 use fhirval::load::{self, LoadConfig};
 use fhirval::outcome::bundle_of_outcomes;
+use fhirval::suppress::Suppressions;
+use fhirval::validate::Mode;
 use fhirval::{Options, Outcome, Validator};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +18,12 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CliMode {
+    Standard,
+    Pdex,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -50,7 +61,20 @@ enum Command {
         /// Accept extensions whose URL starts with this, without a definition.
         #[arg(long = "allow-extension-domain", value_name = "URL")]
         allowed_domains: Vec<String>,
-        /// JSON files to validate; `-` reads standard input.
+        /// `pdex`: member-history mode, every entry also checked against the profiles the
+        /// PDex server CapabilityStatement promises for its type.
+        #[arg(long, value_enum, default_value = "standard")]
+        mode: CliMode,
+        /// The server CapabilityStatement `--mode pdex` reads (default: the newest PDex one).
+        #[arg(long, value_name = "URL")]
+        capability: Option<String>,
+        /// Largest JSON input accepted, in MiB (a larger one is a fatal issue).
+        #[arg(long, value_name = "MIB", default_value_t = 256)]
+        max_input_mb: usize,
+        /// Turn off issues listed in this file (`ID-OR-PATTERN<TAB>EXPRESSION-PATTERN` per line).
+        #[arg(long, value_name = "FILE")]
+        suppress: Option<PathBuf>,
+        /// JSON or NDJSON files, or directories of them, to validate; `-` reads standard input.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
@@ -110,6 +134,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             profiles,
             format,
             allowed_domains,
+            mode,
+            capability,
+            suppress,
+            max_input_mb,
             inputs,
         } => {
             let ps = load::load(&set.igs, &config(&set)).map_err(|e| e.to_string())?;
@@ -120,13 +148,43 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             let options = Options {
                 allowed_extension_domains: allowed_domains,
+                mode: match mode {
+                    CliMode::Standard => Mode::Standard,
+                    CliMode::Pdex => Mode::MemberHistory,
+                },
+                capability,
+                limits: fhirval::json::Limits {
+                    max_size: max_input_mb.saturating_mul(1024 * 1024),
+                    ..Default::default()
+                },
                 ..Options::default()
             };
             let validator = Validator::new(ps, options);
+            let suppressions = match &suppress {
+                Some(f) => {
+                    let text =
+                        std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+                    Suppressions::parse(&text).map_err(|e| format!("{}: {e}", f.display()))?
+                }
+                None => Suppressions::default(),
+            };
+            let inputs = expand_inputs(&inputs)?;
             let mut outcomes: Vec<(String, Outcome)> = Vec::with_capacity(inputs.len());
+            let mut summary = Summary::default();
+            let bulk = inputs.len() > 1 || inputs.iter().any(|i| i.ends_with(".ndjson"));
             for input in &inputs {
-                let bytes = read_input(input)?;
-                outcomes.push((input.clone(), validator.validate(&bytes, &profiles)));
+                let mut outcome = if input.ends_with(".ndjson") {
+                    let (o, s) = validate_ndjson_file(&validator, input, &profiles)?;
+                    summary.merge(s);
+                    o
+                } else {
+                    let bytes = read_input(input)?;
+                    let o = validator.validate(&bytes, &profiles);
+                    summary.add(&bytes, &o);
+                    o
+                };
+                summary.suppressed += suppressions.apply(&mut outcome);
+                outcomes.push((input.clone(), outcome));
             }
             let failed = outcomes.iter().any(|(_, o)| o.has_errors());
             let mut stdout = std::io::stdout().lock();
@@ -149,6 +207,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }),
             };
             written?;
+            if bulk || !suppressions.is_empty() {
+                eprint!("{}", summary.to_text());
+            }
             Ok(if failed {
                 ExitCode::from(1)
             } else {
@@ -156,6 +217,61 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// A directory stands for the `.json` and `.ndjson` files in it (sorted).
+fn expand_inputs(inputs: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let path = std::path::Path::new(input);
+        if input != "-" && path.is_dir() {
+            let mut files: Vec<String> = std::fs::read_dir(path)
+                .map_err(|e| format!("{input}: {e}"))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file() && p.extension().is_some_and(|x| x == "json" || x == "ndjson")
+                })
+                .map(|p| p.display().to_string())
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// An NDJSON file, streamed, with a progress bar when stderr is a terminal.
+fn validate_ndjson_file(
+    validator: &Validator,
+    input: &str,
+    profiles: &[String],
+) -> Result<(Outcome, Summary), String> {
+    let file = std::fs::File::open(input).map_err(|e| format!("{input}: {e}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {pos} lines ({per_sec}) {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(format!("{input} ({} MB)", size / 1_000_000));
+        Some(bar)
+    } else {
+        None
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let result = validate_ndjson(validator, reader, profiles, &|lines| {
+        if let Some(b) = &bar {
+            b.set_position(lines as u64);
+        }
+    })
+    .map_err(|e| format!("{input}: {e}"));
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result
 }
 
 fn read_input(input: &str) -> Result<Vec<u8>, String> {

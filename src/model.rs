@@ -206,6 +206,24 @@ pub struct Constraint {
     pub expression: String,
 }
 
+/// A server CapabilityStatement, reduced to the profiles it promises per resource type
+/// (`rest.resource.profile` then `supportedProfile`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Capability {
+    pub url: String,
+    pub version: String,
+    pub resources: Vec<(String, Vec<String>)>,
+}
+
+impl Capability {
+    pub fn profiles_for(&self, resource_type: &str) -> &[String] {
+        self.resources
+            .iter()
+            .find(|(t, _)| t == resource_type)
+            .map_or(&[], |(_, p)| p.as_slice())
+    }
+}
+
 /// Everything the validator needs, compiled once.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProfileSet {
@@ -217,6 +235,8 @@ pub struct ProfileSet {
     pub constraints: Vec<Constraint>,
     /// `ImplementationGuide.global`: (resource type, profile) every such resource must meet.
     pub global_profiles: Vec<(String, String)>,
+    /// Server CapabilityStatements: what a server promises per resource type.
+    pub capabilities: Vec<Capability>,
     #[serde(skip)]
     index: Index,
 }

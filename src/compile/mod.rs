@@ -5,8 +5,8 @@
 //! element they slice, and only the properties validation uses are kept.
 
 use crate::model::{
-    Binding, BindingStrength, Constraint, Context, Discriminator, DiscriminatorType, Element,
-    FValue, Kind, MANY, ProfileSet, Slicing, SlicingRules, Structure, TypeRef,
+    Binding, BindingStrength, Capability, Constraint, Context, Discriminator, DiscriminatorType,
+    Element, FValue, Kind, MANY, ProfileSet, Slicing, SlicingRules, Structure, TypeRef,
 };
 mod snapshot;
 
@@ -78,6 +78,11 @@ impl Compiler {
                 match compile_structure(res, package, &mut self.set, &mut self.constraint_cache) {
                     Ok(s) => self.set.structures.push(s),
                     Err(e) => self.errors.push(e),
+                }
+            }
+            Some("CapabilityStatement") => {
+                if let Some(c) = compile_capability(res) {
+                    self.set.capabilities.push(c);
                 }
             }
             Some("ImplementationGuide") => {
@@ -229,6 +234,46 @@ pub(crate) fn compile_structure(
         package,
         contexts,
         elements,
+    })
+}
+
+/// A server CapabilityStatement's promised profiles per resource type (deduplicated, in
+/// order); client statements are left out.
+fn compile_capability(cs: &Value) -> Option<Capability> {
+    let mut resources: Vec<(String, Vec<String>)> = Vec::new();
+    for rest in cs.get("rest").and_then(Value::as_array)? {
+        if str_of(rest, "mode") != Some("server") {
+            continue;
+        }
+        for r in rest
+            .get("resource")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(t) = str_of(r, "type") else {
+                continue;
+            };
+            let mut profiles: Vec<String> = Vec::new();
+            let listed = str_of(r, "profile").into_iter().chain(
+                r.get("supportedProfile")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str),
+            );
+            for p in listed {
+                if !profiles.iter().any(|x| x == p) {
+                    profiles.push(p.to_string());
+                }
+            }
+            resources.push((t.to_string(), profiles));
+        }
+    }
+    Some(Capability {
+        url: str_of(cs, "url")?.to_string(),
+        version: str_of(cs, "version").unwrap_or_default().to_string(),
+        resources,
     })
 }
 

@@ -599,4 +599,3 @@ fn sections<'a>(node: &'a Node<'a>, out: &mut Vec<(&'a Node<'a>, String)>) {
         sections(section, out);
     }
 }
-

@@ -10,6 +10,7 @@
 mod bundle;
 mod extension;
 mod implied;
+mod member;
 mod path;
 pub mod primitive;
 mod reference;
@@ -19,7 +20,7 @@ mod ucum;
 mod value;
 
 use crate::json::{self, LineIndex, Node, Value};
-use crate::model::{Kind, ProfileSet, StructId, Structure};
+use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, Outcome, Severity};
 use path::{Path, Seg};
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,21 @@ pub struct Options {
     pub security_checks: bool,
     /// How to treat HTML tags in markdown (Java: a warning; `noHtmlInMarkdown`: an error).
     pub html_in_markdown: primitive::HtmlInMarkdown,
+    /// Member-history mode: also check each top-level resource or Bundle entry against the
+    /// profiles a PDex server promises for its type.
+    pub mode: Mode,
+    /// The server CapabilityStatement member-history mode reads (default: the newest PDex
+    /// server statement loaded).
+    pub capability: Option<String>,
+}
+
+/// What a validation run checks beyond the declared profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Standard,
+    /// PDex member health history: entries also against the PDex server's promises.
+    MemberHistory,
 }
 
 impl Default for Options {
@@ -47,6 +63,8 @@ impl Default for Options {
             max_issues: 10_000,
             security_checks: false,
             html_in_markdown: primitive::CheckOptions::DEFAULT.html_in_markdown,
+            mode: Mode::Standard,
+            capability: None,
         }
     }
 }
@@ -99,6 +117,19 @@ impl Validator {
     /// Validate an already parsed document; `text` is its source (for line/column).
     pub fn validate_node(&self, root: &Node<'_>, text: &str, profiles: &[String]) -> Outcome {
         let mut w = Walker::new(&self.set, &self.options);
+        if self.options.mode == Mode::MemberHistory {
+            w.capability = member::pick(&self.set.capabilities, self.options.capability.as_deref());
+            if w.capability.is_none() {
+                let named = self
+                    .options
+                    .capability
+                    .as_deref()
+                    .unwrap_or("a PDex server CapabilityStatement");
+                w.report(Severity::Warning, "not-found", root.offset, || {
+                    format!("Member-history mode needs {named}, which is not in the loaded packages: entries are checked against their declared profiles only")
+                });
+            }
+        }
         let extra: Vec<&str> = profiles.iter().map(String::as_str).collect();
         w.root_resource(root, &extra);
         w.finish(text)
@@ -149,6 +180,8 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// Nested resources already validated (by address), and whether they had errors: a
     /// container's profile walk does not validate them again.
     done: HashMap<usize, bool>,
+    /// Member-history mode's CapabilityStatement.
+    capability: Option<&'v Capability>,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -169,6 +202,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             target_cache: HashMap::new(),
             profile_walk: false,
             done: HashMap::new(),
+            capability: None,
         }
     }
 
@@ -320,13 +354,23 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             });
             self.against_structure(id, node);
         }
+        let top_level = self.path.len() == 1
+            || self
+                .bundles
+                .last()
+                .is_some_and(|b| b.entry_of(node as *const Node<'a> as usize).is_some());
+        let member: Vec<&str> = if top_level && self.capability.is_some() && rt != "Bundle" {
+            self.member_profiles(node, rt)
+        } else {
+            Vec::new()
+        };
         let set = self.set;
         let global = set
             .global_profiles
             .iter()
             .filter(|(t, _)| t == rt)
             .map(|(_, p)| p.as_str());
-        for url in extra.iter().copied().chain(global) {
+        for url in extra.iter().copied().chain(global).chain(member) {
             if let Some(id) = self.profile_for(url, rt, node.offset) {
                 self.against_structure(id, node);
             }

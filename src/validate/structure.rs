@@ -77,6 +77,19 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         node: &'a Node<'a>,
         resource_root: bool,
     ) {
+        self.members_of(sd, parent, node, resource_root, None);
+    }
+
+    /// [`Walker::members`], limited to the children named in `only` when given (other
+    /// properties are neither matched nor reported).
+    pub(crate) fn members_of(
+        &mut self,
+        sd: StructId,
+        parent: u32,
+        node: &'a Node<'a>,
+        resource_root: bool,
+        only: Option<&[&str]>,
+    ) {
         let set = self.set;
         let s = set.structure(sd);
         let Some(p) = s.elements.get(parent as usize) else {
@@ -108,6 +121,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 Some(n) => (n, true),
                 None => (key, false),
             };
+            if only.is_some_and(|names| !names.iter().any(|n| name.starts_with(n))) {
+                continue;
+            }
             match match_child(s, p, name) {
                 Some((child, type_code)) => matched.push(Matched {
                     child,
@@ -133,6 +149,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let Some(ce) = s.elements.get(c as usize) else {
                 continue;
             };
+            if only.is_some_and(|names| !names.contains(&ce.base_name())) {
+                continue;
+            }
             let mut items: Vec<Item<'v, 'a>> = Vec::new();
             for m in matched.iter().filter(|m| m.child == c && !m.companion) {
                 if let Some(member) = members.get(m.member) {

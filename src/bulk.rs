@@ -1,0 +1,179 @@
+//! Bulk data: NDJSON (one resource per line), streamed in bounded chunks and validated in
+//! parallel (with the `parallel` feature), with issues located by file line, and a summary of
+//! resources, errors and warnings per profile.
+
+use crate::outcome::{Issue, Outcome, Severity};
+use crate::validate::Validator;
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+/// Lines validated together: bounds memory whatever the file size.
+const CHUNK: usize = 2_048;
+
+/// Resources, errors and warnings counted per profile (the declared `meta.profile`s, or the
+/// resource type when none is declared).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub resources: usize,
+    pub by_profile: BTreeMap<String, ProfileCounts>,
+    /// Issues left out by a suppression file.
+    pub suppressed: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ProfileCounts {
+    pub resources: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    /// Count one validated resource.
+    pub fn add(&mut self, resource: &[u8], outcome: &Outcome) {
+        self.resources += 1;
+        let errors = outcome
+            .issues
+            .iter()
+            .filter(|i| i.severity.is_error())
+            .count();
+        let warnings = outcome.count(Severity::Warning);
+        for label in labels(resource) {
+            let c = self.by_profile.entry(label).or_default();
+            c.resources += 1;
+            c.errors += errors;
+            c.warnings += warnings;
+        }
+    }
+
+    pub fn merge(&mut self, other: Summary) {
+        self.resources += other.resources;
+        self.suppressed += other.suppressed;
+        for (k, v) in other.by_profile {
+            let c = self.by_profile.entry(k).or_default();
+            c.resources += v.resources;
+            c.errors += v.errors;
+            c.warnings += v.warnings;
+        }
+    }
+
+    /// A readable table.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{} resources", self.resources);
+        if self.suppressed > 0 {
+            out.push_str(&format!(", {} issues suppressed", self.suppressed));
+        }
+        out.push('\n');
+        for (p, c) in &self.by_profile {
+            out.push_str(&format!(
+                "  {p}: {} resources, {} errors, {} warnings\n",
+                c.resources, c.errors, c.warnings
+            ));
+        }
+        out
+    }
+}
+
+/// The profiles a resource declares, or its type.
+fn labels(resource: &[u8]) -> Vec<String> {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(resource) else {
+        return vec!["(not JSON)".into()];
+    };
+    let declared: Vec<String> = v
+        .pointer("/meta/profile")
+        .and_then(|p| p.as_array())
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| p.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if declared.is_empty() {
+        let t = v
+            .get("resourceType")
+            .and_then(|t| t.as_str())
+            .unwrap_or("(no resourceType)");
+        vec![t.to_string()]
+    } else {
+        declared
+    }
+}
+
+/// Validate every non-empty line of an NDJSON stream; issues carry the file line.
+/// `progress` is told the number of lines done after each chunk.
+pub fn validate_ndjson(
+    validator: &Validator,
+    mut reader: impl BufRead,
+    profiles: &[String],
+    progress: &dyn Fn(usize),
+) -> std::io::Result<(Outcome, Summary)> {
+    let mut outcome = Outcome::default();
+    let mut summary = Summary::default();
+    let mut line_no = 0usize;
+    let max = validator.options().max_issues;
+    loop {
+        let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK {
+            let mut line = Vec::new();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            line_no += 1;
+            while matches!(line.last(), Some(b'\n' | b'\r')) {
+                line.pop();
+            }
+            if line.iter().any(|b| !b.is_ascii_whitespace()) {
+                chunk.push((line_no, line));
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        for (line, resource, o) in validate_chunk(validator, chunk, profiles) {
+            summary.add(&resource, &o);
+            for mut issue in o.issues {
+                if outcome.issues.len() >= max {
+                    break;
+                }
+                issue.line = u32::try_from(line).unwrap_or(u32::MAX);
+                outcome.issues.push(issue);
+            }
+        }
+        progress(line_no);
+    }
+    if outcome.issues.len() >= max {
+        outcome.issues.push(Issue {
+            severity: Severity::Error,
+            code: "too-costly",
+            message: format!("Too many issues: only the first {max} are reported"),
+            expression: String::new(),
+            line: 0,
+            col: 0,
+        });
+    }
+    Ok((outcome, summary))
+}
+
+type Done = (usize, Vec<u8>, Outcome);
+
+#[cfg(feature = "parallel")]
+fn validate_chunk(v: &Validator, chunk: Vec<(usize, Vec<u8>)>, profiles: &[String]) -> Vec<Done> {
+    use rayon::prelude::*;
+    chunk
+        .into_par_iter()
+        .map(|(line, bytes)| {
+            let o = v.validate(&bytes, profiles);
+            (line, bytes, o)
+        })
+        .collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn validate_chunk(v: &Validator, chunk: Vec<(usize, Vec<u8>)>, profiles: &[String]) -> Vec<Done> {
+    chunk
+        .into_iter()
+        .map(|(line, bytes)| {
+            let o = v.validate(&bytes, profiles);
+            (line, bytes, o)
+        })
+        .collect()
+}
