@@ -5,6 +5,7 @@
 #
 #   ./scripts/build-pkg.sh          release build
 #   ./scripts/build-pkg.sh --dev    debug wasm, not optimised (panic messages on the console)
+#   ./scripts/build-pkg.sh --tools  only install the tools (.ci/run)
 #
 # Installs what is missing, idempotently, from the registries only (see
 # ../shared/notes/wasm-toolchain.md): the wasm32 target, wasm-bindgen-cli at the exact version of
@@ -13,7 +14,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PROFILE=release
-[[ "${1:-}" == "--dev" ]] && PROFILE=dev
+TOOLS_ONLY=0
+case "${1:-}" in
+  --dev) PROFILE=dev ;;
+  --tools) TOOLS_ONLY=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--dev | --tools]" >&2; exit 2 ;;
+esac
 BINARYEN_VERSION=132.0.0
 TOOLS=target/js-tools
 
@@ -37,6 +44,8 @@ if [[ "$PROFILE" == release ]] && ! "$WASM_OPT" --version 2>/dev/null | grep -q 
   mkdir -p "$TOOLS"
   npm install --prefix "$TOOLS" --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION" >&2
 fi
+
+[[ "$TOOLS_ONLY" == 1 ]] && { say "tools: $(wasm-bindgen --version), $("$WASM_OPT" --version)"; exit 0; }
 
 # --- the wasm -----------------------------------------------------------------------------
 say "cargo build ($PROFILE, wasm32-unknown-unknown)"

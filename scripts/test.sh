@@ -8,3 +8,9 @@ cargo clippy --release --all-targets -- -D warnings
 cargo build --release
 python3 scripts/cli_speed.py
 cargo test --release
+
+# JavaScript / WebAssembly (pkg/, www/): build the npm package, then its Node tests and the page in
+# Chromium (skipped outside CI when /usr/bin/chromium is missing; .ci/run installs it).
+./scripts/build-pkg.sh
+(cd tests/js && npm ci --no-audit --no-fund >/dev/null)
+node --test tests/js/

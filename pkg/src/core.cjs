@@ -118,6 +118,10 @@ function makeFhirval(host) {
   }
 
   const token = Symbol('fhirval');
+  // Long strings cross into the wasm faster as UTF-8 bytes from the native encoder than through
+  // the glue's character loop.
+  const encoder = new TextEncoder();
+  const ENCODE_ABOVE = 1 << 16;
 
   class Validator {
     #engine;
@@ -250,6 +254,7 @@ function makeFhirval(host) {
           );
         }
       }
+      if (typeof text === 'string' && text.length > ENCODE_ABOVE) text = encoder.encode(text);
       const engine = this.#live();
       if (engine instanceof FhirvalError) return fatalOutcome(engine.error, 'exception');
       return guarded(
