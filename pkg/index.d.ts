@@ -41,7 +41,18 @@ export interface SetupOptions {
   securityChecks?: boolean;
   /** Accept `//` and `/* *\/` comments in the JSON. */
   allowComments?: boolean;
+  /** The default mode of `validate` (see `ValidateOptions.mode`). */
+  mode?: Mode;
+  /** The default `capability` of `validate` (see `ValidateOptions.capability`). */
+  capability?: string;
 }
+
+/**
+ * `'standard'` (default): every resource against its base type, its `meta.profile`s and
+ * `profiles`. `'pdex'`: PDex member-health-history mode (the CLI's `--mode pdex`): each entry
+ * also against the profiles the PDex server CapabilityStatement promises for its type.
+ */
+export type Mode = 'standard' | 'pdex';
 
 export interface CreateOptions extends SetupOptions {
   /**
@@ -77,6 +88,10 @@ export interface PackagesOptions extends SetupOptions {
 }
 
 export interface ValidateOptions {
+  /** This call's mode (default: the validator's, 'standard' unless set at creation). */
+  mode?: Mode;
+  /** `'pdex'` mode: the server CapabilityStatement to read (default: the newest PDex one). */
+  capability?: string;
   /** Also validate against these profiles (canonical URL, optionally `|version`). Every
    * resource is always validated against its base type and each of its `meta.profile`. */
   profiles?: string | string[];

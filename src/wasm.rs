@@ -13,6 +13,7 @@ use crate::model::{Kind, ProfileSet};
 use crate::outcome::{Issue, Outcome, Severity};
 use crate::package::{self, Load, Package, TarLimits};
 use crate::profileset;
+use crate::validate::Mode;
 use crate::{Options, Validator};
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
@@ -60,6 +61,8 @@ struct SetupOptions {
     max_issues: Option<f64>,
     security_checks: Option<bool>,
     allow_comments: Option<bool>,
+    mode: Option<String>,
+    capability: Option<String>,
 }
 
 /// Options of one `validate` call.
@@ -68,6 +71,8 @@ struct SetupOptions {
 struct CallOptions {
     profiles: Option<OneOrMany>,
     format: Option<String>,
+    mode: Option<String>,
+    capability: Option<String>,
     /// Testing only (tests/js): panic, to check that a trap is reported as an issue and the
     /// instance replaced.
     #[serde(rename = "__panicForTest")]
@@ -213,13 +218,28 @@ fn setup_options(options: &JsValue) -> Result<Options, String> {
     if let Some(c) = o.allow_comments {
         opts.limits.allow_comments = c;
     }
+    if let Some(m) = o.mode {
+        opts.mode = parse_mode(&m).map_err(|e| format!("invalid options: {e}"))?;
+    }
+    opts.capability = o.capability;
     Ok(opts)
+}
+
+/// `standard`, or `pdex` (member-history mode, as the CLI's `--mode pdex`).
+fn parse_mode(m: &str) -> Result<Mode, String> {
+    match m {
+        "standard" => Ok(Mode::Standard),
+        "pdex" | "member-history" => Ok(Mode::MemberHistory),
+        _ => Err(format!("mode '{m}' (use 'standard' or 'pdex')")),
+    }
 }
 
 /// A validator over one compiled profile set (the JavaScript `Validator` wraps it).
 #[wasm_bindgen]
 pub struct Engine {
     v: Validator,
+    /// The options it was made with; a call may change the mode for itself.
+    base: Options,
 }
 
 #[wasm_bindgen]
@@ -235,10 +255,7 @@ impl Engine {
             Err(e) => return error_object(&e),
         };
         match profileset::from_bytes(&bytes) {
-            Ok(set) => Engine {
-                v: Validator::new(set, opts),
-            }
-            .into(),
+            Ok(set) => Engine::new(set, opts).into(),
             Err(e) => error_object(&e.to_string()),
         }
     }
@@ -281,22 +298,19 @@ impl Engine {
             }
         };
         match compile_packages(pkgs, base_set) {
-            Ok(set) => Engine {
-                v: Validator::new(set, opts),
-            }
-            .into(),
+            Ok(set) => Engine::new(set, opts).into(),
             Err(e) => error_object(&e),
         }
     }
 
     /// Validate a JSON text. `options`: `{ profiles?: string | string[], format?: 'json' |
     /// 'ndjson' }`. Always an `OperationOutcome`.
-    pub fn validate_str(&self, input: &str, options: &JsValue) -> JsValue {
+    pub fn validate_str(&mut self, input: &str, options: &JsValue) -> JsValue {
         outcome_js(&self.run(input.as_bytes(), options))
     }
 
     /// Validate JSON given as UTF-8 bytes.
-    pub fn validate_bytes(&self, input: &[u8], options: &JsValue) -> JsValue {
+    pub fn validate_bytes(&mut self, input: &[u8], options: &JsValue) -> JsValue {
         outcome_js(&self.run(input, options))
     }
 
@@ -349,73 +363,78 @@ impl Engine {
 }
 
 impl Engine {
-    fn run(&self, input: &[u8], options: &JsValue) -> Outcome {
-        let (profiles, format) = match call_options(options) {
+    fn new(set: ProfileSet, options: Options) -> Engine {
+        Engine {
+            v: Validator::new(set, options.clone()),
+            base: options,
+        }
+    }
+
+    fn run(&mut self, input: &[u8], options: &JsValue) -> Outcome {
+        let call = match call_options(options) {
             Ok(x) => x,
             Err(e) => return fatal("invalid", e),
         };
-        if profiles.first().is_some_and(|p| p == PANIC_FOR_TEST) {
+        if call.panic_for_test {
             panic_for_test();
         }
         let set = self.v.profile_set();
-        if let Some(p) = profiles.iter().find(|p| set.resolve(p).is_none()) {
+        if let Some(p) = call.profiles.iter().find(|p| set.resolve(p).is_none()) {
             return fatal(
                 "not-found",
                 format!("Profile '{p}' is not in the loaded profile set"),
             );
         }
-        match format {
-            Format::Json => self.v.validate(input, &profiles),
-            Format::Ndjson => self.ndjson(input, &profiles),
+        // the call's mode, else the validator's
+        let mode = call.mode.unwrap_or(self.base.mode);
+        let capability = call.capability.or_else(|| self.base.capability.clone());
+        let current = self.v.options();
+        if current.mode != mode || current.capability != capability {
+            let mut o = self.base.clone();
+            o.mode = mode;
+            o.capability = capability;
+            self.v.set_options(o);
+        }
+        match call.format {
+            Format::Json => self.v.validate(input, &call.profiles),
+            Format::Ndjson => self.ndjson(input, &call.profiles),
         }
     }
 
-    /// Each non-blank line is a resource; issue lines are lines of the whole input.
+    /// Each non-blank line is a resource; issue lines are lines of the whole input (as
+    /// `fhirval validate` does for a `.ndjson` file).
     fn ndjson(&self, input: &[u8], profiles: &[String]) -> Outcome {
-        let mut all = Outcome::default();
-        let mut any = false;
-        for (i, line) in input.split(|b| *b == b'\n').enumerate() {
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            any = true;
-            let o = self.v.validate(line, profiles);
-            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            all.issues.extend(o.issues.into_iter().map(|mut issue| {
-                if issue.line > 0 {
-                    issue.line = n;
-                }
-                issue
-            }));
-            if all.issues.len() > self.v.options().max_issues {
-                break;
-            }
-        }
-        if !any {
+        if input.iter().all(u8::is_ascii_whitespace) {
             return fatal("invalid", "Error parsing JSON: empty input".into());
         }
-        all
+        match crate::bulk::validate_ndjson(&self.v, input, profiles, &|_| {}) {
+            Ok((outcome, _)) => outcome,
+            Err(e) => fatal("exception", format!("reading NDJSON: {e}")),
+        }
     }
 }
 
-/// The profile list that asks for a panic (no canonical URL starts with a NUL).
-const PANIC_FOR_TEST: &str = "\u{0}panic-for-test";
+/// One call's options, checked.
+struct Call {
+    profiles: Vec<String>,
+    format: Format,
+    mode: Option<Mode>,
+    capability: Option<String>,
+    panic_for_test: bool,
+}
 
 #[allow(clippy::panic)]
 fn panic_for_test() {
     panic!("a panic requested by a test (__panicForTest)");
 }
 
-fn call_options(options: &JsValue) -> Result<(Vec<String>, Format), String> {
-    if options.is_undefined() || options.is_null() {
-        return Ok((Vec::new(), Format::Json));
-    }
-    let o: CallOptions = serde_wasm_bindgen::from_value(options.clone())
-        .map_err(|e| format!("invalid validate options: {e}"))?;
-    if o.panic_for_test {
-        return Ok((vec![PANIC_FOR_TEST.to_string()], Format::Json));
-    }
+fn call_options(options: &JsValue) -> Result<Call, String> {
+    let o: CallOptions = if options.is_undefined() || options.is_null() {
+        CallOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options.clone())
+            .map_err(|e| format!("invalid validate options: {e}"))?
+    };
     let profiles = match o.profiles {
         None => Vec::new(),
         Some(OneOrMany::One(p)) => vec![p],
@@ -430,7 +449,17 @@ fn call_options(options: &JsValue) -> Result<(Vec<String>, Format), String> {
             ));
         }
     };
-    Ok((profiles, format))
+    let mode = match o.mode.as_deref() {
+        None => None,
+        Some(m) => Some(parse_mode(m).map_err(|e| format!("invalid validate options: {e}"))?),
+    };
+    Ok(Call {
+        profiles,
+        format,
+        mode,
+        capability: o.capability,
+        panic_for_test: o.panic_for_test,
+    })
 }
 
 /// Compile packages in memory, over `base` when given (a package also in the base is compiled

@@ -89,7 +89,7 @@ function makeFhirval(host) {
     if (options === undefined || options === null) return undefined;
     if (typeof options !== 'object') return options; // the engine reports it
     const out = {};
-    for (const k of ['allowExtensionDomains', 'maxIssues', 'securityChecks', 'allowComments']) {
+    for (const k of ['allowExtensionDomains', 'maxIssues', 'securityChecks', 'allowComments', 'mode', 'capability']) {
       if (options[k] !== undefined) out[k] = options[k];
     }
     return out;
@@ -232,8 +232,9 @@ function makeFhirval(host) {
 
     /**
      * Validate one resource (a Bundle included) given as a JSON string (the fast path), UTF-8
-     * bytes or a plain object. `options`: `{ profiles?: string | string[], format?: 'json' |
-     * 'ndjson' }`. Returns a FHIR OperationOutcome (a plain object), never throws.
+     * bytes or a plain object. `options`: `{ profiles?: string | string[], mode?: 'standard' |
+     * 'pdex', capability?: string, format?: 'json' | 'ndjson' }`. Returns a FHIR
+     * OperationOutcome (a plain object), never throws.
      */
     validate(input, options) {
       let text = input;

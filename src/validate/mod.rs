@@ -88,6 +88,11 @@ impl Validator {
         &self.options
     }
 
+    /// Change the options (the mode, limits, ...) of a validator without recompiling its set.
+    pub fn set_options(&mut self, options: Options) {
+        self.options = options;
+    }
+
     /// Validate one JSON resource (any resource type, Bundles included) against its base
     /// definition, its `meta.profile`s and `profiles`.
     pub fn validate(&self, input: &[u8], profiles: &[String]) -> Outcome {

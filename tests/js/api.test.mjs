@@ -98,6 +98,21 @@ test('the same OperationOutcome as `fhirval validate --format json`', { skip: !f
   fs.rmSync(tmp, { recursive: true });
 });
 
+test("mode 'pdex': the same OperationOutcome as `fhirval validate --mode pdex`", { skip: !fs.existsSync(cli) && 'no CLI build' }, () => {
+  const name = 'pdex_bundle_patient_999.json';
+  const r = spawnSync(cli, ['validate', '--format', 'json', '--mode', 'pdex', path.join(corpus, name)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  const text = corpusFile(name);
+  const pdex = v.validate(text, { mode: 'pdex' });
+  assert.deepEqual(pdex, JSON.parse(r.stdout));
+  assert.notDeepEqual(pdex, v.validate(text), 'pdex mode checks more than standard mode');
+  // the mode is per call: standard again, and as a validator default
+  assert.deepEqual(v.validate(text), v.validate(text, { mode: 'standard' }));
+  const w = Validator.fromProfileSet(fs.readFileSync(path.join(pkgDir, 'fhirval-default.fvps')), { mode: 'pdex' });
+  assert.deepEqual(w.validate(text), pdex);
+  w.free();
+});
+
 test('string, bytes and object input agree', () => {
   const text = corpusFile('uscore_bundle_patient_85.json');
   const fromString = v.validate(text);
@@ -153,7 +168,7 @@ test('garbage input gives an OperationOutcome with a fatal issue, never an excep
     }, `validate(${String(typeof input === 'symbol' ? 'symbol' : input).slice(0, 40)})`);
     assert.ok(isFatalOutcome(oo), `not a fatal outcome for ${String(typeof input === 'symbol' ? 'symbol' : input).slice(0, 40)}: ${JSON.stringify(oo)}`);
   }
-  for (const options of [42, 'x', { profiles: 5 }, { profiles: [1, 2] }, { format: 'xml' }, { profiles: ['http://example.org/no-such-profile'] }]) {
+  for (const options of [42, 'x', { profiles: 5 }, { profiles: [1, 2] }, { format: 'xml' }, { mode: 'strict' }, { mode: 42 }, { profiles: ['http://example.org/no-such-profile'] }]) {
     let oo;
     assert.doesNotThrow(() => {
       oo = v.validate(VALID_PATIENT, options);
@@ -178,6 +193,7 @@ test('constructors return a FhirvalError (an Error and an OperationOutcome) on g
     () => Validator.fromProfileSet(set.subarray(0, 1000)),
     () => Validator.fromProfileSet(set, { maxIssues: -1 }),
     () => Validator.fromProfileSet(set, 42),
+    () => Validator.fromProfileSet(set, { mode: 'nonsense' }),
     () => Validator.fromPackages(),
     () => Validator.fromPackages('x'),
     () => Validator.fromPackages([42]),
