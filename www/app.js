@@ -169,7 +169,8 @@ async function validate() {
   document.body.dataset.state = 'validating';
   const t0 = performance.now();
   const id = ++requestId;
-  const m = await post({ type: 'validate', id, text, format, profiles: profile ? [profile] : [] });
+  const mode = $('mode').value;
+  const m = await post({ type: 'validate', id, text, format, mode, profiles: profile ? [profile] : [] });
   const total = performance.now() - t0;
   $('validate').disabled = false;
   if (id !== requestId) return;

@@ -38,7 +38,7 @@ async function handle(msg) {
     case 'validate': {
       if (!current) return { type: 'error', message: 'the validator is not ready' };
       const t0 = performance.now();
-      const options = { format: msg.format };
+      const options = { format: msg.format, mode: msg.mode || 'standard' };
       if (msg.profiles && msg.profiles.length) options.profiles = msg.profiles;
       const outcome = current.validate(msg.text, options);
       return { type: 'result', id: msg.id, outcome, ms: performance.now() - t0 };

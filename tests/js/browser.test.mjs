@@ -180,6 +180,17 @@ test('the page validates a dropped Bundle in a worker, offline, and compiles a d
   const ndRows = await tableRows(page);
   assert.ok(ndRows.some((r) => r[0] === 'error' && r[1] === '2' && r[3] === "Not a valid date format: '2020-13-01'"), JSON.stringify(ndRows));
 
+  // PDex member-history mode
+  const pdex = corpusFile('pdex_bundle_patient_999.json');
+  await page.selectOption('#mode', 'pdex');
+  await page.evaluate(() => {
+    document.body.dataset.state = 'waiting';
+  });
+  await dropFile(page, 'pdex_bundle_patient_999.json', pdex);
+  await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
+  assert.deepEqual(await tableRows(page), expectedRows(node.validate(pdex, { mode: 'pdex' })));
+  await page.selectOption('#mode', 'standard');
+
   // an IG package dropped on the page is compiled there (US Core 3.1.1 over the default set)
   await dropFile(page, 'hl7.fhir.us.core-3.1.1.tgz', fs.readFileSync(path.join(packages, 'hl7.fhir.us.core-3.1.1.tgz')));
   await page.waitForFunction(() => /Compiled from the dropped packages.*hl7\.fhir\.us\.core#3\.1\.1/.test(document.querySelector('#set-info').textContent), null, { timeout: 120_000 });
