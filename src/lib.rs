@@ -14,6 +14,7 @@
 
 pub mod bulk;
 pub mod compile;
+pub mod fhirpath;
 pub mod json;
 pub mod load;
 pub mod model;

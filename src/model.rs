@@ -243,6 +243,9 @@ pub struct ProfileSet {
 
 #[derive(Debug, Clone, Default)]
 struct Index {
+    /// `constraints[i]` parsed (at load time, each distinct expression once); `Err` holds
+    /// why an expression does not parse.
+    expressions: Vec<std::sync::Arc<Result<crate::fhirpath::Expr, String>>>,
     /// canonical URL → structure ids, newest version last.
     by_url: HashMap<String, Vec<u32>>,
     /// type name → the base (non-profile) structure defining it.
@@ -262,6 +265,19 @@ impl ProfileSet {
                 // the first definition of a type wins (R4 core is compiled first)
                 index.by_type.entry(s.type_name.clone()).or_insert(id);
             }
+        }
+        let mut parsed: HashMap<&str, std::sync::Arc<Result<crate::fhirpath::Expr, String>>> =
+            HashMap::new();
+        for c in &self.constraints {
+            let e = parsed
+                .entry(c.expression.as_str())
+                .or_insert_with(|| {
+                    std::sync::Arc::new(
+                        crate::fhirpath::parse(&c.expression).map_err(|e| e.message),
+                    )
+                })
+                .clone();
+            index.expressions.push(e);
         }
         for ids in index.by_url.values_mut() {
             let structures = &self.structures;
@@ -298,6 +314,11 @@ impl ProfileSet {
                 })
                 .copied(),
         }
+    }
+
+    /// The parsed FHIRPath of constraint `i`.
+    pub fn constraint_expr(&self, i: u32) -> Option<&Result<crate::fhirpath::Expr, String>> {
+        self.index.expressions.get(i as usize).map(|e| &**e)
     }
 
     /// The base definition of a type (`Patient`, `HumanName`, `string`).

@@ -10,6 +10,7 @@
 mod bundle;
 mod extension;
 mod implied;
+mod invariant;
 mod member;
 mod path;
 pub mod primitive;
@@ -18,6 +19,7 @@ mod slicing;
 mod structure;
 mod ucum;
 mod value;
+pub mod xhtml;
 
 use crate::json::{self, LineIndex, Node, Value};
 use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
@@ -172,7 +174,7 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     probe_failed: bool,
     truncated: bool,
     /// The Bundles being walked (innermost last), for reference resolution.
-    bundles: Vec<bundle::BundleIndex<'a>>,
+    pub(crate) bundles: Vec<bundle::BundleIndex<'a>>,
     /// The Bundle entries being walked: (index into `bundles`, entry).
     entries: Vec<(usize, u32)>,
     /// The resources being walked (innermost last), and whether each is contained.
@@ -187,6 +189,8 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     done: HashMap<usize, bool>,
     /// Member-history mode's CapabilityStatement.
     capability: Option<&'v Capability>,
+    /// (constraint, element address) pairs already evaluated.
+    evaluated: HashSet<(u32, usize)>,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -208,6 +212,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             profile_walk: false,
             done: HashMap::new(),
             capability: None,
+            evaluated: HashSet::new(),
         }
     }
 
@@ -556,6 +561,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 _ => {}
             }
         }
+        self.invariants(sd, el, item, type_code);
         // type profiles (`Quantity` constrained to SimpleQuantity, an extension slice's
         // definition)
         if let Some(t) = e

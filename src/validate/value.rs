@@ -3,7 +3,7 @@
 
 use super::primitive::{self, JsonKind, Primitive};
 use super::structure::from_text;
-use super::{Item, Walker, article, ucum};
+use super::{Item, Walker, article, ucum, xhtml};
 use crate::json::{Node, Value};
 use crate::model::{FValue, StructId};
 use crate::outcome::Severity;
@@ -118,6 +118,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     if clean {
                         self.primitive_constraints(sd, el, p, node, text);
                     }
+                    if p == Primitive::Xhtml && kind == JsonKind::String {
+                        self.narrative(node, text);
+                    }
                 }
             }
         }
@@ -126,6 +129,32 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             && let Some(t) = self.set.type_def(p.code())
         {
             self.members(t, 0, x, false);
+        }
+    }
+
+    /// Narrative XHTML (txt-1, txt-2 and the parser's own rules), reported at the div.
+    fn narrative(&mut self, node: &'a Node<'a>, div: &str) {
+        // internal links (`href="#x"`) must resolve within the resource; inside a Bundle
+        // they may point at anchors of the Bundle's rendering, which the data does not hold
+        let local_ids = (div.contains("=\"#") && self.bundles.is_empty()).then(|| {
+            let mut ids = Vec::new();
+            if let Some((resource, _)) = self.resources.last() {
+                collect_ids(resource, &mut ids, 0);
+            }
+            ids
+        });
+        let options = xhtml::XhtmlOptions {
+            security_checks: self.opts.security_checks,
+            local_ids,
+            ..xhtml::XhtmlOptions::default()
+        };
+        for issue in xhtml::check_div(div, &options) {
+            let severity = match issue.severity {
+                xhtml::Severity::Error => Severity::Error,
+                xhtml::Severity::Warning => Severity::Warning,
+                xhtml::Severity::Information => Severity::Information,
+            };
+            self.report(severity, issue.code, node.offset, || issue.message);
         }
     }
 
@@ -321,6 +350,35 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }
             }
         }
+    }
+}
+
+/// Every `id` in a resource (element ids, contained resource ids) and the ids and names
+/// anchored in its narratives, for internal hyperlinks.
+fn collect_ids(node: &Node<'_>, out: &mut Vec<String>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match &node.value {
+        Value::Object(members) => {
+            for m in members {
+                match (&*m.key, &m.value.value) {
+                    ("id", Value::String(s)) => out.push(s.to_string()),
+                    ("div", Value::String(s)) => {
+                        let a = xhtml::anchors(s);
+                        out.extend(a.ids);
+                        out.extend(a.names);
+                    }
+                    _ => collect_ids(&m.value, out, depth + 1),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for i in items {
+                collect_ids(i, out, depth + 1);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -1,0 +1,257 @@
+//! Invariants: every `constraint` of the elements walked, parsed once (when the profile set is
+//! loaded) and evaluated by the crate's FHIRPath engine over the data, with the constraint's
+//! severity and key. The invariants that hold on (almost) every element get native fast paths
+//! with the same answers (`ele-1`, `ext-1`), and some are checked natively elsewhere (`txt-*`
+//! by the XHTML checker, `bdl-*` by the Bundle rules); each (constraint, element) pair is
+//! evaluated once per validation, however many profiles walk it.
+
+use super::structure::match_child;
+use super::{Item, Walker};
+use crate::fhirpath::{self, ChildType, Env, Model, ResolveContext};
+use crate::json::{Node, Value};
+use crate::model::{ProfileSet, StructId};
+use crate::outcome::Severity;
+
+/// Checked natively (here or by another module), never by the FHIRPath engine.
+const NATIVE: &[&str] = &[
+    "ele-1", "ext-1", "txt-1", "txt-2", "bdl-1", "bdl-2", "bdl-3", "bdl-4", "bdl-5", "bdl-7",
+    "bdl-8", "bdl-9", "bdl-10", "bdl-11", "bdl-12",
+];
+
+/// The FHIR model as the FHIRPath engine sees it: types and children from the profile set.
+pub(crate) struct SetModel<'v> {
+    pub set: &'v ProfileSet,
+    pub opts: &'v super::Options,
+}
+
+impl SetModel<'_> {
+    /// The element a type name or backbone path (`Patient.contact`) stands for.
+    fn element_of(&self, ty: &str) -> Option<(StructId, u32)> {
+        match ty.split_once('.') {
+            None => self.set.type_def(ty).map(|t| (t, 0)),
+            Some((root, _)) => {
+                let t = self.set.type_def(root)?;
+                let s = self.set.structure(t);
+                let i = s
+                    .elements
+                    .iter()
+                    .position(|e| e.path == ty && e.slice_name.is_none())?;
+                let e = s.elements.get(i)?;
+                // a content reference (Questionnaire.item.item) names the referenced element
+                Some((t, e.content_ref.unwrap_or(i as u32)))
+            }
+        }
+    }
+}
+
+impl Model for SetModel<'_> {
+    fn child_type(&self, parent: &str, key: &str) -> Option<ChildType<'_>> {
+        let (sd, el) = self.element_of(parent)?;
+        let s = self.set.structure(sd);
+        let p = s.elements.get(el as usize)?;
+        let (c, chosen) = match_child(s, p, key)?;
+        let ce = s.elements.get(c as usize)?;
+        let type_name = if !ce.children.is_empty() {
+            ce.path.as_str()
+        } else if let Some(target) = ce.content_ref {
+            s.elements.get(target as usize)?.path.as_str()
+        } else {
+            match (chosen, ce.types.as_slice()) {
+                (Some(t), _) => t,
+                (None, [t]) => t.code.as_str(),
+                _ => return None,
+            }
+        };
+        Some(ChildType {
+            type_name,
+            name: ce.base_name(),
+        })
+    }
+
+    fn is_type(&self, ty: &str, base: &str) -> bool {
+        if ty == base {
+            return self.set.type_def(ty).is_some() || ty.contains('.');
+        }
+        if ty.contains('.') {
+            return matches!(base, "BackboneElement" | "Element" | "Base");
+        }
+        let mut current = self.set.type_def(ty);
+        let mut steps = 0;
+        while let Some(id) = current {
+            let s = self.set.structure(id);
+            if s.type_name == base {
+                return true;
+            }
+            steps += 1;
+            if steps > 16 {
+                break;
+            }
+            current = s
+                .base_definition
+                .as_deref()
+                .and_then(|b| self.set.resolve(b))
+                .filter(|b| !self.set.structure(*b).is_profile);
+        }
+        base == "Base"
+    }
+
+    /// Only local `#id` references resolve inside invariants (the engine does those itself);
+    /// Bundle references are resolved and checked by the reference rules instead.
+    fn resolve<'a>(&self, _reference: &str, _ctx: &ResolveContext<'a>) -> Option<&'a Node<'a>> {
+        None
+    }
+
+    fn member_of(&self, _item: &Node<'_>, _item_type: &str, _value_set: &str) -> Option<bool> {
+        None
+    }
+
+    fn conforms_to(&self, node: &Node<'_>, _node_type: &str, profile: &str) -> Option<bool> {
+        let sd = self.set.resolve(profile)?;
+        let mut w = Walker::new(self.set, self.opts);
+        Some(w.conforms(|w| w.against_structure(sd, node)))
+    }
+
+    fn html_checks(&self, div: &str) -> bool {
+        super::xhtml::html_checks(div)
+    }
+}
+
+impl<'v: 'a, 'a> Walker<'v, 'a> {
+    /// Evaluate the invariants of element `el` on one occurrence.
+    pub(crate) fn invariants(
+        &mut self,
+        sd: StructId,
+        el: u32,
+        item: Item<'v, 'a>,
+        type_code: Option<&'v str>,
+    ) {
+        let set = self.set;
+        let s = set.structure(sd);
+        let Some(e) = s.elements.get(el as usize) else {
+            return;
+        };
+        if e.constraints.is_empty() {
+            return;
+        }
+        let address = item
+            .value
+            .or(item.ext)
+            .map_or(0, |n| n as *const Node<'a> as usize);
+        // what the context is called by the engine
+        let context_type: &'v str = if el == 0 {
+            s.type_name.as_str()
+        } else if !e.children.is_empty() {
+            e.path.as_str()
+        } else {
+            type_code.unwrap_or_default()
+        };
+        for &ci in &e.constraints {
+            let Some(c) = set.constraints.get(ci as usize) else {
+                continue;
+            };
+            if !self.evaluated.insert((ci, address)) {
+                continue;
+            }
+            let holds = match c.key.as_str() {
+                "ele-1" => Ok(ele_1(item)),
+                "ext-1" => Ok(item.value.is_none_or(ext_1)),
+                k if NATIVE.contains(&k) => continue,
+                _ => self.evaluate(ci, item, context_type),
+            };
+            let offset = item.offset;
+            match holds {
+                Ok(true) => {}
+                Ok(false) => {
+                    let severity = if c.error {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    };
+                    self.report(severity, "invariant", offset, || {
+                        format!("Constraint failed: {}: '{}'", c.key, c.human)
+                    });
+                }
+                Err(message) => {
+                    self.report(Severity::Warning, "exception", offset, || {
+                        format!(
+                            "The invariant {} could not be evaluated ({}): {message}",
+                            c.key, c.expression
+                        )
+                    });
+                }
+            }
+        }
+    }
+
+    fn evaluate(
+        &mut self,
+        ci: u32,
+        item: Item<'v, 'a>,
+        context_type: &'v str,
+    ) -> Result<bool, String> {
+        let set = self.set;
+        let expr = match set.constraint_expr(ci) {
+            Some(Ok(expr)) => expr,
+            Some(Err(e)) => return Err(format!("does not parse: {e}")),
+            None => return Ok(true),
+        };
+        let Some(&(resource, _)) = self.resources.last() else {
+            return Ok(true);
+        };
+        let root = self
+            .resources
+            .iter()
+            .rev()
+            .find(|(_, contained)| !contained)
+            .map_or(resource, |(r, _)| *r);
+        let type_of = |n: &'a Node<'a>| {
+            n.get("resourceType")
+                .and_then(|t| t.value.as_str())
+                .unwrap_or("Resource")
+        };
+        let mut env = Env::new(resource, type_of(resource));
+        env.root_resource = root;
+        env.root_type = type_of(root);
+        env.context = item.value;
+        env.context_ext = item.ext;
+        env.context_type = context_type;
+        env.today = super::primitive::today_days().map(super::primitive::civil_from_days);
+        let model = SetModel {
+            set,
+            opts: self.opts,
+        };
+        fhirpath::evaluate_invariant(expr, &env, &model).map_err(|e| e.message)
+    }
+}
+
+/// ele-1 `hasValue() or (children().count() > id.count())`.
+fn ele_1(item: Item<'_, '_>) -> bool {
+    let has_children = |n: &Node<'_>| match &n.value {
+        Value::Object(members) => members
+            .iter()
+            .any(|m| m.key != "id" && m.key != "resourceType"),
+        _ => false,
+    };
+    match item.value {
+        Some(n) => match &n.value {
+            Value::Object(_) => has_children(n),
+            Value::Null => item.ext.is_some_and(has_children),
+            _ => true,
+        },
+        None => item.ext.is_some_and(has_children),
+    }
+}
+
+/// ext-1 `extension.exists() != value.exists()`.
+fn ext_1(n: &Node<'_>) -> bool {
+    let Value::Object(members) = &n.value else {
+        return true;
+    };
+    let has_ext = members.iter().any(|m| m.key == "extension");
+    let has_value = members.iter().any(|m| {
+        m.key
+            .strip_prefix("value")
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
+    });
+    has_ext != has_value
+}
