@@ -279,10 +279,18 @@ for (const b of corpus) {
     row.medplumInvalid = last.verdicts.filter((e) => e.length).length;
     row.onlyFhirval = fvV.map((e, i) => (e.length && !last.verdicts[i].length ? i : -1)).filter((i) => i >= 0);
     row.onlyMedplum = fvV.map((e, i) => (!e.length && last.verdicts[i].length ? i : -1)).filter((i) => i >= 0);
-    row.examples = [
-      ...row.onlyFhirval.slice(0, 2).map((i) => `entry ${i} (${b.obj.entry[i].resource?.resourceType}) fhirval only: ${fvV[i][0]}`),
-      ...row.onlyMedplum.slice(0, 2).map((i) => `entry ${i} (${b.obj.entry[i].resource?.resourceType}) Medplum only: ${last.verdicts[i][0]}`),
-    ];
+    // the first error of each differing entry, grouped (numbers and ids blanked)
+    const group = (idx, lists, who) => {
+      const counts = new Map();
+      for (const i of idx) {
+        const rt = b.obj.entry[i].resource?.resourceType;
+        const msg = String(lists[i][0]).replace(/urn:uuid:[0-9a-f-]+/g, 'urn:uuid:…').replace(/\b\d+\b/g, 'N').slice(0, 140);
+        const k = `${who}: ${rt}: ${msg}`;
+        counts.set(k, (counts.get(k) || 0) + 1);
+      }
+      return [...counts].map(([k, n]) => `${n}× ${k}`);
+    };
+    row.examples = [...group(row.onlyFhirval, fvV, 'fhirval only'), ...group(row.onlyMedplum, last.verdicts, 'Medplum only')];
   }
   if (fhirschema) {
     const runs = [];
@@ -327,7 +335,8 @@ if (medplum) {
   out.push('');
   out.push(`Where verdicts differ (entries with an error by one validator and none by the other; Medplum checks no terminology bindings and does not resolve references; ${medplum.unloadable} profile(s) Medplum could not load):`);
   for (const r of rows) {
-    out.push(`- ${r.name}: fhirval only ${r.onlyFhirval.length}, Medplum only ${r.onlyMedplum.length}${r.examples.length ? '; e.g. ' + r.examples.map((e) => e.slice(0, 180)).join(' / ') : ''}`);
+    out.push(`- ${r.name}: fhirval only ${r.onlyFhirval.length}, Medplum only ${r.onlyMedplum.length}`);
+    for (const e of r.examples) out.push(`  - ${e}`);
   }
 }
 if (fhirschema && main) out.push(`\nfhirschema example error (${MAIN}): ${String(main.fhirschemaExample).slice(0, 200)}`);
