@@ -7,9 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { pkgDir, INVALID_PATIENT } from './helpers.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const tsc = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules', '.bin', 'tsc');
 
 test('npm pack of pkg/ installs in a fresh directory; import and require work there', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fhirval-pack-'));
@@ -79,9 +81,29 @@ console.log(JSON.stringify(oo.issue.filter((i) => i.severity === 'error').map((i
     const webOut = JSON.parse(execFileSync(process.execPath, ['web.mjs'], { cwd: app, encoding: 'utf8' }));
     assert.deepEqual(webOut, esmOut);
 
-    // TypeScript users: the types are where package.json says
+    // TypeScript users: the types resolve through the exports map and describe the API
     const manifest = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'fhirval', 'package.json'), 'utf8'));
     assert.ok(fs.existsSync(path.join(app, 'node_modules', 'fhirval', manifest.types)));
+    if (fs.existsSync(tsc)) {
+      fs.writeFileSync(
+        path.join(app, 'check.mts'),
+        `import { Validator, FhirvalError, type OperationOutcome, type ProfileInfo } from 'fhirval';
+const v = await Validator.create({ mode: 'pdex' });
+if (v instanceof FhirvalError) throw v;
+const oo: OperationOutcome = v.validate('{}', { profiles: ['http://example.org'], format: 'json', mode: 'standard' });
+const many: OperationOutcome[] = v.validateMany([new Uint8Array(0), { resourceType: 'Patient' }]);
+const list: ProfileInfo[] = v.profiles();
+const w = Validator.fromPackages([new Uint8Array(0)], { base: 'default' });
+const line: number | undefined = oo.issue[0].extension?.[0].valueInteger;
+console.log(many.length, list.length, w instanceof Validator, line, oo.issue[0].severity satisfies 'fatal' | 'error' | 'warning' | 'information');
+`,
+      );
+      try {
+        execFileSync(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', '', 'check.mts'], { cwd: app, encoding: 'utf8' });
+      } catch (e) {
+        assert.fail(`tsc: ${e.stdout}${e.stderr}`);
+      }
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
