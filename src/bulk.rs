@@ -75,22 +75,23 @@ impl Summary {
 
 /// The profiles a resource declares, or its type.
 fn labels(resource: &[u8]) -> Vec<String> {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(resource) else {
+    let Ok(root) = crate::json::parse_bytes(resource, &crate::json::Limits::default()) else {
         return vec!["(not JSON)".into()];
     };
-    let declared: Vec<String> = v
-        .pointer("/meta/profile")
-        .and_then(|p| p.as_array())
+    let declared: Vec<String> = root
+        .get("meta")
+        .and_then(|m| m.get("profile"))
+        .and_then(|p| p.value.as_array())
         .map(|ps| {
             ps.iter()
-                .filter_map(|p| p.as_str().map(str::to_string))
+                .filter_map(|p| p.value.as_str().map(str::to_string))
                 .collect()
         })
         .unwrap_or_default();
     if declared.is_empty() {
-        let t = v
+        let t = root
             .get("resourceType")
-            .and_then(|t| t.as_str())
+            .and_then(|t| t.value.as_str())
             .unwrap_or("(no resourceType)");
         vec![t.to_string()]
     } else {

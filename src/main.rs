@@ -13,6 +13,11 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// The validator allocates many small nodes per document and frees them together: mimalloc
+// does both markedly faster than the system allocator (measured with scripts/cli_speed.py).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "fhirval", version, about = "Offline FHIR R4 profile validator")]
 struct Cli {
@@ -180,7 +185,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 } else {
                     let bytes = read_input(input)?;
                     let o = validator.validate(&bytes, &profiles);
-                    summary.add(&bytes, &o);
+                    if bulk {
+                        summary.add(&bytes, &o);
+                    }
                     o
                 };
                 summary.suppressed += suppressions.apply(&mut outcome);

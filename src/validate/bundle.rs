@@ -8,7 +8,7 @@ use super::Walker;
 use super::path::Seg;
 use crate::json::Node;
 use crate::outcome::Severity;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One entry as resolution sees it.
 pub(crate) struct Entry<'a> {
@@ -41,9 +41,9 @@ impl<'a> BundleIndex<'a> {
         let mut index = BundleIndex {
             bundle_type: str_at(bundle, "type"),
             entries: Vec::with_capacity(raw.len()),
-            by_full_url: HashMap::with_capacity(raw.len()),
-            by_type_id: HashMap::with_capacity(raw.len()),
-            by_node: HashMap::with_capacity(raw.len()),
+            by_full_url: HashMap::with_capacity_and_hasher(raw.len(), Default::default()),
+            by_type_id: HashMap::with_capacity_and_hasher(raw.len(), Default::default()),
+            by_node: HashMap::with_capacity_and_hasher(raw.len(), Default::default()),
         };
         for (i, e) in raw.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
@@ -223,7 +223,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.invariant("bdl-4", at);
         }
         if ty != "history" {
-            let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+            let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::default();
             let mut duplicate = false;
             for (i, e) in index.entries.iter().enumerate() {
                 if let Some(u) = e.full_url

@@ -149,14 +149,18 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let Some(c) = set.constraints.get(ci as usize) else {
                 continue;
             };
-            if !self.evaluated.insert((ci, address)) {
-                continue;
-            }
             let holds = match c.key.as_str() {
+                // type-level rules on every element: the base walk sees every element
+                "ele-1" | "ext-1" if self.profile_walk => continue,
                 "ele-1" => Ok(ele_1(item)),
                 "ext-1" => Ok(item.value.is_none_or(ext_1)),
                 k if NATIVE.contains(&k) => continue,
-                _ => self.evaluate(ci, item, context_type),
+                _ => {
+                    if !self.evaluated.insert((ci, address)) {
+                        continue;
+                    }
+                    self.evaluate(ci, item, context_type)
+                }
             };
             let offset = item.offset;
             match holds {

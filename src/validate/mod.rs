@@ -25,7 +25,8 @@ use crate::json::{self, LineIndex, Node, Value};
 use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, Outcome, Severity};
 use path::{Path, Seg};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashSet;
 
 /// How validation behaves; every limit has a safe default.
 #[derive(Debug, Clone)]
@@ -180,17 +181,17 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// The resources being walked (innermost last), and whether each is contained.
     resources: Vec<(&'a Node<'a>, bool)>,
     /// Does Bundle entry (bundle address, entry) conform to structure? Filled once per pair.
-    target_cache: HashMap<(usize, u32, StructId), bool>,
+    target_cache: FxHashMap<(usize, u32, StructId), bool>,
     /// True while walking data that its base definition's walk has already checked (a
     /// profile walk): checks that depend only on the data's type are not repeated.
     pub(crate) profile_walk: bool,
     /// Nested resources already validated (by address), and whether they had errors: a
     /// container's profile walk does not validate them again.
-    done: HashMap<usize, bool>,
+    done: FxHashMap<usize, bool>,
     /// Member-history mode's CapabilityStatement.
     capability: Option<&'v Capability>,
     /// (constraint, element address) pairs already evaluated.
-    evaluated: HashSet<(u32, usize)>,
+    evaluated: FxHashSet<(u32, usize)>,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -208,11 +209,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             bundles: Vec::new(),
             entries: Vec::new(),
             resources: Vec::new(),
-            target_cache: HashMap::new(),
+            target_cache: FxHashMap::default(),
             profile_walk: false,
-            done: HashMap::new(),
+            done: FxHashMap::default(),
             capability: None,
-            evaluated: HashSet::new(),
+            evaluated: FxHashSet::default(),
         }
     }
 

@@ -7,7 +7,11 @@ use super::{Item, Walker, article};
 use crate::json::{Member, Node, Value};
 use crate::model::{Element, MANY, StructId, Structure};
 use crate::outcome::Severity;
+use smallvec::SmallVec;
 use std::collections::HashSet;
+
+/// The occurrences of one element in an object (usually one or a few).
+type Items<'v, 'a> = SmallVec<[Item<'v, 'a>; 4]>;
 
 /// One property matched to a child element.
 #[derive(Clone, Copy)]
@@ -98,8 +102,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Value::Object(members) = &node.value else {
             return;
         };
-        let mut matched: Vec<Matched<'v>> = Vec::with_capacity(members.len());
-        let mut excluded: Vec<u32> = Vec::new();
+        let mut matched: SmallVec<[Matched<'v>; 16]> = SmallVec::new();
+        let mut excluded: SmallVec<[u32; 2]> = SmallVec::new();
         // large (hostile) objects get a set instead of the quadratic scan
         let mut seen = (members.len() > 32).then(HashSet::new);
         for (mi, m) in members.iter().enumerate() {
@@ -152,7 +156,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if only.is_some_and(|names| !names.contains(&ce.base_name())) {
                 continue;
             }
-            let mut items: Vec<Item<'v, 'a>> = Vec::new();
+            let mut items: Items<'v, 'a> = SmallVec::new();
             for m in matched.iter().filter(|m| m.child == c && !m.companion) {
                 if let Some(member) = members.get(m.member) {
                     let companion = matched
@@ -310,7 +314,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         member: &'a Member<'a>,
         companion: Option<&'a Member<'a>>,
         type_code: Option<&'v str>,
-        items: &mut Vec<Item<'v, 'a>>,
+        items: &mut Items<'v, 'a>,
     ) {
         let value = &member.value;
         let key = member.key.as_ref();
@@ -421,7 +425,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         e: &'v Element,
         member: &'a Member<'a>,
         type_code: Option<&'v str>,
-        items: &mut Vec<Item<'v, 'a>>,
+        items: &mut Items<'v, 'a>,
     ) {
         match &member.value.value {
             Value::Array(exts) => {
