@@ -554,6 +554,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if let Some((csd, cel)) = self.children_of(sd, el, type_code) {
                 let resource_root = cel == 0 && set.structure(csd).kind == Kind::Resource;
                 self.members(csd, cel, node, resource_root);
+                // the type's own invariants (per-1 on a Period, ref-1 on a Reference)
+                if csd != sd && cel == 0 {
+                    self.invariants(csd, 0, item, type_code);
+                }
             }
             self.fixed_and_pattern(sd, el, node);
             match type_code {

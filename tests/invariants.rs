@@ -1,0 +1,133 @@
+//! FHIRPath invariants, one family at a time: R4 core (on datatypes and resources), US Core
+//! and PDex, each with the exact key, severity and expression. The default profile set (newest
+//! PDex and its closure, with US Core 7.0.0) is used.
+
+use fhirval::load::{self, LoadConfig};
+use fhirval::{Issue, Options, Severity, Validator};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+fn validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let cfg = LoadConfig {
+            package_dir: Some(root.join("../shared/fhir-packages")),
+            cache_dir: Some(root.join("target/test-cache")),
+        };
+        Validator::new(
+            load::load(&[], &cfg).expect("default set"),
+            Options::default(),
+        )
+    })
+}
+
+const NARRATIVE: &str = r#""text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"}"#;
+
+fn invariants(json: &str, profiles: &[&str]) -> Vec<Issue> {
+    let profiles: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
+    validator()
+        .validate(json.as_bytes(), &profiles)
+        .issues
+        .into_iter()
+        .filter(|i| i.code == "invariant")
+        .collect()
+}
+
+fn one(issues: &[Issue], key: &str) -> Issue {
+    let hits: Vec<&Issue> = issues
+        .iter()
+        .filter(|i| i.message.starts_with(&format!("Constraint failed: {key}:")))
+        .collect();
+    assert_eq!(hits.len(), 1, "{key} in {issues:#?}");
+    hits[0].clone()
+}
+
+#[test]
+fn core_period_start_after_end() {
+    let json = format!(
+        r#"{{"resourceType": "Observation", {NARRATIVE}, "status": "final", "code": {{"text": "x"}},
+  "effectivePeriod": {{"start": "2024-02-01", "end": "2024-01-01"}}}}"#
+    );
+    let all = invariants(&json, &[]);
+    let i = one(&all, "per-1");
+    assert_eq!(i.severity, Severity::Error);
+    assert_eq!(i.expression, "Observation.effective.ofType(Period)");
+    assert_eq!(all.len(), 1, "{all:#?}");
+}
+
+#[test]
+fn core_resource_without_narrative_is_a_dom_6_warning() {
+    let all = invariants(r#"{"resourceType": "Patient", "active": true}"#, &[]);
+    let i = one(&all, "dom-6");
+    assert_eq!(i.severity, Severity::Warning);
+    assert_eq!(i.expression, "Patient");
+    assert_eq!(all.len(), 1, "{all:#?}");
+}
+
+#[test]
+fn core_extension_with_value_and_extensions_fails_ext_1() {
+    let json = format!(
+        r#"{{"resourceType": "Patient", {NARRATIVE}, "extension": [{{
+  "url": "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
+  "valueAddress": {{"city": "Paris"}},
+  "extension": [{{"url": "x", "valueString": "y"}}]}}]}}"#
+    );
+    let all = invariants(&json, &[]);
+    let i = one(&all, "ext-1");
+    assert_eq!(i.severity, Severity::Error);
+    assert_eq!(i.expression, "Patient.extension[0]");
+}
+
+#[test]
+fn core_contained_resource_not_referenced_fails_dom_3() {
+    let json = format!(
+        r#"{{"resourceType": "Patient", {NARRATIVE},
+  "contained": [{{"resourceType": "Organization", "id": "o1", "name": "Acme"}}]}}"#
+    );
+    let all = invariants(&json, &[]);
+    let i = one(&all, "dom-3");
+    assert_eq!(i.severity, Severity::Error);
+    assert_eq!(i.expression, "Patient");
+    // referenced from the container: no dom-3
+    let ok = format!(
+        r##"{{"resourceType": "Patient", {NARRATIVE},
+  "contained": [{{"resourceType": "Organization", "id": "o1", "name": "Acme"}}],
+  "managingOrganization": {{"reference": "#o1"}}}}"##
+    );
+    assert!(
+        invariants(&ok, &[])
+            .iter()
+            .all(|i| !i.message.contains("dom-3")),
+        "{:#?}",
+        invariants(&ok, &[])
+    );
+}
+
+#[test]
+fn us_core_practitioner_role_needs_a_party() {
+    let json = format!(
+        r#"{{"resourceType": "PractitionerRole", "id": "r1", {NARRATIVE},
+  "meta": {{"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-practitionerrole"]}},
+  "code": [{{"text": "nurse"}}]}}"#
+    );
+    let all = invariants(&json, &[]);
+    let i = one(&all, "us-core-13");
+    assert_eq!(i.severity, Severity::Error);
+    assert_eq!(i.expression, "PractitionerRole");
+}
+
+#[test]
+fn us_core_completed_dispense_needs_when_handed_over() {
+    let json = format!(
+        r#"{{"resourceType": "MedicationDispense", "id": "d1", {NARRATIVE},
+  "meta": {{"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-medicationdispense"]}},
+  "status": "completed",
+  "medicationCodeableConcept": {{"text": "x"}},
+  "subject": {{"reference": "Patient/p1"}}}}"#
+    );
+    let all = invariants(&json, &[]);
+    let i = one(&all, "us-core-20");
+    assert_eq!(i.severity, Severity::Error);
+    assert_eq!(i.expression, "MedicationDispense");
+}
