@@ -1,5 +1,6 @@
 //! Validating a real member-history Bundle (every entry against its meta.profile) compared with
-//! plain serde_json parsing of the same bytes, in one run: the ratio is the figure that matters.
+//! plain serde_json parsing of the same bytes, and with the structural engine alone (no
+//! invariants), in one run: the ratios are the figures that matter.
 //!
 //! `cargo bench --bench validate`
 
@@ -16,6 +17,13 @@ const CORPUS: &str = concat!(
 fn bench(c: &mut Criterion) {
     let bytes = std::fs::read(CORPUS).expect("corpus bundle beside the checkout");
     let set = load::load(&[], &LoadConfig::standard()).expect("default profile set");
+    let structural = Validator::new(
+        set.clone(),
+        Options {
+            invariants: false,
+            ..Options::default()
+        },
+    );
     let validator = Validator::new(set, Options::default());
     let mut g = c.benchmark_group("uscore_bundle_patient_355");
     g.bench_function("serde_json::from_slice", |b| {
@@ -29,6 +37,9 @@ fn bench(c: &mut Criterion) {
             let v = fhirval::json::parse_bytes(black_box(&bytes), &Default::default()).unwrap();
             black_box(v.offset)
         })
+    });
+    g.bench_function("fhirval validate, structure only (no invariants)", |b| {
+        b.iter(|| black_box(structural.validate(black_box(&bytes), &[])))
     });
     g.bench_function("fhirval validate", |b| {
         b.iter(|| black_box(validator.validate(black_box(&bytes), &[])))

@@ -149,10 +149,6 @@ fn outcome_json(o: &Outcome) -> String {
     })
 }
 
-fn outcome_js(o: &Outcome) -> JsValue {
-    to_js(&o.to_operation_outcome())
-}
-
 /// Bytes from a `Uint8Array`, an `ArrayBuffer` or a typed-array view.
 fn bytes_of(v: &JsValue) -> Option<Vec<u8>> {
     if let Some(a) = v.dyn_ref::<Uint8Array>() {
@@ -190,7 +186,7 @@ fn bytes_of(v: &JsValue) -> Option<Vec<u8>> {
 fn error_object(message: &str) -> JsValue {
     let err = js_sys::Error::new(&format!("fhirval: {message}"));
     err.set_name("FhirvalError");
-    let oo = outcome_js(&fatal("invalid", message.to_string()));
+    let oo = to_js(&fatal("invalid", message.to_string()).to_operation_outcome());
     for key in ["resourceType", "issue"] {
         if let Ok(v) = js_sys::Reflect::get(&oo, &JsValue::from_str(key)) {
             let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &v);
@@ -311,25 +307,16 @@ impl Engine {
         }
     }
 
-    /// Validate a JSON text. `options`: `{ profiles?: string | string[], format?: 'json' |
-    /// 'ndjson' }`. Always an `OperationOutcome`.
-    pub fn validate_str(&mut self, input: &str, options: &JsValue) -> JsValue {
-        outcome_js(&self.run(input.as_bytes(), options))
-    }
-
-    /// Validate JSON given as UTF-8 bytes.
-    pub fn validate_bytes(&mut self, input: &[u8], options: &JsValue) -> JsValue {
-        outcome_js(&self.run(input, options))
-    }
-
-    /// [`Engine::validate_str`], the `OperationOutcome` as JSON text (for `JSON.parse`, faster
-    /// than building the object across the boundary when there are many issues).
-    pub fn validate_str_json(&mut self, input: &str, options: &JsValue) -> String {
+    /// Validate a JSON text. `options`: `{ profiles?: string | string[], mode?: 'standard' |
+    /// 'pdex', capability?: string, format?: 'json' | 'ndjson' }`. Always an
+    /// `OperationOutcome`, as JSON text: one string and the host's `JSON.parse` are faster
+    /// than building the object across the boundary when there are hundreds of issues.
+    pub fn validate_str(&mut self, input: &str, options: &JsValue) -> String {
         outcome_json(&self.run(input.as_bytes(), options))
     }
 
-    /// [`Engine::validate_bytes`], the `OperationOutcome` as JSON text.
-    pub fn validate_bytes_json(&mut self, input: &[u8], options: &JsValue) -> String {
+    /// Validate JSON given as UTF-8 bytes; the `OperationOutcome` as JSON text.
+    pub fn validate_bytes(&mut self, input: &[u8], options: &JsValue) -> String {
         outcome_json(&self.run(input, options))
     }
 

@@ -130,7 +130,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(e) = s.elements.get(el as usize) else {
             return;
         };
-        if e.constraints.is_empty() {
+        if e.constraints.is_empty() || !self.opts.invariants {
             return;
         }
         let address = item

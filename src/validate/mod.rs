@@ -47,6 +47,8 @@ pub struct Options {
     /// The server CapabilityStatement member-history mode reads (default: the newest PDex
     /// server statement loaded).
     pub capability: Option<String>,
+    /// Evaluate FHIRPath invariants (on by default; off measures the structural engine alone).
+    pub invariants: bool,
 }
 
 /// What a validation run checks beyond the declared profiles.
@@ -68,6 +70,7 @@ impl Default for Options {
             html_in_markdown: primitive::CheckOptions::DEFAULT.html_in_markdown,
             mode: Mode::Standard,
             capability: None,
+            invariants: true,
         }
     }
 }
