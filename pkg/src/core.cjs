@@ -260,9 +260,11 @@ function makeFhirval(host) {
       if (engine instanceof FhirvalError) return fatalOutcome(engine.error, 'exception');
       return guarded(
         () =>
-          typeof text === 'string'
-            ? engine.validate_str(text, options)
-            : engine.validate_bytes(text, options),
+          JSON.parse(
+            typeof text === 'string'
+              ? engine.validate_str(text, options)
+              : engine.validate_bytes(text, options),
+          ),
         (msg) => fatalOutcome(msg, 'exception'),
       );
     }

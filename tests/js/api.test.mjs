@@ -47,7 +47,9 @@ test('a valid US Core patient has no error', () => {
 });
 
 test('a resource without issues gets the "All OK" issue', () => {
-  const oo = v.validate('{"resourceType":"Basic","code":{"text":"x"}}');
+  const oo = v.validate(
+    '{"resourceType":"Basic","text":{"status":"generated","div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\">x</div>"},"code":{"text":"x"}}',
+  );
   assert.deepEqual(oo, {
     resourceType: 'OperationOutcome',
     issue: [{ severity: 'information', code: 'informational', details: { text: 'All OK' } }],
