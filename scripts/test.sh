@@ -8,6 +8,10 @@ cargo clippy --release --all-targets -- -D warnings
 cargo build --release
 python3 scripts/cli_speed.py
 cargo test --release
+# FHIRPath differential: fhirpath.js on the (example node, invariant) pairs that
+# tests/fhirpath_differential.rs just wrote; unexplained disagreements fail (tests/differential/)
+(cd tests/differential && npm ci --no-audit --no-fund >/dev/null)
+node tests/differential/compare.mjs
 
 # JavaScript / WebAssembly (pkg/, www/): build the npm package, then its Node tests and the page in
 # Chromium (skipped outside CI when /usr/bin/chromium is missing; .ci/run installs it).
