@@ -811,6 +811,16 @@ impl<'a> Parser<'a> {
     }
 
     fn comment_error(&self) -> ParseError {
+        if self.allow_comments {
+            // comments are white space here: this one is unterminated, or a lone '/'
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            let message = if rest.starts_with(b"/*") {
+                "unterminated comment: missing '*/'"
+            } else {
+                "unexpected '/': a comment starts with '//' or '/*'"
+            };
+            return ParseError::new(message, self.pos);
+        }
         ParseError::new("comments are not allowed in JSON", self.pos)
     }
 
@@ -1483,7 +1493,14 @@ mod tests {
         let v = parse("// head\n{\"a\" /* c */ : [1, // x\n 2]}", &limits).unwrap();
         let a = v.get("a").unwrap();
         assert_eq!(a.value.as_array().map(<[Node<'_>]>::len), Some(2));
-        // unterminated block comment is still an error
-        assert!(parse("{\"a\": 1 /* c }", &limits).is_err());
+        // an unterminated block comment or a lone '/' is still an error, and says so
+        assert_eq!(
+            parse("{\"a\": 1 /* c }", &limits).unwrap_err(),
+            e("unterminated comment: missing '*/'", 9)
+        );
+        assert_eq!(
+            parse("[1, / 2]", &limits).unwrap_err(),
+            e("unexpected '/': a comment starts with '//' or '/*'", 4)
+        );
     }
 }

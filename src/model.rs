@@ -269,12 +269,11 @@ impl ProfileSet {
         let mut parsed: HashMap<&str, std::sync::Arc<Result<crate::fhirpath::Expr, String>>> =
             HashMap::new();
         for c in &self.constraints {
+            let text = crate::validate::effective_expression(&c.key, &c.expression);
             let e = parsed
-                .entry(c.expression.as_str())
+                .entry(text)
                 .or_insert_with(|| {
-                    std::sync::Arc::new(
-                        crate::fhirpath::parse(&c.expression).map_err(|e| e.message),
-                    )
+                    std::sync::Arc::new(crate::fhirpath::parse(text).map_err(|e| e.message))
                 })
                 .clone();
             index.expressions.push(e);

@@ -330,7 +330,13 @@ impl<'a, 'e> Evaluator<'a, 'e> {
 
     #[inline]
     pub(crate) fn tick(&mut self) -> Result<(), EvalError> {
-        self.steps += 1;
+        self.charge(1)
+    }
+
+    /// Counts `n` steps of work (items scanned or compared) against the budget.
+    #[inline]
+    pub(crate) fn charge(&mut self, n: u64) -> Result<(), EvalError> {
+        self.steps = self.steps.saturating_add(n);
         if self.steps > self.env.max_steps {
             return err("evaluation step budget exceeded");
         }
@@ -1142,6 +1148,8 @@ impl<'a, 'e> Evaluator<'a, 'e> {
             match self.plain_string_key(it) {
                 Some(k) => keyed.push((k, i)),
                 None => {
+                    // the pairwise scan is quadratic: charge it
+                    self.charge(others.len() as u64)?;
                     let dup = others
                         .iter()
                         .any(|&j| c.get(j).is_some_and(|o| self.eq_item(o, it) == Some(true)));
@@ -1369,6 +1377,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
             }
             In | Contains => {
                 let (needle, hay) = if op == In { (a, b) } else { (b, a) };
+                self.charge(hay.len() as u64)?;
                 match self.singleton(&needle, if op == In { "in" } else { "contains" })? {
                     None => Ok(Vec::new()),
                     Some(n) => Ok(one(self.contains_item(&hay, &n))),

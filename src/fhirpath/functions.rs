@@ -295,6 +295,7 @@ impl<'a> Evaluator<'a, '_> {
                 } else {
                     (&other, &input)
                 };
+                self.charge((small.len() as u64).saturating_mul(big.len() as u64))?;
                 b(small.iter().all(|x| self.contains_item(big, x)))
             }
             Count => vec![Item::Int(input.len() as i64)],
@@ -338,7 +339,7 @@ impl<'a> Evaluator<'a, '_> {
                 let other = take(&mut argv, 0);
                 let mut out: Coll<'a> = Vec::new();
                 for it in input {
-                    self.tick()?;
+                    self.charge(1 + other.len() as u64 + out.len() as u64)?;
                     if self.contains_item(&other, &it) && !self.contains_item(&out, &it) {
                         out.push(it);
                     }
@@ -347,6 +348,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             Exclude => {
                 let other = take(&mut argv, 0);
+                self.charge((input.len() as u64).saturating_mul(other.len() as u64))?;
                 input
                     .into_iter()
                     .filter(|it| !self.contains_item(&other, it))
@@ -692,6 +694,8 @@ impl<'a> Evaluator<'a, '_> {
                 }
                 let mut i = 0;
                 while let Some(it) = out.get(i).cloned() {
+                    // every descendant is work: a huge resource must hit the step budget
+                    self.tick()?;
                     self.children_of(&it, &mut out)?;
                     i += 1;
                 }

@@ -18,6 +18,22 @@ const NATIVE: &[&str] = &[
     "bdl-8", "bdl-9", "bdl-10", "bdl-11", "bdl-12",
 ];
 
+/// R4 invariants published with a bug that the Java validator evaluates corrected (the
+/// published text, then the corrected one).
+const CORRECTED: &[(&str, &str, &str)] = &[(
+    "que-12",
+    "enableWhen.count() > 2 implies enableBehavior.exists()",
+    "enableWhen.count() > 1 implies enableBehavior.exists()",
+)];
+
+/// The expression to evaluate for a constraint: its own, or the corrected one.
+pub(crate) fn effective_expression<'e>(key: &str, expression: &'e str) -> &'e str {
+    CORRECTED
+        .iter()
+        .find(|(k, published, _)| *k == key && *published == expression)
+        .map_or(expression, |(_, _, fixed)| fixed)
+}
+
 /// The FHIR model as the FHIRPath engine sees it: types and children from the profile set.
 pub(crate) struct SetModel<'v> {
     pub set: &'v ProfileSet,

@@ -11,6 +11,7 @@ mod bundle;
 mod extension;
 mod implied;
 mod invariant;
+pub(crate) use invariant::effective_expression;
 mod member;
 mod path;
 pub mod primitive;
@@ -566,6 +567,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             match type_code {
                 Some("Extension") => self.extension(sd, el, node),
                 Some("Reference") => self.reference(sd, el, node),
+                Some("Attachment") if !self.profile_walk => self.attachment(node),
                 _ => {}
             }
         }

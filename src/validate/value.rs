@@ -132,6 +132,42 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
     }
 
+    /// Attachment data: strict base64 (the primitive check, like Java's, only counts the
+    /// alphabet), and the stated size against the decoded size.
+    pub(crate) fn attachment(&mut self, node: &'a Node<'a>) {
+        let Some(data) = node.get("data").and_then(|d| d.value.as_str()) else {
+            return;
+        };
+        // data characters, padding aside: every 4 carry 3 bytes
+        let mut length = 0usize;
+        for b in data.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => length += 1,
+                b'=' | b' ' | b'\t' | b'\r' | b'\n' => {}
+                other => {
+                    self.report(Severity::Error, "invalid", node.offset, || {
+                        format!("The base64 content in the data element is not valid base64: Illegal base64 character {other:x}")
+                    });
+                    return;
+                }
+            }
+        }
+        let decoded = length * 3 / 4;
+        let stated = node.get("size").and_then(|s| match &s.value {
+            Value::Number(n) => n.parse::<u64>().ok(),
+            _ => None,
+        });
+        if let Some(size) = stated
+            && size != decoded as u64
+        {
+            self.report(Severity::Error, "structure", node.offset, || {
+                format!(
+                    "Stated Attachment Size {size} does not match actual attachment size {decoded}"
+                )
+            });
+        }
+    }
+
     /// Narrative XHTML (txt-1, txt-2 and the parser's own rules), reported at the div.
     fn narrative(&mut self, node: &'a Node<'a>, div: &str) {
         // internal links (`href="#x"`) must resolve within the resource; inside a Bundle
