@@ -1496,7 +1496,7 @@ mod tests {
         // an unterminated block comment or a lone '/' is still an error, and says so
         assert_eq!(
             parse("{\"a\": 1 /* c }", &limits).unwrap_err(),
-            e("unterminated comment: missing '*/'", 9)
+            e("unterminated comment: missing '*/'", 8)
         );
         assert_eq!(
             parse("[1, / 2]", &limits).unwrap_err(),

@@ -138,6 +138,14 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(data) = node.get("data").and_then(|d| d.value.as_str()) else {
             return;
         };
+        // when the lenient primitive check fails it has said so already
+        let alphabet = data
+            .bytes()
+            .filter(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b))
+            .count();
+        if alphabet % 4 != 0 {
+            return;
+        }
         // data characters, padding aside: every 4 carry 3 bytes
         let mut length = 0usize;
         for b in data.bytes() {
