@@ -90,6 +90,9 @@ target/release/fhirval compile -o pkg/fhirval-default.fvps 2>target/pkg-default-
   || { cat target/pkg-default-set.log >&2; exit 1; }
 tail -n 1 target/pkg-default-set.log >&2
 
+# --- `import ... from 'fhirval'` anywhere in the checkout (node_modules/ is ignored by git) ----
+mkdir -p node_modules && ln -sfn ../pkg node_modules/fhirval
+
 # --- the page (www/) gets its own copy of the browser build --------------------------------
 rm -rf www/pkg && mkdir -p www/pkg
 cp pkg/browser.mjs pkg/core.mjs pkg/fhirval_web.mjs pkg/fhirval_bg.wasm pkg/fhirval-default.fvps www/pkg/
