@@ -5,15 +5,19 @@
 const $ = (id) => document.getElementById(id);
 const LINE_HEIGHT = 18;
 const MAX_ROWS = 5000;
+const ROWS_PER_FRAME = 250;
 const SEVERITIES = ['fatal', 'error', 'warning', 'information'];
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 let bigText = null; // a dropped file too large for the textarea
 let packages = []; // dropped IG packages: {name, bytes}
-let lines = [];
+let shownText = ''; // the text validated, shown in the viewer
+let lineStarts = new Int32Array(1); // offset where each line starts (no per-line strings)
 let lineSeverity = new Map(); // line → most severe issue's severity
 let currentLine = 0;
 let requestId = 0;
+let renderJob = 0;
+let lastOutcome = null;
 const pending = new Map();
 
 function post(msg, transfer) {
@@ -218,7 +222,8 @@ function render(text, oo, ms, total, format) {
   summary.append(time);
 
   // the JSON, lines with issues marked
-  lines = text.split('\n');
+  shownText = text;
+  lineStarts = indexLines(text);
   lineSeverity = new Map();
   for (const i of issues) {
     const l = issueLine(i);
@@ -227,7 +232,7 @@ function render(text, oo, ms, total, format) {
     if (!had || SEVERITIES.indexOf(i.severity) < SEVERITIES.indexOf(had)) lineSeverity.set(l, i.severity);
   }
   currentLine = 0;
-  $('viewer-spacer').style.height = `${lines.length * LINE_HEIGHT}px`;
+  $('viewer-spacer').style.height = `${lineCount() * LINE_HEIGHT}px`;
   $('viewer').scrollTop = 0;
   renderViewer();
 
@@ -236,37 +241,87 @@ function render(text, oo, ms, total, format) {
     .map((i, n) => ({ i, n }))
     .sort((a, b) => SEVERITIES.indexOf(a.i.severity) - SEVERITIES.indexOf(b.i.severity) || issueLine(a.i) - issueLine(b.i) || a.n - b.n)
     .map((x) => x.i);
-  const rows = sorted.slice(0, MAX_ROWS).map((i) => {
-    const tr = document.createElement('tr');
-    tr.className = i.severity;
-    const line = issueLine(i);
-    tr.dataset.line = String(line);
-    for (const v of [i.severity, line || '', (i.expression || []).join(', '), i.details ? i.details.text : '']) {
+  // rows are added a batch per frame, so that thousands of issues never block the page
+  const body = $('issues').tBodies[0];
+  body.replaceChildren();
+  const shown = sorted.slice(0, MAX_ROWS);
+  const job = ++renderJob;
+  const addRows = (from) => {
+    if (job !== renderJob) return;
+    const frag = document.createDocumentFragment();
+    for (const i of shown.slice(from, from + ROWS_PER_FRAME)) frag.append(issueRow(i));
+    body.append(frag);
+    if (from + ROWS_PER_FRAME < shown.length) {
+      requestAnimationFrame(() => addRows(from + ROWS_PER_FRAME));
+    } else if (sorted.length > MAX_ROWS) {
+      const tr = document.createElement('tr');
       const td = document.createElement('td');
-      td.textContent = String(v);
+      td.colSpan = 4;
+      td.textContent = `… and ${sorted.length - MAX_ROWS} more (all of them are in the OperationOutcome below)`;
       tr.append(td);
+      body.append(tr);
     }
-    if (line) tr.addEventListener('click', () => goToLine(line));
-    return tr;
-  });
-  if (sorted.length > MAX_ROWS) {
-    const tr = document.createElement('tr');
-    const td = document.createElement('td');
-    td.colSpan = 4;
-    td.textContent = `… and ${sorted.length - MAX_ROWS} more (all of them are in the OperationOutcome below)`;
-    tr.append(td);
-    rows.push(tr);
-  }
-  $('issues').tBodies[0].replaceChildren(...rows);
-  const json = JSON.stringify(oo, null, 2);
-  $('outcome').textContent = json.length > 2_000_000 ? `${json.slice(0, 2_000_000)}\n… (truncated)` : json;
+  };
+  addRows(0);
+  // the OperationOutcome's JSON is written when it is opened
+  lastOutcome = oo;
+  $('outcome').textContent = '';
+  if ($('json-out').open) showOutcome();
   $('status').textContent = '';
+}
+
+function issueRow(i) {
+  const tr = document.createElement('tr');
+  tr.className = i.severity;
+  const line = issueLine(i);
+  tr.dataset.line = String(line);
+  for (const v of [i.severity, line || '', (i.expression || []).join(', '), i.details ? i.details.text : '']) {
+    const td = document.createElement('td');
+    td.textContent = String(v);
+    tr.append(td);
+  }
+  if (line) tr.addEventListener('click', () => goToLine(line));
+  if (line && line === currentLine) tr.classList.add('current');
+  return tr;
+}
+
+function showOutcome() {
+  if (!lastOutcome || $('outcome').textContent) return;
+  const json = JSON.stringify(lastOutcome, null, 2);
+  $('outcome').textContent = json.length > 2_000_000 ? `${json.slice(0, 2_000_000)}\n… (truncated)` : json;
+}
+
+$('json-out').addEventListener('toggle', () => {
+  if ($('json-out').open) showOutcome();
+});
+
+function indexLines(text) {
+  let starts = new Int32Array(1024);
+  let n = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+    if (n === starts.length) {
+      const bigger = new Int32Array(starts.length * 2);
+      bigger.set(starts);
+      starts = bigger;
+    }
+    starts[n++] = at + 1;
+  }
+  return starts.subarray(0, n);
+}
+
+function lineCount() {
+  return lineStarts.length;
+}
+
+function lineText(n) {
+  const end = n + 1 < lineStarts.length ? lineStarts[n + 1] - 1 : shownText.length;
+  return shownText.slice(lineStarts[n], end).replace(/\r$/, '');
 }
 
 function renderViewer() {
   const viewer = $('viewer');
   const first = Math.max(0, Math.floor(viewer.scrollTop / LINE_HEIGHT) - 20);
-  const last = Math.min(lines.length, first + Math.ceil(viewer.clientHeight / LINE_HEIGHT) + 40);
+  const last = Math.min(lineCount(), first + Math.ceil(viewer.clientHeight / LINE_HEIGHT) + 40);
   const frag = document.createDocumentFragment();
   for (let n = first; n < last; n++) {
     const div = document.createElement('div');
@@ -285,7 +340,8 @@ function renderViewer() {
     no.className = 'no';
     no.textContent = String(line);
     const code = document.createElement('span');
-    code.textContent = lines[n].length > 2000 ? `${lines[n].slice(0, 2000)}…` : lines[n];
+    const text = lineText(n);
+    code.textContent = text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
     div.append(no, code);
     frag.append(div);
   }
