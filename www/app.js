@@ -183,8 +183,8 @@ async function validate() {
     document.body.dataset.state = 'ready';
     return;
   }
-  render(text, m.outcome, m.ms, total, format);
-  document.body.dataset.state = 'done';
+  const complete = await render(text, m.outcome, m.ms, total, format);
+  if (complete) document.body.dataset.state = 'done';
 }
 
 $('validate').addEventListener('click', validate);
@@ -246,8 +246,15 @@ function render(text, oo, ms, total, format) {
   body.replaceChildren();
   const shown = sorted.slice(0, MAX_ROWS);
   const job = ++renderJob;
+  let finished;
+  const allRows = new Promise((resolve) => {
+    finished = resolve;
+  });
   const addRows = (from) => {
-    if (job !== renderJob) return;
+    if (job !== renderJob) {
+      finished(false); // a newer result replaced this one
+      return;
+    }
     const frag = document.createDocumentFragment();
     for (const i of shown.slice(from, from + ROWS_PER_FRAME)) frag.append(issueRow(i));
     body.append(frag);
@@ -261,6 +268,7 @@ function render(text, oo, ms, total, format) {
       tr.append(td);
       body.append(tr);
     }
+    if (from + ROWS_PER_FRAME >= shown.length) finished(true);
   };
   addRows(0);
   // the OperationOutcome's JSON is written when it is opened
@@ -268,6 +276,7 @@ function render(text, oo, ms, total, format) {
   $('outcome').textContent = '';
   if ($('json-out').open) showOutcome();
   $('status').textContent = '';
+  return allRows;
 }
 
 function issueRow(i) {
@@ -371,7 +380,7 @@ async function start() {
   const offline =
     'serviceWorker' in navigator && /^https?:$/.test(location.protocol)
       ? navigator.serviceWorker
-          .register('sw.js')
+          .register('sw.js', { updateViaCache: 'all' })
           .then(() => Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 5000))]))
           .catch(() => {})
       : Promise.resolve();
