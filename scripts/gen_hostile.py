@@ -189,6 +189,13 @@ for _ in range(100):
     inner = ext % inner
 add("deep-extensions-100", patient('"extension": [%s]' % inner), "extensions nested 100 deep (within the limit)",
     [issue("error", "The extension http://example.org/e could not be found so is not allowed here", "structure")])
+inner = '{"url": "http://example.org/e", "valueString": "x"}'
+for _ in range(495):
+    inner = ext % inner
+add("deep-extensions-495-depth-1000", patient('"extension": [%s]' % inner),
+    "extensions nested 495 deep (992 JSON levels) with maxDepth 1000, the CLI's ceiling: no stack overflow in a 2 MiB thread",
+    [issue("error", "The extension http://example.org/e could not be found so is not allowed here", "structure")],
+    options={"maxDepth": 1000})
 add("deep-option-8", patient('"name": [{"given": [[["x"]]]}]'), "a depth limit of 4 (native option)",
     [fatal_json("nesting depth exceeds 4")], options={"maxDepth": 4})
 bundle = '{"resourceType": "Patient", "id": "p"}'

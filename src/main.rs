@@ -76,6 +76,22 @@ enum Command {
         /// Largest JSON input accepted, in MiB (a larger one is a fatal issue).
         #[arg(long, value_name = "MIB", default_value_t = 256)]
         max_input_mb: usize,
+        /// Deepest JSON nesting of arrays and objects accepted (deeper is a fatal issue); at most
+        /// 1,000, so that the recursive walk stays within the stack.
+        #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        max_depth: u16,
+        /// Longest JSON string or key accepted, in MiB (longer is a fatal issue).
+        #[arg(long, value_name = "MIB", default_value_t = 64)]
+        max_string_mb: usize,
+        /// Issues reported per input; past this, one "Too many issues" error ends the list.
+        #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        max_issues: u64,
+        /// Accept `//` and `/* */` comments as white space (by default a comment is fatal).
+        #[arg(long)]
+        allow_comments: bool,
+        /// The Java validator's security checks: HTML-like text in strings is an error.
+        #[arg(long)]
+        security_checks: bool,
         /// Turn off issues listed in this file (`ID-OR-PATTERN<TAB>EXPRESSION-PATTERN` per line).
         #[arg(long, value_name = "FILE")]
         suppress: Option<PathBuf>,
@@ -143,6 +159,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             capability,
             suppress,
             max_input_mb,
+            max_depth,
+            max_string_mb,
+            max_issues,
+            allow_comments,
+            security_checks,
             inputs,
         } => {
             let ps = load::load(&set.igs, &config(&set)).map_err(|e| e.to_string())?;
@@ -160,8 +181,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 capability,
                 limits: fhirval::json::Limits {
                     max_size: max_input_mb.saturating_mul(1024 * 1024),
-                    ..Default::default()
+                    max_depth: usize::from(max_depth),
+                    max_string: max_string_mb.saturating_mul(1024 * 1024),
+                    allow_comments,
                 },
+                max_issues: usize::try_from(max_issues).unwrap_or(usize::MAX),
+                security_checks,
                 ..Options::default()
             };
             let validator = Validator::new(ps, options);
