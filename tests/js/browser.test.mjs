@@ -167,16 +167,24 @@ test('the page validates a dropped Bundle in a worker, offline, and compiles a d
 
   // a real member Bundle (1.1 MB, 473 entries)
   const big = corpusFile('uscore_bundle_patient_355.json');
+  await page.evaluate(() => {
+    document.body.dataset.state = 'waiting';
+  });
   await dropFile(page, 'uscore_bundle_patient_355.json', big);
-  await page.waitForFunction(() => document.querySelector('#time') && /1\.1\d MB/.test(document.querySelector('#time').textContent), null, { timeout: 60_000 });
+  await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
+  assert.match(await page.textContent('#time'), /1\.1\d MB/);
   assert.deepEqual(await tableRows(page), expectedRows(node.validate(big)));
   await page.screenshot({ path: path.join(output, '3-corpus-bundle.png') });
 
   // NDJSON
   const ndjson = [VALID_PATIENT, INVALID_PATIENT].map((t) => JSON.stringify(JSON.parse(t))).join('\n');
   await page.fill('#input', ndjson);
+  await page.evaluate(() => {
+    document.body.dataset.state = 'waiting';
+  });
   await page.click('#validate');
-  await page.waitForFunction(() => /NDJSON/.test(document.querySelector('#time')?.textContent || ''), null, { timeout: 60_000 });
+  await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
+  assert.match(await page.textContent('#time'), /NDJSON/);
   const ndRows = await tableRows(page);
   assert.ok(ndRows.some((r) => r[0] === 'error' && r[1] === '2' && r[3] === "Not a valid date format: '2020-13-01'"), JSON.stringify(ndRows));
 
