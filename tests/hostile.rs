@@ -551,3 +551,38 @@ fn fhirpath_quadratic_work_hits_the_step_budget() {
         assert!(took < Duration::from_secs(2), "{src}: {took:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// No network
+// ---------------------------------------------------------------------------------------------
+
+/// The engine and the CLI never fetch anything: no HTTP or socket client is even linked (the
+/// hostile inputs with absolute references to unreachable addresses also finish in time).
+#[test]
+fn no_network_client_in_the_dependency_tree() {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
+    let names: Vec<&str> = lock
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|n| n.trim_end_matches('"'))
+        .collect();
+    assert!(names.contains(&"flate2"), "Cargo.lock not parsed");
+    for client in [
+        "reqwest",
+        "ureq",
+        "hyper",
+        "curl",
+        "isahc",
+        "attohttpc",
+        "surf",
+        "h2",
+        "tokio",
+        "async-std",
+        "minreq",
+    ] {
+        assert!(
+            !names.contains(&client),
+            "{client} is in Cargo.lock: the validator must not reach the network"
+        );
+    }
+}
