@@ -22,6 +22,7 @@ pub mod outcome;
 pub mod package;
 pub mod profileset;
 pub mod suppress;
+pub mod terminology;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -237,6 +237,8 @@ pub struct ProfileSet {
     pub global_profiles: Vec<(String, String)>,
     /// Server CapabilityStatements: what a server promises per resource type.
     pub capabilities: Vec<Capability>,
+    /// CodeSystems and ValueSet expansions, for bindings and `memberOf`.
+    pub terminology: crate::terminology::Terminology,
     #[serde(skip)]
     index: Index,
 }
@@ -287,6 +289,7 @@ impl ProfileSet {
             });
         }
         self.index = index;
+        self.terminology.reindex();
     }
 
     pub fn structure(&self, id: StructId) -> &Structure {

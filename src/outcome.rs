@@ -1,6 +1,6 @@
 //! The result of validation: issues, rendered as a FHIR `OperationOutcome` or as text.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,20 +68,23 @@ impl Outcome {
             .issues
             .iter()
             .map(|i| {
-                let mut issue = json!({});
+                let mut issue = Map::new();
                 if i.line > 0 {
-                    issue["extension"] = json!([
-                        {"url": LINE_EXT, "valueInteger": i.line},
-                        {"url": COL_EXT, "valueInteger": i.col},
-                    ]);
+                    issue.insert(
+                        "extension".into(),
+                        json!([
+                            {"url": LINE_EXT, "valueInteger": i.line},
+                            {"url": COL_EXT, "valueInteger": i.col},
+                        ]),
+                    );
                 }
-                issue["severity"] = json!(i.severity.code());
-                issue["code"] = json!(i.code);
-                issue["details"] = json!({"text": i.message});
+                issue.insert("severity".into(), json!(i.severity.code()));
+                issue.insert("code".into(), json!(i.code));
+                issue.insert("details".into(), json!({"text": i.message}));
                 if !i.expression.is_empty() {
-                    issue["expression"] = json!([i.expression]);
+                    issue.insert("expression".into(), json!([i.expression]));
                 }
-                issue
+                Value::Object(issue)
             })
             .collect();
         if issues.is_empty() {
@@ -136,7 +139,12 @@ pub fn bundle_of_outcomes(outcomes: &[(String, &Outcome)]) -> Value {
         .iter()
         .map(|(file, o)| {
             let mut oo = o.to_operation_outcome();
-            oo["extension"] = json!([{"url": FILE_EXT, "valueString": file}]);
+            if let Value::Object(m) = &mut oo {
+                m.insert(
+                    "extension".into(),
+                    json!([{"url": FILE_EXT, "valueString": file}]),
+                );
+            }
             json!({"resource": oo})
         })
         .collect();

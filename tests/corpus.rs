@@ -52,7 +52,22 @@ fn pdex_bundle_and_everything_response_are_valid() {
 #[test]
 fn carin_profiles_of_a_missing_version_are_reported_not_found() {
     let issues = validate("carin_bundle_patient_888.json");
-    assert_eq!(errors(&issues), vec![]);
+    // the data uses CARIN BB 2.0.0 codes that the loaded 1.2.0 CodeSystems do not define
+    // (C4BBAdjudicationDiscriminator, C4BBSupportingInfoType, C4BBClaimCareTeamRole)
+    let e = errors(&issues);
+    assert_eq!(e.len(), 31);
+    assert!(e.iter().all(|(_, m)| {
+        m.starts_with("Unknown code '")
+            && m.contains("in the CodeSystem 'http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BB")
+            && m.ends_with("version '1.2.0'")
+    }));
+    assert_eq!(
+        e[0],
+        (
+            "Bundle.entry[5].resource/*ExplanationOfBenefit/c4bb-EOBInpatient*/.item[0].adjudication[0].category.coding[0]",
+            "Unknown code 'adjustmentreason' in the CodeSystem 'http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudicationDiscriminator' version '1.2.0'"
+        )
+    );
     let not_found: Vec<&Issue> = issues
         .iter()
         .filter(|i| i.severity == Severity::Warning && i.code == "not-found")
@@ -90,7 +105,13 @@ fn uscore_355_has_one_unknown_period_property() {
 fn uscore_bundles_use_extensions_that_are_not_loaded() {
     let issues85 = validate("uscore_bundle_patient_85.json");
     let e85 = errors(&issues85);
-    assert_eq!(e85.len(), 3);
+    assert_eq!(e85.len(), 4);
+    // a US Core 8 category code, not in US Core 7's us-core-category CodeSystem
+    assert!(
+        e85[3]
+            .1
+            .starts_with("Unknown code 'observation-adi-documentation' in the CodeSystem")
+    );
     // the Encounter carrying the unknown extension cannot meet US Core Encounter, which a
     // MedicationDispense's context must reference
     assert_eq!(
@@ -111,7 +132,12 @@ fn uscore_bundles_use_extensions_that_are_not_loaded() {
     );
     let client_issues = validate("uscore_bundle_patient_client_test.json");
     let client = errors(&client_issues);
-    assert_eq!(client.len(), 6);
+    assert_eq!(client.len(), 7);
+    assert!(
+        client
+            .iter()
+            .any(|(_, m)| m.starts_with("Unknown code 'observation-adi-documentation'"))
+    );
     let instance_name = client
         .iter()
         .filter(|(_, m)| m.contains("StructureDefinition/instance-name could not be found"))

@@ -80,6 +80,15 @@ impl Compiler {
                     Err(e) => self.errors.push(e),
                 }
             }
+            Some("CodeSystem" | "ValueSet") => {
+                let name = self
+                    .set
+                    .packages
+                    .get(package as usize)
+                    .cloned()
+                    .unwrap_or_default();
+                self.set.terminology.add_from(res, &name);
+            }
             Some("CapabilityStatement") => {
                 if let Some(c) = compile_capability(res) {
                     self.set.capabilities.push(c);
@@ -110,6 +119,18 @@ impl Compiler {
             }
             _ => {}
         }
+    }
+
+    /// Expand the value sets (all are kept: a profile added later may bind any of them).
+    fn finish_terminology(&mut self) {
+        let t = &mut self.set.terminology;
+        t.finish(&crate::terminology::ExpansionLimits::default());
+        let r = t.report();
+        let note = format!(
+            "terminology: {} value sets expanded, {} in part, {} not expandable offline",
+            r.expanded, r.partial, r.unexpandable
+        );
+        self.set.notes.push(note);
     }
 
     pub fn finish(mut self) -> ProfileSet {
@@ -159,6 +180,7 @@ impl Compiler {
                 }
             }
         }
+        self.finish_terminology();
         for e in std::mem::take(&mut self.errors) {
             self.set
                 .notes

@@ -166,6 +166,9 @@ fn is_absolute(url: &str) -> bool {
 /// The URL a relative reference `Type/id` stands for from an entry with this fullUrl:
 /// `[base]Type/id` for a RESTful fullUrl, `urn:uuid:id` for a `urn:uuid:` one.
 pub(crate) fn target_url(from_full_url: &str, reference: &str) -> String {
+    if from_full_url.is_empty() {
+        return reference.to_string();
+    }
     match restful_base(from_full_url) {
         Some(base) => format!("{base}{reference}"),
         None => {

@@ -117,8 +117,8 @@ impl Model for SetModel<'_> {
         None
     }
 
-    fn member_of(&self, _item: &Node<'_>, _item_type: &str, _value_set: &str) -> Option<bool> {
-        None
+    fn member_of(&self, item: &Node<'_>, item_type: &str, value_set: &str) -> Option<bool> {
+        super::binding::member_of(&self.set.terminology, item_type, item, value_set)
     }
 
     fn conforms_to(&self, node: &Node<'_>, _node_type: &str, profile: &str) -> Option<bool> {

@@ -7,6 +7,7 @@
 //! Issues are recorded with a byte offset and a formatted path only when a rule fails; line and
 //! column are computed at the end, and only if there are issues.
 
+mod binding;
 mod bundle;
 mod extension;
 mod implied;
@@ -50,6 +51,12 @@ pub struct Options {
     pub capability: Option<String>,
     /// Evaluate FHIRPath invariants (on by default; off measures the structural engine alone).
     pub invariants: bool,
+    /// Check terminology bindings and codings (on by default).
+    pub terminology: bool,
+    /// Codes that cannot be checked offline are warnings rather than information.
+    pub unchecked_codes_as_warnings: bool,
+    /// Wrong displays are warnings rather than errors (Java's display-issues-are-warnings).
+    pub display_issues_as_warnings: bool,
 }
 
 /// What a validation run checks beyond the declared profiles.
@@ -72,6 +79,9 @@ impl Default for Options {
             mode: Mode::Standard,
             capability: None,
             invariants: true,
+            terminology: true,
+            unchecked_codes_as_warnings: false,
+            display_issues_as_warnings: false,
         }
     }
 }
@@ -569,6 +579,17 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 Some("Reference") => self.reference(sd, el, node),
                 Some("Attachment") if !self.profile_walk => self.attachment(node),
                 _ => {}
+            }
+        }
+        if self.opts.terminology
+            && let Some(ty) = type_code
+        {
+            self.binding(sd, el, item, ty);
+            if ty == "Coding"
+                && !self.profile_walk
+                && let Some(node) = item.value
+            {
+                self.coding(node);
             }
         }
         self.invariants(sd, el, item, type_code);

@@ -1,0 +1,186 @@
+//! Terminology bindings, offline: a bound `code`/`string`/`uri`, `Coding`, `CodeableConcept`
+//! or `Quantity` checked against the value set's expansion in the profile set (required →
+//! error, extensible → warning, preferred/example → nothing, `maxValueSet` always), codings
+//! checked against loaded CodeSystems (unknown codes, displays), and what cannot be decided
+//! offline said as such (information by default, never an error).
+
+use super::path::Seg;
+use super::{Item, Walker};
+use crate::json::{Node, Value};
+use crate::model::{BindingStrength, StructId};
+use crate::outcome::Severity;
+use crate::terminology::binding::{CodingRef, Kind, Policy, Severity as TxSeverity, Strength};
+use crate::terminology::{Membership, Terminology};
+
+fn str_at<'a>(n: &'a Node<'a>, key: &str) -> Option<&'a str> {
+    n.get(key).and_then(|v| v.value.as_str())
+}
+
+pub(crate) fn coding_of<'a>(n: &'a Node<'a>) -> Option<CodingRef<'a>> {
+    Some(CodingRef {
+        system: str_at(n, "system"),
+        code: str_at(n, "code")?,
+        display: str_at(n, "display"),
+    })
+}
+
+/// The codings of a value of FHIR type `ty` (one for code/Coding/Quantity, all of a
+/// CodeableConcept).
+pub(crate) fn codings_of<'a>(ty: &str, n: &'a Node<'a>) -> Option<(Kind, Vec<CodingRef<'a>>)> {
+    Some(match ty {
+        "Coding" => (Kind::Coding, coding_of(n).into_iter().collect()),
+        "CodeableConcept" => (
+            Kind::CodeableConcept,
+            n.get("coding")
+                .and_then(|c| c.value.as_array())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(coding_of)
+                .collect(),
+        ),
+        "Quantity" | "Age" | "Duration" | "Count" | "Distance" | "SimpleQuantity"
+        | "MoneyQuantity" => (
+            Kind::Quantity,
+            str_at(n, "code")
+                .map(|code| CodingRef {
+                    system: str_at(n, "system"),
+                    code,
+                    display: None,
+                })
+                .into_iter()
+                .collect(),
+        ),
+        _ => match &n.value {
+            Value::String(s) => (
+                Kind::Code,
+                vec![CodingRef {
+                    system: None,
+                    code: s.as_ref(),
+                    display: None,
+                }],
+            ),
+            _ => return None,
+        },
+    })
+}
+
+/// `memberOf(vs)`: some coding in the value set → true; all decided and none in → false;
+/// otherwise unknown.
+pub(crate) fn member_of(t: &Terminology, ty: &str, n: &Node<'_>, vs: &str) -> Option<bool> {
+    let (_, codings) = codings_of(ty, n)?;
+    let mut unknown = false;
+    for c in &codings {
+        match t.check_code(vs, c.system, c.code) {
+            Membership::In => return Some(true),
+            Membership::NotIn => {}
+            Membership::Unknown(_) | Membership::NoValueSet => unknown = true,
+        }
+    }
+    (!unknown && !codings.is_empty()).then_some(false)
+}
+
+fn is_common_ucum(vs: &str) -> bool {
+    let url = vs.split('|').next().unwrap_or(vs);
+    matches!(
+        url,
+        "http://hl7.org/fhir/ValueSet/ucum-vitals-common"
+            | "http://hl7.org/fhir/ValueSet/ucum-common"
+            | "http://hl7.org/fhir/ValueSet/ucum-units"
+    )
+}
+
+fn severity(s: TxSeverity) -> Severity {
+    match s {
+        TxSeverity::Error => Severity::Error,
+        TxSeverity::Warning => Severity::Warning,
+        TxSeverity::Information => Severity::Information,
+    }
+}
+
+impl<'v: 'a, 'a> Walker<'v, 'a> {
+    pub(crate) fn tx_policy(&self) -> Policy {
+        Policy {
+            not_checked: if self.opts.unchecked_codes_as_warnings {
+                TxSeverity::Warning
+            } else {
+                TxSeverity::Information
+            },
+            display: if self.opts.display_issues_as_warnings {
+                TxSeverity::Warning
+            } else {
+                TxSeverity::Error
+            },
+        }
+    }
+
+    /// The binding of element `el` on one occurrence of type `ty`.
+    pub(crate) fn binding(&mut self, sd: StructId, el: u32, item: Item<'v, 'a>, ty: &str) {
+        let set = self.set;
+        let Some(b) = set
+            .structure(sd)
+            .elements
+            .get(el as usize)
+            .and_then(|e| e.binding.as_ref())
+        else {
+            return;
+        };
+        let Some(vs) = b.value_set.as_deref() else {
+            return;
+        };
+        let strength = match b.strength {
+            BindingStrength::Required => Strength::Required,
+            BindingStrength::Extensible => Strength::Extensible,
+            BindingStrength::Preferred => Strength::Preferred,
+            BindingStrength::Example => Strength::Example,
+        };
+        if matches!(strength, Strength::Preferred | Strength::Example) && b.max_value_set.is_none()
+        {
+            return;
+        }
+        let Some(node) = item.value else {
+            return;
+        };
+        let Some((kind, codings)) = codings_of(ty, node) else {
+            return;
+        };
+        // the core "common UCUM units" value sets are samples, not limits: the Java validator
+        // accepts any UCUM code for them (any other UCUM value set is checked)
+        if kind == Kind::Quantity && is_common_ucum(vs) {
+            return;
+        }
+        let policy = self.tx_policy();
+        let issues = set.terminology.check_binding(
+            kind,
+            strength,
+            vs,
+            b.max_value_set.as_deref(),
+            &codings,
+            &policy,
+        );
+        for i in issues {
+            self.report(severity(i.severity), i.code, node.offset, || i.text);
+        }
+    }
+
+    /// A coding against the loaded CodeSystems (unknown code, display), bound or not.
+    pub(crate) fn coding(&mut self, node: &'a Node<'a>) {
+        let Some(c) = coding_of(node) else {
+            return;
+        };
+        let policy = self.tx_policy();
+        for i in self.set.terminology.check_coding(0, &c, &policy) {
+            let at = if i.on_display {
+                node.get("display").map_or(node.offset, |d| d.offset)
+            } else {
+                node.offset
+            };
+            if i.on_display {
+                self.path.push(Seg::Name("display"));
+            }
+            self.report(severity(i.severity), i.code, at, || i.text);
+            if i.on_display {
+                self.path.pop();
+            }
+        }
+    }
+}
