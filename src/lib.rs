@@ -6,10 +6,16 @@
 //! OperationOutcome ([`outcome`]); [`bulk`] streams NDJSON and [`suppress`] filters known issues.
 //! The CLI (`src/main.rs`) is a thin host on top.
 //!
-//! Library code never panics on input: no `unwrap`/`expect`/`panic!` outside tests.
+//! Library code never panics on input: no `unwrap`/`expect`/`panic!` and no panicking
+//! indexing or slicing outside tests (`.get()` instead).
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
 )]
 
 pub mod bulk;
