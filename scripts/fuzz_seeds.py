@@ -94,6 +94,29 @@ def seeds_sd():
                     write("structure_definition", "diff-" + base[20:-5], json.dumps(sd))
 
 
+def seeds_terminology():
+    """ValueSets and CodeSystems (compiled by the same target: expansion, filters, regex)."""
+    n = 0
+    for pkg in ["hl7.fhir.us.core-6.1.0.tgz", "hl7.fhir.us.davinci-pdex-2.1.1.tgz"]:
+        for name, data in members(pkg):
+            base = name.split("/")[-1]
+            if base.startswith(("ValueSet-", "CodeSystem-")) and len(data) <= 16384:
+                n += 1
+                if n % 2 == 0:
+                    write("structure_definition", base[:-5], data)
+    regex_vs = {
+        "resourceType": "ValueSet", "url": "http://fuzz/vs", "status": "active",
+        "compose": {"include": [{"system": "http://fuzz/cs", "filter": [
+            {"property": "code", "op": "regex", "value": "(a|aa)*b"},
+            {"property": "concept", "op": "is-a", "value": "x"}]}],
+            "exclude": [{"valueSet": ["http://fuzz/vs"]}]}}
+    cs = {"resourceType": "CodeSystem", "url": "http://fuzz/cs", "status": "active", "content": "complete",
+          "concept": [{"code": "x", "concept": [{"code": "aab"}, {"code": "y", "concept": [{"code": "x"}]}]}]}
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": regex_vs}, {"resource": cs}]}
+    write("structure_definition", "regex-valueset", json.dumps(bundle))
+
+
 def seeds_fhirpath():
     exprs = set()
     for name, data in members("hl7.fhir.r4.core-4.0.1.tgz"):
@@ -173,6 +196,7 @@ def main():
     clear_seeds()
     seeds_validate()
     seeds_sd()
+    seeds_terminology()
     seeds_fhirpath()
     seeds_package()
     for d in sorted(CORPUS.iterdir()):

@@ -1,6 +1,7 @@
-//! (c) StructureDefinitions: the input as a conformance resource (a StructureDefinition, with
-//! or without snapshot, a Bundle of them, an ImplementationGuide, a CapabilityStatement)
-//! compiled over R4 core; each new profile is then used to validate the input itself and a
+//! (c) StructureDefinitions and other conformance resources: the input (a StructureDefinition,
+//! with or without snapshot, a ValueSet or CodeSystem — expansion, filters, regular
+//! expressions —, a Bundle of them, an ImplementationGuide, a CapabilityStatement) compiled
+//! over R4 core; each new profile is then used to validate the input itself and a
 //! minimal resource of its type. Compiling must never panic; bad definitions become notes.
 #![no_main]
 
