@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUSTC_BOOTSTRAP=1
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
-TARGETS_ALL=(validate_bytes validate_mutated package_tgz structure_definition fhirpath)
+TARGETS_ALL=(validate_bytes validate_mutated package_tgz structure_definition fhirpath profile_set)
 FLAGS=(-timeout=30 -rss_limit_mb=4096 -max_len=131072 -print_final_stats=1)
 
 MODE=run SECONDS_EACH=30 LOG=fuzz/runs.log

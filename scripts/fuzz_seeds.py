@@ -192,8 +192,16 @@ def seeds_package():
     write("package_tgz", "entries-hostile", b"\x02" + encoded_entries(hostile))
 
 
+def seeds_profile_set():
+    # mode 0: (offset, value) patches over a valid set; mode 1: a body after the header
+    write("profile_set", "no-patch", b"\x00")
+    write("profile_set", "patches", b"\x00" + bytes([16, 0, 0, 0xff, 200, 1, 0, 0x7f, 7, 7, 0, 0x80]))
+    write("profile_set", "empty-body", b"\x01")
+
+
 def main():
     clear_seeds()
+    seeds_profile_set()
     seeds_validate()
     seeds_sd()
     seeds_terminology()
