@@ -73,6 +73,18 @@ enum Command {
         /// The server CapabilityStatement `--mode pdex` reads (default: the newest PDex one).
         #[arg(long, value_name = "URL")]
         capability: Option<String>,
+        /// Skip FHIRPath invariants (structure, profiles and bindings only).
+        #[arg(long)]
+        no_invariants: bool,
+        /// Skip terminology (bindings, codes, displays).
+        #[arg(long)]
+        no_terminology: bool,
+        /// Wrong displays are warnings, not errors (as the Java validator's option).
+        #[arg(long)]
+        display_issues_are_warnings: bool,
+        /// Codes that cannot be checked offline are warnings, not information.
+        #[arg(long)]
+        unchecked_codes_are_warnings: bool,
         /// Largest JSON input accepted, in MiB (a larger one is a fatal issue).
         #[arg(long, value_name = "MIB", default_value_t = 256)]
         max_input_mb: usize,
@@ -164,6 +176,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             max_issues,
             allow_comments,
             security_checks,
+            no_invariants,
+            no_terminology,
+            display_issues_are_warnings,
+            unchecked_codes_are_warnings,
             inputs,
         } => {
             let ps = load::load(&set.igs, &config(&set)).map_err(|e| e.to_string())?;
@@ -187,6 +203,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 },
                 max_issues: usize::try_from(max_issues).unwrap_or(usize::MAX),
                 security_checks,
+                invariants: !no_invariants,
+                terminology: !no_terminology,
+                display_issues_as_warnings: display_issues_are_warnings,
+                unchecked_codes_as_warnings: unchecked_codes_are_warnings,
                 ..Options::default()
             };
             let validator = Validator::new(ps, options);

@@ -6,6 +6,7 @@
 //!
 //! Serialised with postcard behind a small header (see `profiles/FORMAT.md`).
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -249,9 +250,9 @@ struct Index {
     /// why an expression does not parse.
     expressions: Vec<std::sync::Arc<Result<crate::fhirpath::Expr, String>>>,
     /// canonical URL → structure ids, newest version last.
-    by_url: HashMap<String, Vec<u32>>,
+    by_url: FxHashMap<String, Vec<u32>>,
     /// type name → the base (non-profile) structure defining it.
-    by_type: HashMap<String, u32>,
+    by_type: FxHashMap<String, u32>,
 }
 
 pub type StructId = u32;

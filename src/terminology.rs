@@ -16,8 +16,8 @@
 //!
 //! Library code is wasm-friendly: no I/O, clocks or threads; no panics on input data.
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub mod binding;

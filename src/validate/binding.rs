@@ -140,6 +140,14 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(node) = item.value else {
             return;
         };
+        // the same binding on the same data is checked once, whichever walk meets it first
+        let key = (
+            node as *const Node<'a> as usize,
+            vs as *const str as *const u8 as usize,
+        );
+        if !self.bindings_checked.insert(key) {
+            return;
+        }
         let Some((kind, codings)) = codings_of(ty, node) else {
             return;
         };

@@ -206,6 +206,8 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     capability: Option<&'v Capability>,
     /// (constraint, element address) pairs already evaluated.
     evaluated: FxHashSet<(u32, usize)>,
+    /// (element address, value-set string address) bindings already checked.
+    bindings_checked: FxHashSet<(usize, usize)>,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -228,6 +230,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             done: FxHashMap::default(),
             capability: None,
             evaluated: FxHashSet::default(),
+            bindings_checked: FxHashSet::default(),
         }
     }
 
