@@ -16,5 +16,6 @@ node tests/differential/compare.mjs
 # JavaScript / WebAssembly (pkg/, www/): build the npm package, then its Node tests and the page in
 # Chromium (skipped outside CI when /usr/bin/chromium is missing; .ci/run installs it).
 ./scripts/build-pkg.sh
+cargo clippy --release --lib --no-default-features --target wasm32-unknown-unknown -- -D warnings
 (cd tests/js && npm ci --no-audit --no-fund >/dev/null)
 node --test tests/js/
