@@ -1,5 +1,6 @@
 //! Tests: small synthetic resources, and the real packages of the default set.
 
+use std::collections::HashMap;
 use super::binding::{CodingRef, Kind, Policy, Severity, Strength};
 use super::*;
 use serde_json::{Value, json};
