@@ -1,9 +1,9 @@
 //! Tests: small synthetic resources, and the real packages of the default set.
 
-use std::collections::HashMap;
 use super::binding::{CodingRef, Kind, Policy, Severity, Strength};
 use super::*;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::PathBuf;
