@@ -1,6 +1,6 @@
 //! Validating a real member-history Bundle (every entry against its meta.profile) compared with
-//! plain serde_json parsing of the same bytes, and with the structural engine alone (no
-//! invariants), in one run: the ratios are the figures that matter.
+//! plain serde_json parsing of the same bytes, and with the core engine alone (no invariants,
+//! no terminology), in one run: the ratios are the figures that matter.
 //!
 //! `cargo bench --bench validate`
 
@@ -21,6 +21,7 @@ fn bench(c: &mut Criterion) {
         set.clone(),
         Options {
             invariants: false,
+            terminology: false,
             ..Options::default()
         },
     );
@@ -38,7 +39,7 @@ fn bench(c: &mut Criterion) {
             black_box(v.offset)
         })
     });
-    g.bench_function("fhirval validate, structure only (no invariants)", |b| {
+    g.bench_function("fhirval validate, core engine (no invariants, no terminology)", |b| {
         b.iter(|| black_box(structural.validate(black_box(&bytes), &[])))
     });
     g.bench_function("fhirval validate", |b| {
