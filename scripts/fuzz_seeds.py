@@ -73,10 +73,10 @@ def seeds_validate():
         p = SHARED / "corpus" / f
         if p.exists():
             write("validate_mutated", f[:-5], p.read_bytes())
-    hostile = ROOT / "tests" / "hostile" / "inputs"
-    if hostile.is_dir():
-        for p in sorted(hostile.iterdir()):
-            if p.is_file() and p.stat().st_size <= 65536:
+    for sub in ["gen", "hand"]:
+        hostile = ROOT / "tests" / "hostile" / sub
+        for p in sorted(hostile.glob("*.json")):
+            if p.stat().st_size <= 65536:
                 write("validate_bytes", "hostile-" + p.stem, p.read_bytes())
 
 
