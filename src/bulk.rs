@@ -5,10 +5,12 @@
 use crate::outcome::{Issue, Outcome, Severity};
 use crate::validate::Validator;
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
-/// Lines validated together: bounds memory whatever the file size.
+/// Lines validated together, and the bytes they may hold: bounds memory whatever the file size
+/// (a line itself is bounded by the validator's input size limit).
 const CHUNK: usize = 2_048;
+const CHUNK_BYTES: usize = 64 << 20;
 
 /// Resources, errors and warnings counted per profile (the declared `meta.profile`s, or the
 /// resource type when none is declared).
@@ -111,25 +113,43 @@ pub fn validate_ndjson(
     let mut summary = Summary::default();
     let mut line_no = 0usize;
     let max = validator.options().max_issues;
+    let max_line = validator.options().limits.max_size;
     loop {
         let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
-        while chunk.len() < CHUNK {
+        // lines over the size limit: not kept, reported in place
+        let mut oversized: Vec<(usize, Outcome)> = Vec::new();
+        let mut bytes = 0usize;
+        while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
             let mut line = Vec::new();
-            if reader.read_until(b'\n', &mut line)? == 0 {
+            let limit = u64::try_from(max_line)
+                .unwrap_or(u64::MAX)
+                .saturating_add(2);
+            if Read::take(&mut reader, limit).read_until(b'\n', &mut line)? == 0 {
                 break;
             }
             line_no += 1;
+            if line.last() != Some(&b'\n') && line.len() > max_line.saturating_add(1) {
+                let skipped = skip_line(&mut reader)?;
+                oversized.push((line_no, too_long(line.len() + skipped, max_line)));
+                continue;
+            }
             while matches!(line.last(), Some(b'\n' | b'\r')) {
                 line.pop();
             }
             if line.iter().any(|b| !b.is_ascii_whitespace()) {
+                bytes += line.len();
                 chunk.push((line_no, line));
             }
         }
-        if chunk.is_empty() {
+        if chunk.is_empty() && oversized.is_empty() {
             break;
         }
-        for (line, resource, o) in validate_chunk(validator, chunk, profiles) {
+        let mut done = validate_chunk(validator, chunk, profiles);
+        for (line, o) in oversized {
+            let at = done.partition_point(|(l, _, _)| *l < line);
+            done.insert(at, (line, Vec::new(), o));
+        }
+        for (line, resource, o) in done {
             summary.add(&resource, &o);
             for mut issue in o.issues {
                 if outcome.issues.len() >= max {
@@ -152,6 +172,45 @@ pub fn validate_ndjson(
         });
     }
     Ok((outcome, summary))
+}
+
+/// Consume the rest of a line (through its `\n`) without keeping it; the bytes skipped
+/// before the `\n`.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<usize> {
+    let mut skipped = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(skipped);
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(skipped + i);
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+                skipped += n;
+            }
+        }
+    }
+}
+
+/// The outcome of a line over the input size limit (the parser's message for a whole file).
+fn too_long(len: usize, max: usize) -> Outcome {
+    Outcome {
+        issues: vec![Issue {
+            severity: Severity::Fatal,
+            code: "invalid",
+            message: format!(
+                "Error parsing JSON: input size at least {len} bytes exceeds limit of {max} bytes"
+            ),
+            expression: String::new(),
+            line: 0,
+            col: 1,
+        }],
+    }
 }
 
 type Done = (usize, Vec<u8>, Outcome);

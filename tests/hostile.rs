@@ -613,3 +613,49 @@ fn too_many_issues_summary_counts_the_issues_reported() {
     assert!(summary);
     assert_eq!(others, 20, "the summary says the first 20 are reported");
 }
+
+// ---------------------------------------------------------------------------------------------
+// NDJSON
+// ---------------------------------------------------------------------------------------------
+
+/// Hostile NDJSON: a line over the size limit is not read into memory but reported at its
+/// line, and the lines after it are still validated; CRLF, blank lines, a BOM, invalid UTF-8
+/// and deep nesting each land on their own line.
+#[test]
+fn hostile_ndjson_lines_are_reported_on_their_lines() {
+    let mut opts = Options::default();
+    opts.limits.max_size = 200_000;
+    let v = Validator::new(default_set().clone(), opts);
+    let mut input = Vec::new();
+    input.extend_from_slice(b"\xEF\xBB\xBF{\"resourceType\": \"Patient\", \"gender\": \"x\"}\r\n");
+    input.extend_from_slice(b"\r\n   \n");
+    input.extend_from_slice(b"{\"resourceType\": \"Patient\", \"text\": \"");
+    input.extend(std::iter::repeat_n(b'a', 1 << 20));
+    input.extend_from_slice(b"\"}\n");
+    input.extend_from_slice(
+        b"{\"resourceType\": \"Patient\", \"name\": [{\"family\": \"\xFF\"}]}\n",
+    );
+    input.extend_from_slice("[".repeat(100_000).as_bytes());
+    input.extend_from_slice(b"\n{\"resourceType\": \"Basic\", \"code\": {\"text\": 1}}");
+    let (o, summary) =
+        fhirval::bulk::validate_ndjson(&v, input.as_slice(), &[], &|_| {}).expect("in memory");
+    let at = |line: u32, severity: &str, text: &str| {
+        assert!(
+            o.issues.iter().any(|i| i.line == line
+                && i.severity.code() == severity
+                && i.message.contains(text)),
+            "no {severity} '{text}' on line {line}: {:#?}",
+            o.issues
+        );
+    };
+    at(1, "error", "gender");
+    at(
+        4,
+        "fatal",
+        "Error parsing JSON: input size at least 1048615 bytes exceeds limit of 200000 bytes",
+    );
+    at(5, "fatal", "invalid UTF-8: unexpected byte 0xFF");
+    at(6, "fatal", "nesting depth exceeds 256");
+    at(7, "error", "the primitive value must be a string");
+    assert_eq!(summary.resources, 5);
+}
