@@ -39,9 +39,10 @@ fn bench(c: &mut Criterion) {
             black_box(v.offset)
         })
     });
-    g.bench_function("fhirval validate, core engine (no invariants, no terminology)", |b| {
-        b.iter(|| black_box(structural.validate(black_box(&bytes), &[])))
-    });
+    g.bench_function(
+        "fhirval validate, core engine (no invariants, no terminology)",
+        |b| b.iter(|| black_box(structural.validate(black_box(&bytes), &[]))),
+    );
     g.bench_function("fhirval validate", |b| {
         b.iter(|| black_box(validator.validate(black_box(&bytes), &[])))
     });

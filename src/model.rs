@@ -246,9 +246,9 @@ pub struct ProfileSet {
 
 #[derive(Debug, Clone, Default)]
 struct Index {
-    /// `constraints[i]` parsed (at load time, each distinct expression once); `Err` holds
-    /// why an expression does not parse.
-    expressions: Vec<std::sync::Arc<Result<crate::fhirpath::Expr, String>>>,
+    /// `constraints[i]` parsed on first use (loading stays fast: most invariants of a large
+    /// set are never evaluated in one run); `Err` holds why an expression does not parse.
+    expressions: Vec<std::sync::OnceLock<Result<crate::fhirpath::Expr, String>>>,
     /// canonical URL → structure ids, newest version last.
     by_url: FxHashMap<String, Vec<u32>>,
     /// type name → the base (non-profile) structure defining it.
@@ -269,18 +269,11 @@ impl ProfileSet {
                 index.by_type.entry(s.type_name.clone()).or_insert(id);
             }
         }
-        let mut parsed: HashMap<&str, std::sync::Arc<Result<crate::fhirpath::Expr, String>>> =
-            HashMap::new();
-        for c in &self.constraints {
-            let text = crate::validate::effective_expression(&c.key, &c.expression);
-            let e = parsed
-                .entry(text)
-                .or_insert_with(|| {
-                    std::sync::Arc::new(crate::fhirpath::parse(text).map_err(|e| e.message))
-                })
-                .clone();
-            index.expressions.push(e);
-        }
+        index.expressions = self
+            .constraints
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         for ids in index.by_url.values_mut() {
             let structures = &self.structures;
             ids.sort_by(|a, b| {
@@ -290,7 +283,6 @@ impl ProfileSet {
             });
         }
         self.index = index;
-        self.terminology.reindex();
     }
 
     pub fn structure(&self, id: StructId) -> &Structure {
@@ -321,7 +313,12 @@ impl ProfileSet {
 
     /// The parsed FHIRPath of constraint `i`.
     pub fn constraint_expr(&self, i: u32) -> Option<&Result<crate::fhirpath::Expr, String>> {
-        self.index.expressions.get(i as usize).map(|e| &**e)
+        let c = self.constraints.get(i as usize)?;
+        let cell = self.index.expressions.get(i as usize)?;
+        Some(cell.get_or_init(|| {
+            let text = crate::validate::effective_expression(&c.key, &c.expression);
+            crate::fhirpath::parse(text).map_err(|e| e.message)
+        }))
     }
 
     /// The base definition of a type (`Patient`, `HumanName`, `string`).
