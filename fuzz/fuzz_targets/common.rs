@@ -68,5 +68,15 @@ pub fn check_validate(v: &Validator, data: &[u8]) -> Outcome {
     // Deterministic: the same bytes give the same issues in the same order.
     let again = v.validate(data, &[]);
     assert_eq!(o, again, "two validations of the same input differ");
+    // A BOM changes nothing, line and column included (it is zero-width).
+    if !data.starts_with(b"\xEF\xBB\xBF") {
+        let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+        with_bom.extend_from_slice(data);
+        assert_eq!(
+            o,
+            v.validate(&with_bom, &[]),
+            "a leading BOM changed the outcome"
+        );
+    }
     o
 }
