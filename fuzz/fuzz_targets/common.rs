@@ -1,7 +1,7 @@
 //! Shared by the fuzz targets: the profile sets (compiled once, cached in the main
 //! checkout's target/test-cache like the integration tests) and the checks every validation
-//! result must pass — it renders, a JSON syntax error is a fatal issue, and validating the same
-//! bytes twice gives the same issues in the same order.
+//! result must pass — it renders, a JSON syntax error is a fatal issue, validating the same
+//! bytes twice gives the same issues in the same order, and a leading BOM changes nothing.
 #![allow(dead_code)]
 
 use fhirval::load::{self, LoadConfig};
