@@ -225,6 +225,15 @@ impl Capability {
     }
 }
 
+/// A SearchParameter, reduced to what cross-resource rules compare.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchParam {
+    pub url: String,
+    pub version: String,
+    pub kind: String,
+    pub base: Vec<String>,
+}
+
 /// Everything the validator needs, compiled once.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProfileSet {
@@ -240,6 +249,8 @@ pub struct ProfileSet {
     pub capabilities: Vec<Capability>,
     /// CodeSystems and ValueSet expansions, for bindings and `memberOf`.
     pub terminology: crate::terminology::Terminology,
+    /// SearchParameters (for the rules on SearchParameters and CapabilityStatements).
+    pub search_params: Vec<SearchParam>,
     #[serde(skip)]
     index: Index,
 }
@@ -319,6 +330,18 @@ impl ProfileSet {
             let text = crate::validate::effective_expression(&c.key, &c.expression);
             crate::fhirpath::parse(text).map_err(|e| e.message)
         }))
+    }
+
+    /// A SearchParameter by canonical URL (`url|version` honoured).
+    pub fn search_param(&self, canonical: &str) -> Option<&SearchParam> {
+        let (url, version) = match canonical.split_once('|') {
+            Some((u, v)) => (u, Some(v)),
+            None => (canonical, None),
+        };
+        self.search_params
+            .iter()
+            .rev()
+            .find(|p| p.url == url && version.is_none_or(|v| p.version == v))
     }
 
     /// The base definition of a type (`Patient`, `HumanName`, `string`).

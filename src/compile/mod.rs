@@ -89,6 +89,27 @@ impl Compiler {
                     .unwrap_or_default();
                 self.set.terminology.add_from(res, &name);
             }
+            Some("SearchParameter") => {
+                let list = |k: &str| -> Vec<String> {
+                    res.get(k)
+                        .and_then(Value::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                if let (Some(url), Some(kind)) = (str_of(res, "url"), str_of(res, "type")) {
+                    self.set.search_params.push(crate::model::SearchParam {
+                        url: url.to_string(),
+                        version: str_of(res, "version").unwrap_or_default().to_string(),
+                        kind: kind.to_string(),
+                        base: list("base"),
+                    });
+                }
+            }
             Some("CapabilityStatement") => {
                 if let Some(c) = compile_capability(res) {
                     self.set.capabilities.push(c);

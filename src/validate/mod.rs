@@ -9,6 +9,7 @@
 
 mod binding;
 mod bundle;
+mod business;
 mod extension;
 mod implied;
 mod invariant;
@@ -404,6 +405,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             }
         }
         self.profile_walk = outer;
+        self.business_rules(node, rt);
         if rt == "Bundle"
             && let Some(index) = self.bundles.pop()
         {

@@ -1,0 +1,100 @@
+//! Rules that compare a conformance resource with the definitions it builds on, as the Java
+//! validator checks them: a SearchParameter against the one it is derived from (and a composite's
+//! components), a CapabilityStatement's search parameters against their definitions.
+
+use super::Walker;
+use super::path::Seg;
+use crate::json::Node;
+use crate::outcome::Severity;
+
+fn str_at<'a>(n: &'a Node<'a>, key: &str) -> Option<&'a str> {
+    n.get(key).and_then(|v| v.value.as_str())
+}
+
+fn array<'a>(n: &'a Node<'a>, key: &str) -> &'a [Node<'a>] {
+    n.get(key)
+        .and_then(|v| v.value.as_array())
+        .unwrap_or_default()
+}
+
+impl<'v: 'a, 'a> Walker<'v, 'a> {
+    pub(crate) fn business_rules(&mut self, node: &'a Node<'a>, rt: &str) {
+        match rt {
+            "SearchParameter" => self.search_parameter(node),
+            "CapabilityStatement" => self.capability_statement(node),
+            _ => {}
+        }
+    }
+
+    fn search_parameter(&mut self, node: &'a Node<'a>) {
+        let kind = str_at(node, "type").unwrap_or_default();
+        if kind == "composite" && array(node, "component").len() < 2 {
+            self.report(Severity::Error, "invalid", node.offset, || {
+                "When the SearchParameter has a type of 'composite', then the SearchParameter must define two or more components".to_string()
+            });
+        }
+        let Some(from) = str_at(node, "derivedFrom") else {
+            return;
+        };
+        let Some(base) = self.set.search_param(from) else {
+            return;
+        };
+        if !kind.is_empty() && base.kind != kind {
+            self.report(Severity::Error, "business-rule", node.offset, || {
+                format!(
+                    "The type {kind} is different to the type {} ({from}) in the derivedFrom SearchParameter",
+                    base.kind
+                )
+            });
+        }
+        for b in array(node, "base") {
+            if let Some(b) = b.value.as_str()
+                && !base.base.iter().any(|x| x == b || x == "Resource")
+            {
+                self.report(Severity::Error, "business-rule", node.offset, || {
+                    format!("The resource type {b} is not listed as a base in the SearchParameter this is derived from ({from})")
+                });
+            }
+        }
+    }
+
+    fn capability_statement(&mut self, node: &'a Node<'a>) {
+        for (ri, rest) in array(node, "rest").iter().enumerate() {
+            for (ci, res) in array(rest, "resource").iter().enumerate() {
+                for (si, sp) in array(res, "searchParam").iter().enumerate() {
+                    let (Some(def), Some(kind)) = (str_at(sp, "definition"), str_at(sp, "type"))
+                    else {
+                        continue;
+                    };
+                    let Some(d) = self.set.search_param(def) else {
+                        continue;
+                    };
+                    if d.kind == kind {
+                        continue;
+                    }
+                    let depth = self.path.len();
+                    for s in [
+                        Seg::Name("rest"),
+                        Seg::Index(ri),
+                        Seg::Name("resource"),
+                        Seg::Index(ci),
+                        Seg::Name("searchParam"),
+                        Seg::Index(si),
+                    ] {
+                        self.path.push(s);
+                    }
+                    let label = if d.version.is_empty() {
+                        d.url.clone()
+                    } else {
+                        format!("{}|{}", d.url, d.version)
+                    };
+                    let expected = d.kind.clone();
+                    self.report(Severity::Error, "invalid", sp.offset, || {
+                        format!("Type mismatch - SearchParameter '{label}' type is {expected}, but type here is {kind}")
+                    });
+                    self.path.truncate(depth);
+                }
+            }
+        }
+    }
+}
