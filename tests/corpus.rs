@@ -144,3 +144,47 @@ fn uscore_bundles_use_extensions_that_are_not_loaded() {
         .count();
     assert_eq!(instance_name, 5);
 }
+
+/// Member-history mode adds what a PDex server promises: PDex MedicationDispense requires a
+/// `medicationCodeableConcept` with an NDC code (the data has RxNorm codings, or a Reference),
+/// and an Encounter carrying an unknown extension cannot be the US Core Encounter an
+/// Observation must reference.
+#[test]
+fn member_history_mode_adds_the_pdex_promises() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let cfg = LoadConfig {
+        package_dir: Some(root.join("../shared/fhir-packages")),
+        cache_dir: Some(root.join("target/test-cache")),
+    };
+    let options = Options {
+        mode: fhirval::validate::Mode::MemberHistory,
+        ..Options::default()
+    };
+    let v = Validator::new(load::load(&[], &cfg).expect("default set"), options);
+    let run = |name: &str| {
+        let bytes = std::fs::read(root.join("../shared/corpus").join(name)).expect("corpus");
+        v.validate(&bytes, &[])
+            .issues
+            .into_iter()
+            .filter(|i| i.severity.is_error())
+            .map(|i| i.message)
+            .collect::<Vec<String>>()
+    };
+    let e85 = run("uscore_bundle_patient_85.json");
+    assert_eq!(e85.len(), 8, "{e85:#?}");
+    let ndc = |m: &String| {
+        m.starts_with(
+            "None of the codings provided are in the value set 'FDA National Drug Code (NDC)'",
+        )
+    };
+    assert_eq!(e85.iter().filter(|m| ndc(m)).count(), 1);
+    assert!(e85.iter().any(|m| m.contains(
+        "pdex-medicationdispense|2.1.1' definition allows for the type CodeableConcept but found type Reference"
+    )));
+    let client = run("uscore_bundle_patient_client_test.json");
+    assert_eq!(client.len(), 8, "{client:#?}");
+    assert_eq!(client.iter().filter(|m| ndc(m)).count(), 1);
+    // the PDex Bundles themselves stay valid
+    assert!(run("pdex_bundle_patient_999.json").is_empty());
+    assert!(run("pdex_everything_response.json").is_empty());
+}
