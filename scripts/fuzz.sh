@@ -3,7 +3,10 @@
 # checks on) — see the README's "Reliability" section.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   run each target SECONDS (default 30) on its corpus
-#   scripts/fuzz.sh --cmin [TARGET...]      minimise the corpora in fuzz/corpus/
+#   scripts/fuzz.sh --cmin [TARGET...]      minimise the corpora in fuzz/corpus/, trim them to
+#                                           what git keeps (the 400 smallest inputs of at most
+#                                           4 KiB: CI starts quickly), then add back the seeds
+#                                           (scripts/fuzz_seeds.py)
 #   scripts/fuzz.sh --check                 CI: install cargo-fuzz if missing, run every target
 #                                           ${FUZZ_SECONDS:-30} s on a copy of the committed corpus
 #
@@ -37,12 +40,16 @@ for t in "${TARGETS[@]}"; do
   corpus="fuzz/corpus/$t"
   if [[ $MODE == cmin ]]; then
     (cd fuzz && cargo fuzz cmin -a "$t" -- "${FLAGS[@]}")
+    find "$corpus" -type f ! -name 'seed-*' -size +4k -delete
+    find "$corpus" -type f ! -name 'seed-*' -printf '%s %p\n' | sort -n | tail -n +401 | cut -d' ' -f2- | xargs -r rm -f
+    echo "fuzz: $t: $(find "$corpus" -type f | wc -l) files, $(du -sh "$corpus" | cut -f1)" >&2
     continue
   fi
   if [[ $MODE == check ]]; then
     # CI works on a copy: the committed corpus stays as it is
     work="target/fuzz-corpus/$t"
-    rm -rf "$work" && mkdir -p "$work" && cp "$corpus"/* "$work"/
+    rm -rf "$work" && mkdir -p "$work"
+    if [[ -d $corpus ]]; then cp "$corpus"/* "$work"/; fi
     corpus="$PWD/$work"
   else
     corpus="$PWD/$corpus"
@@ -62,3 +69,5 @@ for t in "${TARGETS[@]}"; do
     exit 1
   fi
 done
+[[ $MODE == cmin ]] && python3 scripts/fuzz_seeds.py
+exit 0
