@@ -5,6 +5,10 @@ cd "$(dirname "$0")/.."
 test -d ../shared/fhir-packages || { echo "../shared/fhir-packages is missing beside the checkout" >&2; exit 2; }
 cargo fmt --all -- --check
 cargo clippy --release --all-targets -- -D warnings
+# the hostile-input suite's generated inputs match scripts/gen_hostile.py; the fuzz crate
+# (its own workspace) is formatted
+python3 scripts/gen_hostile.py --check
+(cd fuzz && cargo fmt -- --check)
 cargo build --release
 python3 scripts/cli_speed.py
 cargo test --release
@@ -19,3 +23,9 @@ node tests/differential/compare.mjs
 cargo clippy --release --lib --no-default-features --target wasm32-unknown-unknown -- -D warnings
 (cd tests/js && npm ci --no-audit --no-fund >/dev/null)
 node --test tests/js/
+
+# Fuzzing: every cargo-fuzz target for FHIRVAL_FUZZ_SECONDS seconds on a copy of its committed
+# corpus (.ci/run sets 30; unset locally, where scripts/fuzz.sh runs longer campaigns).
+if [[ -n "${FHIRVAL_FUZZ_SECONDS:-}" ]]; then
+  FUZZ_SECONDS="$FHIRVAL_FUZZ_SECONDS" ./scripts/fuzz.sh --check
+fi
