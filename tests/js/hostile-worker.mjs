@@ -29,6 +29,14 @@ for (const c of workerData.cases) {
   const oo = JSON.stringify(v.validate(bytes));
   const ms = performance.now() - t0;
   const again = JSON.stringify(v.validate(bytes));
-  parentPort.postMessage({ kind: 'done', file: c.file, oo, same: oo === again, ms });
+  // the same input as a JavaScript string (the API's other path), when it is UTF-8
+  let asString = null;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    asString = JSON.stringify(v.validate(text));
+  } catch (_) {
+    /* not UTF-8: bytes only */
+  }
+  parentPort.postMessage({ kind: 'done', file: c.file, oo, same: oo === again, asString, ms });
 }
 parentPort.postMessage({ kind: 'end' });

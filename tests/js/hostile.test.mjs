@@ -125,6 +125,7 @@ test(`hostile inputs through the wasm build (${cases.length} of ${all.length}; n
       const errors = oo.issue.some((i) => i.severity === 'error' || i.severity === 'fatal');
       if (c.valid === true) assert.ok(!errors, `expected no error, got:\n${shown()}`);
       assert.ok(r.same, 'a second validation gave a different outcome');
+      if (r.asString !== null) assert.equal(r.asString, r.oo, 'the input as a string gives another outcome');
       if (native) assert.equal(r.oo, native.get(c.file), 'the wasm outcome differs from the CLI');
       if (r.ms > slowest.ms) slowest = { ms: r.ms, file: c.file };
     });
@@ -140,4 +141,17 @@ test('the wasm module imports nothing that reaches the network or the file syste
     /fetch|xmlhttp|websocket|eventsource|sendbeacon|request|socket|readfile|writefile|open|importscripts|location|navigator/i.test(name),
   );
   assert.deepEqual(suspicious, [], 'imports that could reach outside');
+});
+
+test('JavaScript strings with lone surrogates are validated as U+FFFD, never thrown on', async () => {
+  const { Validator } = (await import('node:module')).createRequire(import.meta.url)(pkgDir);
+  const v = await Validator.create();
+  const lone = v.validate('{"resourceType": "Patient", "name": [{"family": "a\uD800b"}]}');
+  const replaced = v.validate('{"resourceType": "Patient", "name": [{"family": "a\uFFFDb"}]}');
+  assert.deepEqual(lone, replaced);
+  assert.ok(!lone.issue.some((i) => i.severity === 'fatal'), JSON.stringify(lone));
+  // a long one crosses as UTF-8 bytes from the encoder
+  const long = `{"resourceType": "Patient", "name": [{"family": "${'\uDC00'.repeat(70000)}"}]}`;
+  assert.ok(!v.validate(long).issue.some((i) => i.severity === 'fatal'));
+  v.free();
 });
