@@ -108,9 +108,6 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let mut seen = (members.len() > 32).then(HashSet::new);
         for (mi, m) in members.iter().enumerate() {
             let key = m.key.as_ref();
-            if resource_root && key == "resourceType" {
-                continue;
-            }
             let duplicate = match seen.as_mut() {
                 Some(seen) => !seen.insert(key),
                 None => is_duplicate(members, mi),
@@ -119,6 +116,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 self.report(Severity::Error, "structure", m.key_offset, || {
                     format!("Duplicate property '{key}'")
                 });
+                continue;
+            }
+            if resource_root && key == "resourceType" {
                 continue;
             }
             let (name, companion) = match key.strip_prefix('_') {
