@@ -105,6 +105,27 @@ fn core_contained_resource_not_referenced_fails_dom_3() {
 }
 
 #[test]
+fn core_local_reference_must_name_a_contained_resource_ref_1() {
+    // the Organization references its sibling: ids are those of the container (the root)
+    let json = format!(
+        r##"{{"resourceType": "Patient", {NARRATIVE},
+  "contained": [{{"resourceType": "Organization", "id": "o1", "name": "Acme", "partOf": {{"reference": "#o2"}}}},
+                {{"resourceType": "Organization", "id": "o2", "name": "Parent"}}],
+  "managingOrganization": {{"reference": "#o1"}},
+  "generalPractitioner": [{{"reference": "#o3"}}, {{"reference": "Organization/o3"}}]}}"##
+    );
+    let all = invariants(&json, &[]);
+    let i = one(&all, "ref-1");
+    assert_eq!(i.severity, Severity::Error);
+    assert_eq!(i.expression, "Patient.generalPractitioner[0]");
+    let errors: Vec<&Issue> = all
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{all:#?}");
+}
+
+#[test]
 fn us_core_practitioner_role_needs_a_party() {
     let json = format!(
         r#"{{"resourceType": "PractitionerRole", "id": "r1", {NARRATIVE},

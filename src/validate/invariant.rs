@@ -11,12 +11,16 @@ use crate::fhirpath::{self, ChildType, Env, Model, ResolveContext};
 use crate::json::{Node, Value};
 use crate::model::{ProfileSet, StructId};
 use crate::outcome::Severity;
+use rustc_hash::FxHashSet;
 
 /// Checked natively (here or by another module), never by the FHIRPath engine.
 const NATIVE: &[&str] = &[
     "ele-1", "ext-1", "txt-1", "txt-2", "bdl-1", "bdl-2", "bdl-3", "bdl-4", "bdl-5", "bdl-7",
     "bdl-8", "bdl-9", "bdl-10", "bdl-11", "bdl-12",
 ];
+
+/// R4's ref-1, checked natively (see [`Walker::ref_1`]).
+const REF_1: &str = "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))";
 
 /// R4 invariants published with a bug that the Java validator evaluates corrected (the
 /// published text, then the corrected one).
@@ -171,6 +175,15 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 "ele-1" => Ok(ele_1(item)),
                 "ext-1" => Ok(item.value.is_none_or(ext_1)),
                 k if NATIVE.contains(&k) => continue,
+                "ref-1" if c.expression == REF_1 => {
+                    if !self.evaluated.insert((ci, address)) {
+                        continue;
+                    }
+                    match self.ref_1(item) {
+                        Some(holds) => Ok(holds),
+                        None => self.evaluate(ci, item, context_type),
+                    }
+                }
                 _ => {
                     if !self.evaluated.insert((ci, address)) {
                         continue;
@@ -201,6 +214,42 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }
             }
         }
+    }
+
+    /// ref-1 natively, with the root resource's contained ids indexed once: the FHIRPath
+    /// text collects `%rootResource.contained.id` for every Reference, quadratic in the
+    /// number of contained resources. `None` for the cases left to the engine (a bare `#`,
+    /// a reference that is not a string).
+    fn ref_1(&mut self, item: Item<'v, 'a>) -> Option<bool> {
+        let Some(reference) = item.value.and_then(|n| n.get("reference")) else {
+            return Some(true);
+        };
+        let id = reference.value.as_str()?.strip_prefix('#')?;
+        if id.is_empty() {
+            return None;
+        }
+        let root = self
+            .resources
+            .iter()
+            .rev()
+            .find(|(_, contained)| !contained)?
+            .0;
+        let key = root as *const Node<'a> as usize;
+        if self.contained_ids.as_ref().is_none_or(|(k, _)| *k != key) {
+            let ids = match root.get("contained").map(|c| &c.value) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|r| r.get("id").and_then(|i| i.value.as_str()))
+                    .collect(),
+                _ => FxHashSet::default(),
+            };
+            self.contained_ids = Some((key, ids));
+        }
+        Some(
+            self.contained_ids
+                .as_ref()
+                .is_some_and(|(_, ids)| ids.contains(id)),
+        )
     }
 
     fn evaluate(

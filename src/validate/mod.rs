@@ -29,7 +29,8 @@ use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, Outcome, Severity};
 use path::{Path, Seg};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::HashSet;
+use smallvec::SmallVec;
+use std::hash::{Hash, Hasher};
 
 /// How validation behaves; every limit has a safe default.
 #[derive(Debug, Clone)]
@@ -185,6 +186,10 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     opts: &'v Options,
     path: Path<'a>,
     issues: Vec<RawIssue>,
+    /// The issues in `issues` by the hash of (severity, expression, message).
+    reported: FxHashMap<u64, SmallVec<[u32; 1]>>,
+    /// Errors reported outside probes, counting those dropped as duplicates or over the cap.
+    errors: usize,
     /// > 0 while checking whether data conforms (slice matching): issues are not kept.
     probing: u32,
     probe_failed: bool,
@@ -209,6 +214,8 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     evaluated: FxHashSet<(u32, usize)>,
     /// (element address, value-set string address) bindings already checked.
     bindings_checked: FxHashSet<(usize, usize)>,
+    /// The contained ids of one root resource (by address), for ref-1.
+    contained_ids: Option<(usize, FxHashSet<&'a str>)>,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -220,6 +227,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             opts,
             path: Path::default(),
             issues: Vec::new(),
+            reported: FxHashMap::default(),
+            errors: 0,
             probing: 0,
             probe_failed: false,
             truncated: false,
@@ -232,6 +241,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             capability: None,
             evaluated: FxHashSet::default(),
             bindings_checked: FxHashSet::default(),
+            contained_ids: None,
         }
     }
 
@@ -249,15 +259,39 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             }
             return;
         }
+        if severity.is_error() {
+            self.errors += 1;
+        }
+        let message = message();
+        let expression = self.path.render();
+        // the same issue at the same place (several profiles, repeated walks) is kept once,
+        // before the cap: "only the first N are reported" counts distinct issues
+        let hash = {
+            let mut h = rustc_hash::FxHasher::default();
+            (severity, &expression, &message).hash(&mut h);
+            h.finish()
+        };
+        let same = self.reported.get(&hash).is_some_and(|at| {
+            at.iter().any(|&i| {
+                self.issues.get(i as usize).is_some_and(|r| {
+                    r.severity == severity && r.expression == expression && r.message == message
+                })
+            })
+        });
+        if same {
+            return;
+        }
         if self.issues.len() >= self.opts.max_issues {
             self.truncated = true;
             return;
         }
+        let at = u32::try_from(self.issues.len()).unwrap_or(u32::MAX);
+        self.reported.entry(hash).or_default().push(at);
         self.issues.push(RawIssue {
             severity,
             code,
-            message: message(),
-            expression: self.path.render(),
+            message,
+            expression,
             offset,
         });
     }
@@ -279,11 +313,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let mut issues = Vec::with_capacity(self.issues.len());
         if !self.issues.is_empty() {
             let index = LineIndex::new(text);
-            let mut seen = HashSet::new();
             for r in self.issues {
-                if !seen.insert((r.severity, r.expression.clone(), r.message.clone())) {
-                    continue;
-                }
                 let (line, col) = index.line_col(r.offset);
                 issues.push(Issue {
                     severity: r.severity,
@@ -759,7 +789,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     }
 
     fn error_count(&self) -> usize {
-        self.issues.iter().filter(|i| i.severity.is_error()).count()
+        self.errors
     }
 }
 
