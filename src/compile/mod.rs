@@ -67,8 +67,9 @@ impl Compiler {
         self.set.notes.push(note);
     }
 
-    /// Add one conformance resource (a Bundle of them is unpacked). Resources other than
-    /// StructureDefinitions are ignored here.
+    /// Add one conformance resource (a Bundle of them is unpacked): StructureDefinitions,
+    /// CodeSystems, ValueSets, SearchParameters, CapabilityStatements, ImplementationGuides,
+    /// Questionnaires and Measures; other resources are ignored.
     pub fn add_resource(&mut self, res: &Value, package: u32) {
         match res.get("resourceType").and_then(Value::as_str) {
             Some("StructureDefinition") if res.get("snapshot").is_none() => {
@@ -107,6 +108,16 @@ impl Compiler {
                         version: str_of(res, "version").unwrap_or_default().to_string(),
                         kind: kind.to_string(),
                         base: list("base"),
+                    });
+                }
+            }
+            Some(rt @ ("Questionnaire" | "Measure")) => {
+                if let Some(url) = str_of(res, "url") {
+                    self.set.definitions.push(crate::model::Definition {
+                        resource_type: rt.to_string(),
+                        url: url.to_string(),
+                        version: str_of(res, "version").unwrap_or_default().to_string(),
+                        json: res.to_string(),
                     });
                 }
             }

@@ -1,17 +1,19 @@
 //! Rules that compare a conformance resource with the definitions it builds on, as the Java
 //! validator checks them: a SearchParameter against the one it is derived from (and a composite's
-//! components), a CapabilityStatement's search parameters against their definitions.
+//! components), a CapabilityStatement's search parameters against their definitions. The
+//! resources checked against the definition they answer to have their own modules
+//! (`questionnaire`: QuestionnaireResponse, `measure`: MeasureReport).
 
 use super::Walker;
 use super::path::Seg;
 use crate::json::Node;
 use crate::outcome::Severity;
 
-fn str_at<'a>(n: &'a Node<'a>, key: &str) -> Option<&'a str> {
+pub(super) fn str_at<'a>(n: &'a Node<'a>, key: &str) -> Option<&'a str> {
     n.get(key).and_then(|v| v.value.as_str())
 }
 
-fn array<'a>(n: &'a Node<'a>, key: &str) -> &'a [Node<'a>] {
+pub(super) fn array<'a>(n: &'a Node<'a>, key: &str) -> &'a [Node<'a>] {
     n.get(key)
         .and_then(|v| v.value.as_array())
         .unwrap_or_default()
@@ -22,6 +24,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         match rt {
             "SearchParameter" => self.search_parameter(node),
             "CapabilityStatement" => self.capability_statement(node),
+            "QuestionnaireResponse" => self.questionnaire_response(node),
+            "MeasureReport" => self.measure_report(node),
             _ => {}
         }
     }
