@@ -60,6 +60,10 @@ pub struct Options {
     pub unchecked_codes_as_warnings: bool,
     /// Wrong displays are warnings rather than errors (Java's display-issues-are-warnings).
     pub display_issues_as_warnings: bool,
+    /// References must resolve (Java's `validateReference` CHECK_EXISTS policy): a relative
+    /// reference (`Patient/2`) that is not found in its Bundle, Parameters or container is an
+    /// error, since nothing can be fetched offline. Off by default (Java's default ignores it).
+    pub check_references_resolve: bool,
 }
 
 /// What a validation run checks beyond the declared profiles.
@@ -85,6 +89,7 @@ impl Default for Options {
             terminology: true,
             unchecked_codes_as_warnings: false,
             display_issues_as_warnings: false,
+            check_references_resolve: false,
         }
     }
 }
