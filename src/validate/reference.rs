@@ -123,6 +123,28 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         else {
             return;
         };
+        // target profiles that are not loaded: the target cannot be checked against them (and
+        // when none is loaded, no target type is allowed), as the Java validator reports it
+        let mut unknown = e
+            .types
+            .iter()
+            .filter(|t| t.code == "Reference")
+            .flat_map(|t| t.target_profiles.iter())
+            .filter(|p| set.resolve(p).is_none())
+            .peekable();
+        if unknown.peek().is_some() {
+            for p in unknown {
+                self.report(Severity::Error, "structure", r.offset, || {
+                    format!("Unable to resolve the profile reference '{p}'")
+                });
+            }
+            if targets.is_empty() {
+                self.report(Severity::Error, "structure", r.offset, || {
+                    format!("Invalid Resource target type. Found {tt}, but expected one of ([])")
+                });
+                return;
+            }
+        }
         if !any_type && !target_types.contains(&tt) {
             self.report(Severity::Error, "structure", r.offset, || {
                 format!(
