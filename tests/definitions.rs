@@ -1,8 +1,9 @@
 //! Resources checked against the definition they answer to: a QuestionnaireResponse against its
 //! Questionnaire, a MeasureReport against its Measure (src/validate/questionnaire.rs and
-//! src/validate/measure.rs). The definitions are loaded as loose resources on top of the shared
-//! set (as `--ig questionnaire.json` does); each test asserts the exact errors (invariants
-//! aside), their expression and message.
+//! src/validate/measure.rs), a SearchParameter's expression against its base types
+//! (src/validate/business.rs). The definitions are loaded as loose resources on top of the
+//! shared set (as `--ig questionnaire.json` does); each test asserts the exact errors
+//! (invariants aside), their expression and message.
 
 mod common;
 
@@ -454,5 +455,58 @@ fn measure_report_for_an_unknown_measure_is_a_warning() {
         Warning,
         "MeasureReport",
         "The Measure 'http://fhirval.test/Measure/unknown' could not be resolved",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// SearchParameter: its expression against its base types
+
+fn search_parameter(base: &str, expression: &str) -> String {
+    json!({
+        "resourceType": "SearchParameter",
+        "url": "http://fhirval.test/SearchParameter/name",
+        "name": "name",
+        "status": "active",
+        "description": "By name",
+        "code": "name",
+        "base": [base],
+        "type": "string",
+        "expression": expression
+    })
+    .to_string()
+}
+
+#[test]
+fn search_expression_must_start_from_the_base_types() {
+    let e = errs(&search_parameter(
+        "Patient",
+        "Patient.name | Organization.name | Organization.alias",
+    ));
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "SearchParameter.expression",
+        "Error in search expression 'Patient.name | Organization.name | Organization.alias': Error evaluating FHIRPath expression: The name 'Organization' is not valid for any of the possible types: [http://hl7.org/fhir/StructureDefinition/Patient] (@char 16)",
+    );
+    assert_error_count(
+        &errs(&search_parameter(
+            "Patient",
+            "Patient.name.where(use = 'official') | (Patient.contact.name as HumanName)",
+        )),
+        0,
+    );
+    assert_error_count(&errs(&search_parameter("Resource", "Resource.id")), 0);
+}
+
+#[test]
+fn search_expression_must_parse() {
+    let e = errs(&search_parameter("Patient", "Patient.name |"));
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "SearchParameter.expression",
+        "Error in search expression 'Patient.name |'",
     );
 }
