@@ -1,6 +1,7 @@
 //! FHIRPath invariants, one family at a time: R4 core (on datatypes and resources), US Core
-//! and PDex (its own `adjudication-has-amount-type-slice`, which uses memberOf), each with the exact key, severity and expression. The default profile set (newest
-//! PDex and its closure, with US Core 7.0.0) is used.
+//! and PDex (its own `adjudication-has-amount-type-slice`, which uses memberOf), each with the
+//! exact key, severity and expression. The default profile set (newest PDex and its closure,
+//! with US Core 7.0.0) is used.
 
 use fhirval::load::{self, LoadConfig};
 use fhirval::{Issue, Options, Severity, Validator};
