@@ -197,6 +197,9 @@ pub struct Binding {
     pub strength: BindingStrength,
     pub value_set: Option<String>,
     pub max_value_set: Option<String>,
+    /// Additional bindings (R5 `binding.additional`, carried in R4 by an extension): (purpose,
+    /// value set), e.g. (`required`, a value set the codes must also come from).
+    pub additional: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -646,9 +646,37 @@ pub(crate) fn compile_binding(b: &Value) -> Option<Binding> {
         })
         .and_then(|x| str_of(x, "valueCanonical"))
         .map(str::to_string);
+    // additional bindings: the R5 element as a cross-version extension, or the tools IG's
+    let additional = b
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|x| {
+            matches!(
+                str_of(x, "url"),
+                Some(
+                    "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional"
+                        | "http://hl7.org/fhir/tools/StructureDefinition/additional-binding"
+                )
+            )
+        })
+        .filter_map(|x| {
+            let part = |name: &str, value: &str| {
+                x.get("extension")
+                    .and_then(Value::as_array)?
+                    .iter()
+                    .find(|p| str_of(p, "url") == Some(name))
+                    .and_then(|p| str_of(p, value))
+                    .map(str::to_string)
+            };
+            Some((part("purpose", "valueCode")?, part("valueSet", "valueCanonical")?))
+        })
+        .collect();
     Some(Binding {
         strength,
         value_set: str_of(b, "valueSet").map(str::to_string),
         max_value_set,
+        additional,
     })
 }
