@@ -510,3 +510,72 @@ fn search_expression_must_parse() {
         "Error in search expression 'Patient.name |'",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// StructureDefinition: its differential against its base
+
+fn derived(base: &str, kind: &str, ty: &str, elements: serde_json::Value) -> String {
+    json!({
+        "resourceType": "StructureDefinition",
+        "url": "http://fhirval.test/StructureDefinition/derived",
+        "name": "Derived",
+        "status": "draft",
+        "fhirVersion": "4.0.1",
+        "kind": kind,
+        "abstract": false,
+        "type": ty,
+        "baseDefinition": base,
+        "derivation": "constraint",
+        "differential": {"element": elements}
+    })
+    .to_string()
+}
+
+#[test]
+fn differential_renames_a_choice_without_constraining_its_type() {
+    let obs = "http://hl7.org/fhir/StructureDefinition/Observation";
+    let e = errs(&derived(
+        obs,
+        "resource",
+        "Observation",
+        json!([{"id": "Observation.valueQuantity", "path": "Observation.valueBla"}]),
+    ));
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "StructureDefinition",
+        "Error generating Snapshot: The path must be 'Observation.value[x]' not 'Observation.valueBla' when the type list is not constrained",
+    );
+    // renamed for the one type it is constrained to: fine
+    let ok = derived(
+        obs,
+        "resource",
+        "Observation",
+        json!([{"id": "Observation.valueQuantity", "path": "Observation.valueQuantity",
+                "type": [{"code": "Quantity"}]}]),
+    );
+    assert_error_count(&errs(&ok), 0);
+}
+
+#[test]
+fn differential_changes_a_fixed_value_of_its_base() {
+    // the fixture extension ext-flag fixes Extension.url to its own URL
+    let base = fx("ext-flag");
+    let e = errs(&derived(
+        &base,
+        "complex-type",
+        "Extension",
+        json!([{"id": "Extension.url", "path": "Extension.url",
+                "fixedUri": "http://fhirval.test/StructureDefinition/derived"}]),
+    ));
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "StructureDefinition.differential.element[0].fixedUri",
+        &format!(
+            "Value is 'http://fhirval.test/StructureDefinition/derived' but is fixed to '{base}' in the profile , because the value must match the fixed value define in '{base}'"
+        ),
+    );
+}

@@ -2,7 +2,8 @@
 //! validator checks them: a SearchParameter against the one it is derived from (and a composite's
 //! components; its expression must parse and start from its base types), a CapabilityStatement's search parameters against their definitions. The
 //! resources checked against the definition they answer to have their own modules
-//! (`questionnaire`: QuestionnaireResponse, `measure`: MeasureReport).
+//! (`questionnaire`: QuestionnaireResponse, `measure`: MeasureReport), and a
+//! StructureDefinition's differential is checked against its base in `profile_content`.
 
 use super::Walker;
 use super::path::Seg;
@@ -26,6 +27,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             "CapabilityStatement" => self.capability_statement(node),
             "QuestionnaireResponse" => self.questionnaire_response(node),
             "MeasureReport" => self.measure_report(node),
+            "StructureDefinition" => self.structure_definition(node),
             _ => {}
         }
     }

@@ -18,6 +18,7 @@ mod measure;
 mod member;
 mod path;
 pub mod primitive;
+mod profile_content;
 mod questionnaire;
 mod reference;
 mod slicing;
