@@ -579,3 +579,37 @@ fn differential_changes_a_fixed_value_of_its_base() {
         ),
     );
 }
+
+#[test]
+fn discriminator_path_must_start_with_a_child_of_the_sliced_element() {
+    let obs = "http://hl7.org/fhir/StructureDefinition/Observation";
+    let sliced = |path: &str, discriminator: &str| {
+        derived(
+            obs,
+            "resource",
+            "Observation",
+            json!([{"id": path, "path": path,
+                    "slicing": {"discriminator": [{"type": "value", "path": discriminator}],
+                                "rules": "open"}}]),
+        )
+    };
+    // Observation.extension holds Extensions: `url` is one of their elements, `type` is not
+    let e = errs(&sliced("Observation.extension", "type"));
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "StructureDefinition.differential.element[0].slicing.discriminator[0]",
+        "The discriminator path 'type' does not appear to be valid for the element that is being sliced 'Observation.extension'",
+    );
+    assert_error_count(&errs(&sliced("Observation.extension", "url")), 0);
+    // a backbone element's own children, a choice by its name, and $this
+    assert_error_count(
+        &errs(&sliced("Observation.component", "code.coding.code")),
+        0,
+    );
+    assert_error_count(&errs(&sliced("Observation.component", "value")), 0);
+    assert_error_count(&errs(&sliced("Observation.category", "$this")), 0);
+    let e = errs(&sliced("Observation.component", "status"));
+    assert_error_count(&e, 1);
+}

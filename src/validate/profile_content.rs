@@ -1,7 +1,8 @@
 //! A StructureDefinition's differential checked against the definition it constrains, as the
 //! Java validator finds problems while generating the snapshot: a choice element renamed for
-//! one type (`Observation.valueQuantity`) must constrain its types to that one type, and a
-//! fixed value may not change a value the base already fixes (an extension's `url`).
+//! one type (`Observation.valueQuantity`) must constrain its types to that one type, a fixed
+//! value may not change a value the base already fixes (an extension's `url`), and a slicing
+//! discriminator's path must start with an element the sliced element has.
 
 use super::Walker;
 use super::business::{array, str_at};
@@ -38,6 +39,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 continue;
             };
             self.renamed_choice(node, base, e, path);
+            self.discriminator_paths(base, e, i, path);
             if str_at(e, "sliceName").is_none()
                 && let Some((key, value)) = fixed_text(e)
                 && let Some(FValue::String(fixed)) = base
@@ -63,6 +65,84 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 self.path.truncate(depth);
             }
         }
+    }
+
+    /// The discriminators of a slicing in the differential: each path's first step must be a
+    /// child of the sliced element (`type` is not one of an extension's).
+    fn discriminator_paths(&mut self, base: &Structure, e: &'a Node<'a>, i: usize, path: &str) {
+        let Some(slicing) = e.get("slicing") else {
+            return;
+        };
+        let Some(children) = self.child_names(base, path) else {
+            return;
+        };
+        for (j, d) in array(slicing, "discriminator").iter().enumerate() {
+            let Some(dpath) = str_at(d, "path") else {
+                continue;
+            };
+            let first = dpath.split('.').next().unwrap_or_default();
+            if first.is_empty() || first == "$this" || first.contains('(') {
+                continue;
+            }
+            let known = children.iter().any(|(name, choice)| {
+                first == *name
+                    || (*choice
+                        && first
+                            .strip_prefix(name)
+                            .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_uppercase())))
+            });
+            if known {
+                continue;
+            }
+            let depth = self.path.len();
+            for s in [
+                Seg::Name("differential"),
+                Seg::Name("element"),
+                Seg::Index(i),
+                Seg::Name("slicing"),
+                Seg::Name("discriminator"),
+                Seg::Index(j),
+            ] {
+                self.path.push(s);
+            }
+            self.report(Severity::Error, "invalid", d.offset, || {
+                format!("The discriminator path '{dpath}' does not appear to be valid for the element that is being sliced '{path}'")
+            });
+            self.path.truncate(depth);
+        }
+    }
+
+    /// The children (name, is a choice) of the element at `path` of `base`: its own, a
+    /// contentReference's, or its single type's; `None` when that cannot be told.
+    fn child_names(&self, base: &'v Structure, path: &str) -> Option<Vec<(&'v str, bool)>> {
+        let set = self.set;
+        let el = base
+            .elements
+            .iter()
+            .find(|b| b.path == path && b.slice_name.is_none())?;
+        let (owner, parent) = if !el.children.is_empty() {
+            (base, el)
+        } else if let Some(target) = el.content_ref {
+            (base, base.elements.get(target as usize)?)
+        } else {
+            let [t] = el.types.as_slice() else {
+                return None;
+            };
+            let def = set.structure(set.type_def(&t.code)?);
+            // a resource (`Bundle.entry.resource`) is told by its resourceType, not an element
+            if def.kind == crate::model::Kind::Resource || t.code == "Resource" {
+                return None;
+            }
+            (def, def.elements.first()?)
+        };
+        Some(
+            parent
+                .children
+                .iter()
+                .filter_map(|c| owner.elements.get(*c as usize))
+                .map(|c| (c.base_name(), c.is_choice()))
+                .collect(),
+        )
     }
 
     /// `Observation.valueBla`: a path that is not in the base but renames one of its choice
