@@ -77,13 +77,20 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(reference) = r.value.as_str() else {
             return;
         };
-        let targets: Vec<StructId> = e
+        // the target profiles, resolved; those not loaded are kept to be reported
+        let mut targets: Vec<StructId> = Vec::new();
+        let mut unknown: Vec<&str> = Vec::new();
+        for p in e
             .types
             .iter()
             .filter(|t| t.code == "Reference")
             .flat_map(|t| t.target_profiles.iter())
-            .filter_map(|p| set.resolve(p))
-            .collect();
+        {
+            match set.resolve(p) {
+                Some(id) => targets.push(id),
+                None => unknown.push(p),
+            }
+        }
         let target_types: Vec<&str> = targets
             .iter()
             .map(|id| set.structure(*id).type_name.as_str())
@@ -125,14 +132,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         };
         // target profiles that are not loaded: the target cannot be checked against them (and
         // when none is loaded, no target type is allowed), as the Java validator reports it
-        let mut unknown = e
-            .types
-            .iter()
-            .filter(|t| t.code == "Reference")
-            .flat_map(|t| t.target_profiles.iter())
-            .filter(|p| set.resolve(p).is_none())
-            .peekable();
-        if unknown.peek().is_some() {
+        if !unknown.is_empty() {
             for p in unknown {
                 self.report(Severity::Error, "structure", r.offset, || {
                     format!("Unable to resolve the profile reference '{p}'")
