@@ -4,7 +4,8 @@
 //! match the Measure's by code (each one defined in the Measure must be reported), and the
 //! group's `measureScore` must follow the Measure's scoring (none for `cohort` scoring or a
 //! `data-collection` report; required for `proportion`, `ratio` and `continuous-variable`, and
-//! between 0 and 1 for `proportion`).
+//! between 0 and 1 for `proportion`). Messages are the Java validator's where its test outcomes
+//! show them (the `cohort` score, stratifier codes); the others are worded after them.
 
 use super::Walker;
 use super::business::{array, str_at};
