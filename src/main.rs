@@ -85,6 +85,10 @@ enum Command {
         /// Codes that cannot be checked offline are warnings, not information.
         #[arg(long)]
         unchecked_codes_are_warnings: bool,
+        /// A relative reference (`Patient/2`) not found in its Bundle, Parameters or container
+        /// is an error (the Java validator's CHECK_EXISTS reference policy).
+        #[arg(long)]
+        check_references_resolve: bool,
         /// Largest JSON input accepted, in MiB (a larger one is a fatal issue).
         #[arg(long, value_name = "MIB", default_value_t = 256)]
         max_input_mb: usize,
@@ -180,6 +184,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             no_terminology,
             display_issues_are_warnings,
             unchecked_codes_are_warnings,
+            check_references_resolve,
             inputs,
         } => {
             let ps = load::load(&set.igs, &config(&set)).map_err(|e| e.to_string())?;
@@ -207,6 +212,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 terminology: !no_terminology,
                 display_issues_as_warnings: display_issues_are_warnings,
                 unchecked_codes_as_warnings: unchecked_codes_are_warnings,
+                check_references_resolve,
                 ..Options::default()
             };
             let validator = Validator::new(ps, options);

@@ -197,6 +197,9 @@ pub struct Binding {
     pub strength: BindingStrength,
     pub value_set: Option<String>,
     pub max_value_set: Option<String>,
+    /// Additional bindings (R5 `binding.additional`, carried in R4 by an extension): (purpose,
+    /// value set), e.g. (`required`, a value set the codes must also come from).
+    pub additional: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -234,6 +237,16 @@ pub struct SearchParam {
     pub base: Vec<String>,
 }
 
+/// A Questionnaire or Measure, kept as its JSON text: the rules that compare a
+/// QuestionnaireResponse or MeasureReport with its definition parse it when they need it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Definition {
+    pub resource_type: String,
+    pub url: String,
+    pub version: String,
+    pub json: String,
+}
+
 /// Everything the validator needs, compiled once.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProfileSet {
@@ -251,6 +264,8 @@ pub struct ProfileSet {
     pub terminology: crate::terminology::Terminology,
     /// SearchParameters (for the rules on SearchParameters and CapabilityStatements).
     pub search_params: Vec<SearchParam>,
+    /// Questionnaires and Measures (for QuestionnaireResponse and MeasureReport rules).
+    pub definitions: Vec<Definition>,
     #[serde(skip)]
     index: Index,
 }
@@ -342,6 +357,20 @@ impl ProfileSet {
             .iter()
             .rev()
             .find(|p| p.url == url && version.is_none_or(|v| p.version == v))
+    }
+
+    /// A Questionnaire or Measure by canonical URL (`url|version` honoured as by
+    /// [`ProfileSet::resolve`]; newest loaded last wins when no version is given).
+    pub fn definition(&self, resource_type: &str, canonical: &str) -> Option<&Definition> {
+        let (url, version) = match canonical.split_once('|') {
+            Some((u, v)) => (u, Some(v)),
+            None => (canonical, None),
+        };
+        self.definitions.iter().rev().find(|d| {
+            d.resource_type == resource_type
+                && d.url == url
+                && version.is_none_or(|v| d.version == v || d.version.starts_with(&format!("{v}.")))
+        })
     }
 
     /// The base definition of a type (`Patient`, `HumanName`, `string`).

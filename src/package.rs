@@ -110,6 +110,9 @@ pub const CONFORMANCE_TYPES: &[&str] = &[
     "SearchParameter",
     "ConceptMap",
     "NamingSystem",
+    // the definitions QuestionnaireResponses and MeasureReports are checked against
+    "Questionnaire",
+    "Measure",
 ];
 
 /// Errors from reading or resolving packages.

@@ -1,5 +1,6 @@
-//! Terminology bindings checked offline, one case per binding strength and per
-//! "not checkable offline" situation, each with its severity and expression.
+//! Terminology bindings checked offline, one case per binding strength (and additional
+//! binding purpose) and per "not checkable offline" situation, each with its severity and
+//! expression.
 
 mod common;
 
@@ -149,4 +150,99 @@ fn codes_from_systems_not_loaded_are_not_checked_offline() {
             .message
             .ends_with("code system urn:ietf:bcp:47 (BCP-47 language tags) not loaded")
     );
+}
+
+/// R4 core + fixtures + a profile whose Observation.code has an example binding and two
+/// additional bindings (R5 `binding.additional` as the cross-version extension).
+fn additional_bindings_validator() -> &'static fhirval::Validator {
+    static V: std::sync::OnceLock<fhirval::Validator> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let additional = |purpose: &str, vs: &str| {
+            serde_json::json!({
+                "url": "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional",
+                "extension": [
+                    {"url": "purpose", "valueCode": purpose},
+                    {"url": "valueSet", "valueCanonical": vs}
+                ]
+            })
+        };
+        let value_set = |id: &str, codes: &[&str]| {
+            let concepts: Vec<_> = codes.iter().map(|c| serde_json::json!({"code": c})).collect();
+            serde_json::json!({
+                "resourceType": "ValueSet", "url": format!("http://fhirval.test/ValueSet/{id}"),
+                "version": "1.0.0", "name": id, "title": id, "status": "active",
+                "compose": {"include": [{"system": "http://fhirval.test/CodeSystem/lab", "concept": concepts}]}
+            })
+        };
+        let profile = serde_json::json!({
+            "resourceType": "StructureDefinition",
+            "url": "http://fhirval.test/StructureDefinition/obs-additional-bindings",
+            "name": "ObsAdditionalBindings", "status": "active", "fhirVersion": "4.0.1",
+            "kind": "resource", "abstract": false, "type": "Observation",
+            "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Observation",
+            "derivation": "constraint",
+            "differential": {"element": [
+                {"id": "Observation", "path": "Observation"},
+                {"id": "Observation.code", "path": "Observation.code", "binding": {
+                    "strength": "example",
+                    "valueSet": "http://hl7.org/fhir/ValueSet/observation-codes",
+                    "extension": [
+                        additional("required", "http://fhirval.test/ValueSet/lab-required"),
+                        additional("extensible", "http://fhirval.test/ValueSet/lab-extensible")
+                    ]
+                }}
+            ]}
+        });
+        let mut c = fhirval::compile::Compiler::extend(profile_set().clone());
+        let index = c.add_package("(additional bindings test)");
+        c.add_resource(&value_set("lab-required", &["a", "b"]), index);
+        c.add_resource(&value_set("lab-extensible", &["a"]), index);
+        c.add_resource(&profile, index);
+        fhirval::Validator::new(c.finish(), fhirval::Options::default())
+    })
+}
+
+#[test]
+fn additional_bindings_required_and_extensible() {
+    let obs = |code: &str| {
+        format!(
+            r#"{{"resourceType": "Observation", {NARRATIVE}, "status": "final",
+  "meta": {{"profile": ["http://fhirval.test/StructureDefinition/obs-additional-bindings"]}},
+  "code": {{"coding": [{{"system": "http://fhirval.test/CodeSystem/lab", "code": "{code}"}}]}}}}"#
+        )
+    };
+    let v = additional_bindings_validator();
+    // in neither value set: an error for the required one, a warning for the extensible one
+    let all = outcome_with(v, &obs("z"), &[]).issues;
+    let e = errors_of(&all);
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "Observation.code",
+        "None of the codings provided are in the value set 'lab-required' (http://fhirval.test/ValueSet/lab-required|1.0.0) specified in an additional binding, and a coding from this value set is required) (codes = http://fhirval.test/CodeSystem/lab#z)",
+    );
+    let additional = |all: &[Issue]| -> Vec<Issue> {
+        all.iter()
+            .filter(|i| i.message.contains("additional binding"))
+            .cloned()
+            .collect()
+    };
+    let a = additional(&all);
+    assert_eq!(a.len(), 2, "{}", show(&all));
+    assert_issue(
+        &a[1],
+        Warning,
+        "Observation.code",
+        "'lab-extensible' (http://fhirval.test/ValueSet/lab-extensible|1.0.0) specified in an additional binding, and a coding should come from this value set",
+    );
+    // in the required one only: the extensible warning alone
+    let all = outcome_with(v, &obs("b"), &[]).issues;
+    assert_error_count(&errors_of(&all), 0);
+    let a = additional(&all);
+    assert_eq!(a.len(), 1, "{}", show(&all));
+    assert_eq!(a[0].severity, Warning);
+    // in both: nothing
+    let all = outcome_with(v, &obs("a"), &[]).issues;
+    assert!(additional(&all).is_empty(), "{}", show(&all));
 }

@@ -264,3 +264,55 @@ fn large_bundle_resolution_is_linear() {
         started.elapsed()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Parameters resolve references among their parameters' resources (as Java's validateReference)
+
+fn parameters_with_subject(reference: &str) -> String {
+    format!(
+        r#"{{"resourceType": "Parameters", "parameter": [
+  {{"name": "patient", "resource": {patient}}},
+  {{"name": "obs", "resource": {{"resourceType": "Observation", "id": "o1", {NARRATIVE},
+      "status": "final", "code": {{"text": "x"}},
+      "subject": {{"reference": "{reference}"}}}}}}
+]}}"#,
+        patient = patient("p1")
+    )
+}
+
+/// References must resolve (Java's CHECK_EXISTS reference policy).
+fn strict() -> &'static fhirval::Validator {
+    static V: std::sync::OnceLock<fhirval::Validator> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let options = fhirval::Options {
+            check_references_resolve: true,
+            ..fhirval::Options::default()
+        };
+        fhirval::Validator::new(profile_set().clone(), options)
+    })
+}
+
+#[test]
+fn parameters_reference_resolves_to_a_parameter_resource() {
+    assert_error_count(
+        &errors_with(strict(), &parameters_with_subject("Patient/p1"), &[]),
+        0,
+    );
+    assert_valid(&parameters_with_subject("Patient/p1"), &[]);
+}
+
+#[test]
+fn parameters_reference_that_does_not_resolve_when_references_must_resolve() {
+    let json = parameters_with_subject("Patient/p2");
+    let e = errors_with(strict(), &json, &[]);
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "Parameters.parameter[1].resource/*Observation/o1*/.subject",
+        "Unable to resolve resource with reference 'Patient/p2'",
+    );
+    assert_at(&e[0], pos(&json, r#""Patient/p2""#));
+    // by default (Java's default policy) an unresolved reference is not checked
+    assert_valid(&json, &[]);
+}

@@ -25,8 +25,9 @@
 //! harness default `allowExamples = true` accepts extensions from example.org / acme.com: added
 //! to the allowed domains unless `examples` is false), `allow-comments` (→
 //! `Options::limits.allow_comments`), `security-checks` (→ `Options::security_checks`),
-//! `noHtmlInMarkdown` (→ `Options::html_in_markdown = Error`). Every other option (e.g.
-//! `validateContains`, `validateReference`, `best-practice`, `advisor`,
+//! `noHtmlInMarkdown` (→ `Options::html_in_markdown = Error`), `validateReference` (the
+//! CHECK_EXISTS policies → `Options::check_references_resolve`). Every other option (e.g.
+//! `validateContains`, `best-practice`, `advisor`,
 //! `supporting5`, the separate `matchetype` comparison) has no counterpart in our `Options` and is
 //! ignored; the report lists those seen.
 //!
@@ -70,6 +71,7 @@ const HONOURED: &[&str] = &[
     "allow-comments",
     "security-checks",
     "noHtmlInMarkdown",
+    "validateReference",
 ];
 /// Documentation-only keys (not options).
 const DOC_KEYS: &[&str] = &["description", "explanation", "documentation"];
@@ -264,6 +266,10 @@ fn options_of(case: &Value) -> Options {
             ..defaults.limits.clone()
         },
         security_checks: flag("security-checks"),
+        check_references_resolve: case
+            .get("validateReference")
+            .and_then(Value::as_str)
+            .is_some_and(|p| p.starts_with("CHECK_EXISTS") || p == "CHECK_VALID"),
         html_in_markdown: if case.get("noHtmlInMarkdown").is_some() {
             HtmlInMarkdown::Error
         } else {

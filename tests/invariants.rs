@@ -1,6 +1,7 @@
 //! FHIRPath invariants, one family at a time: R4 core (on datatypes and resources), US Core
-//! and PDex, each with the exact key, severity and expression. The default profile set (newest
-//! PDex and its closure, with US Core 7.0.0) is used.
+//! and PDex (its own `adjudication-has-amount-type-slice`, which uses memberOf), each with the
+//! exact key, severity and expression. The default profile set (newest PDex and its closure,
+//! with US Core 7.0.0) is used.
 
 use fhirval::load::{self, LoadConfig};
 use fhirval::{Issue, Options, Severity, Validator};
@@ -151,4 +152,55 @@ fn us_core_completed_dispense_needs_when_handed_over() {
     let i = one(&all, "us-core-20");
     assert_eq!(i.severity, Severity::Error);
     assert_eq!(i.expression, "MedicationDispense");
+}
+
+/// A PDex prior authorization (ExplanationOfBenefit), with or without a header-level
+/// adjudication.
+fn pdex_prior_authorization(adjudication: &str) -> String {
+    format!(
+        r#"{{"resourceType": "ExplanationOfBenefit", "id": "pa1", {NARRATIVE},
+  "meta": {{"profile": ["http://hl7.org/fhir/us/davinci-pdex/StructureDefinition/pdex-priorauthorization"]}},
+  "identifier": [{{"system": "https://www.exampleplan.com/fhir/EOBIdentifier", "value": "PA1"}}],
+  "status": "active",
+  "type": {{"coding": [{{"system": "http://terminology.hl7.org/CodeSystem/claim-type", "code": "institutional"}}]}},
+  "use": "preauthorization",
+  "patient": {{"reference": "Patient/1"}},
+  "created": "2021-09-20T00:00:00+00:00",
+  "insurer": {{"reference": "Organization/Payer1"}},
+  "provider": {{"reference": "Organization/Payer2"}},
+  "outcome": "queued",
+  "insurance": [{{"focal": true, "coverage": {{"reference": "Coverage/Coverage1"}}}}]{adjudication}}}"#
+    )
+}
+
+#[test]
+fn pdex_prior_authorization_adjudication_needs_an_amount_type_slice() {
+    // PDex's own invariant on the prior authorization profile: a header adjudication must have
+    // a category `memberOf('http://hl7.org/fhir/us/davinc-pdex/ValueSet/PDEXAdjudication')`.
+    // PDex 2.1.1 misspells that URL (its value set is .../davinci-pdex/ValueSet/PDexAdjudication),
+    // so memberOf is empty for every category (as in the Java validator) and any header
+    // adjudication fails the invariant, even `submitted`, a code of the intended value set
+    let json = pdex_prior_authorization(
+        r#",
+  "adjudication": [{"category": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/adjudication", "code": "submitted"}]},
+    "amount": {"value": 10, "currency": "USD"}}]"#,
+    );
+    let all = invariants(&json, &[]);
+    let i = one(&all, "adjudication-has-amount-type-slice");
+    assert_eq!(i.severity, Severity::Warning);
+    assert_eq!(i.expression, "ExplanationOfBenefit");
+    assert!(
+        i.message.contains(
+            "If Adjudication is present, it must have at least one adjudicationamounttype slice"
+        ),
+        "{}",
+        i.message
+    );
+    // no header adjudication: the invariant holds
+    let ok = invariants(&pdex_prior_authorization(""), &[]);
+    assert!(
+        ok.iter()
+            .all(|i| !i.message.contains("adjudication-has-amount-type-slice")),
+        "{ok:#?}"
+    );
 }

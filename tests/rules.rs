@@ -1452,6 +1452,41 @@ fn reference_with_unknown_resource_type() {
     assert_at(&e, pos(&json, r#""Foo/1""#));
 }
 
+#[test]
+fn resolved_reference_whose_target_profile_is_not_loaded() {
+    // the profile's Observation.subject may only be a not-loaded-patient, which is not in the
+    // set: the target cannot be checked, and no target type is allowed
+    let json = r#"{"resourceType": "Bundle", "type": "collection", "entry": [
+  {"fullUrl": "http://example.net/fhir/Observation/o1",
+   "resource": {"resourceType": "Observation", "id": "o1", "status": "final",
+     "meta": {"profile": ["http://fhirval.test/StructureDefinition/obs-subject-unknown-target"]},
+     "code": {"text": "x"}, "subject": {"reference": "Patient/p1"}}},
+  {"fullUrl": "http://example.net/fhir/Patient/p1",
+   "resource": {"resourceType": "Patient", "id": "p1"}}
+]}"#;
+    let e = errors(json, &[]);
+    assert_error_count(&e, 2);
+    let at = "Bundle.entry[0].resource/*Observation/o1*/.subject";
+    assert_issue(
+        &e[0],
+        Error,
+        at,
+        "Unable to resolve the profile reference 'http://fhirval.test/StructureDefinition/not-loaded-patient'",
+    );
+    assert_issue(
+        &e[1],
+        Error,
+        at,
+        "Invalid Resource target type. Found Patient, but expected one of ([])",
+    );
+    assert_at(&e[0], pos(json, r#""Patient/p1""#));
+    // without the profile the reference is fine
+    assert_valid(
+        &json.replace("obs-subject-unknown-target", "obs-typed-profile"),
+        &[],
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Outcome
 

@@ -67,8 +67,9 @@ impl Compiler {
         self.set.notes.push(note);
     }
 
-    /// Add one conformance resource (a Bundle of them is unpacked). Resources other than
-    /// StructureDefinitions are ignored here.
+    /// Add one conformance resource (a Bundle of them is unpacked): StructureDefinitions,
+    /// CodeSystems, ValueSets, SearchParameters, CapabilityStatements, ImplementationGuides,
+    /// Questionnaires and Measures; other resources are ignored.
     pub fn add_resource(&mut self, res: &Value, package: u32) {
         match res.get("resourceType").and_then(Value::as_str) {
             Some("StructureDefinition") if res.get("snapshot").is_none() => {
@@ -107,6 +108,16 @@ impl Compiler {
                         version: str_of(res, "version").unwrap_or_default().to_string(),
                         kind: kind.to_string(),
                         base: list("base"),
+                    });
+                }
+            }
+            Some(rt @ ("Questionnaire" | "Measure")) => {
+                if let Some(url) = str_of(res, "url") {
+                    self.set.definitions.push(crate::model::Definition {
+                        resource_type: rt.to_string(),
+                        url: url.to_string(),
+                        version: str_of(res, "version").unwrap_or_default().to_string(),
+                        json: res.to_string(),
                     });
                 }
             }
@@ -635,9 +646,37 @@ pub(crate) fn compile_binding(b: &Value) -> Option<Binding> {
         })
         .and_then(|x| str_of(x, "valueCanonical"))
         .map(str::to_string);
+    // additional bindings: the R5 element as a cross-version extension, or the tools IG's
+    let additional = b
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|x| {
+            matches!(
+                str_of(x, "url"),
+                Some(
+                    "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional"
+                        | "http://hl7.org/fhir/tools/StructureDefinition/additional-binding"
+                )
+            )
+        })
+        .filter_map(|x| {
+            let part = |name: &str, value: &str| {
+                x.get("extension")
+                    .and_then(Value::as_array)?
+                    .iter()
+                    .find(|p| str_of(p, "url") == Some(name))
+                    .and_then(|p| str_of(p, value))
+                    .map(str::to_string)
+            };
+            Some((part("purpose", "valueCode")?, part("valueSet", "valueCanonical")?))
+        })
+        .collect();
     Some(Binding {
         strength,
         value_set: str_of(b, "valueSet").map(str::to_string),
         max_value_set,
+        additional,
     })
 }

@@ -437,3 +437,24 @@ impl Ast {
         }
     }
 }
+
+impl Ast {
+    /// See [`super::Expr::path_roots`]: the leftmost identifier of each `|`-separated term.
+    pub(crate) fn path_roots<'s>(&'s self, out: &mut Vec<&'s str>) {
+        match self {
+            Ast::Ident(name) => out.push(name),
+            Ast::Bin(BinOp::Union, l, r) => {
+                l.path_roots(out);
+                r.path_roots(out);
+            }
+            Ast::Member(base, _)
+            | Ast::Indexer(base, _)
+            | Ast::Is(base, _)
+            | Ast::As(base, _)
+            | Ast::Call {
+                base: Some(base), ..
+            } => base.path_roots(out),
+            _ => {}
+        }
+    }
+}

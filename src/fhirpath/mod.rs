@@ -83,6 +83,15 @@ impl Expr {
         &self.source
     }
 
+    /// The identifiers that start the expression's top-level paths (`Patient` and
+    /// `Organization` in `Patient.name | Organization.alias.where(use = 'x')`): what a search
+    /// parameter's expression navigates from.
+    pub fn path_roots(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.ast.path_roots(&mut out);
+        out
+    }
+
     /// Depth of the expression tree (at most [`parser::MAX_DEPTH`]).
     pub fn depth(&self) -> u32 {
         self.depth

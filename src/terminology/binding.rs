@@ -119,6 +119,38 @@ impl Terminology {
         out
     }
 
+    /// An additional binding (`purpose`: `required` → error, `extensible` → warning,
+    /// `maximum` → as a max value set; the other purposes constrain nothing the validator can
+    /// judge), reported as the Java validator does ("... specified in an additional binding").
+    pub fn check_additional_binding(
+        &self,
+        kind: Kind,
+        purpose: &str,
+        value_set: &str,
+        codings: &[CodingRef],
+        policy: &Policy,
+    ) -> Vec<TxIssue> {
+        let (strength, is_max) = match purpose {
+            "required" => (Strength::Required, false),
+            "extensible" => (Strength::Extensible, false),
+            "maximum" => (Strength::Required, true),
+            _ => return Vec::new(),
+        };
+        let mut out = Vec::new();
+        self.check_one(kind, strength, value_set, is_max, codings, policy, &mut out);
+        let name = self.describe_value_set(value_set);
+        for i in &mut out {
+            if i.code == "code-invalid" {
+                i.text = i.text.replacen(
+                    &name,
+                    &format!("{name} specified in an additional binding"),
+                    1,
+                );
+            }
+        }
+        out
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn check_one(
         &self,

@@ -133,7 +133,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             BindingStrength::Preferred => Strength::Preferred,
             BindingStrength::Example => Strength::Example,
         };
-        if matches!(strength, Strength::Preferred | Strength::Example) && b.max_value_set.is_none()
+        if matches!(strength, Strength::Preferred | Strength::Example)
+            && b.max_value_set.is_none()
+            && b.additional.is_empty()
         {
             return;
         }
@@ -165,7 +167,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             &codings,
             &policy,
         );
-        for i in issues {
+        let additional = b.additional.iter().flat_map(|(purpose, avs)| {
+            set.terminology
+                .check_additional_binding(kind, purpose, avs, &codings, &policy)
+        });
+        for i in issues.into_iter().chain(additional) {
             self.report(severity(i.severity), i.code, node.offset, || i.text);
         }
     }

@@ -1,17 +1,20 @@
 //! Rules that compare a conformance resource with the definitions it builds on, as the Java
 //! validator checks them: a SearchParameter against the one it is derived from (and a composite's
-//! components), a CapabilityStatement's search parameters against their definitions.
+//! components; its expression must parse and start from its base types), a CapabilityStatement's search parameters against their definitions. The
+//! resources checked against the definition they answer to have their own modules
+//! (`questionnaire`: QuestionnaireResponse, `measure`: MeasureReport), and a
+//! StructureDefinition's differential is checked against its base in `profile_content`.
 
 use super::Walker;
 use super::path::Seg;
 use crate::json::Node;
 use crate::outcome::Severity;
 
-fn str_at<'a>(n: &'a Node<'a>, key: &str) -> Option<&'a str> {
+pub(super) fn str_at<'a>(n: &'a Node<'a>, key: &str) -> Option<&'a str> {
     n.get(key).and_then(|v| v.value.as_str())
 }
 
-fn array<'a>(n: &'a Node<'a>, key: &str) -> &'a [Node<'a>] {
+pub(super) fn array<'a>(n: &'a Node<'a>, key: &str) -> &'a [Node<'a>] {
     n.get(key)
         .and_then(|v| v.value.as_array())
         .unwrap_or_default()
@@ -22,6 +25,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         match rt {
             "SearchParameter" => self.search_parameter(node),
             "CapabilityStatement" => self.capability_statement(node),
+            "QuestionnaireResponse" => self.questionnaire_response(node),
+            "MeasureReport" => self.measure_report(node),
+            "StructureDefinition" => self.structure_definition(node),
             _ => {}
         }
     }
@@ -33,6 +39,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 "When the SearchParameter has a type of 'composite', then the SearchParameter must define two or more components".to_string()
             });
         }
+        self.search_expression(node);
         let Some(from) = str_at(node, "derivedFrom") else {
             return;
         };
@@ -55,6 +62,58 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     format!("The resource type {b} is not listed as a base in the SearchParameter this is derived from ({from})")
                 });
             }
+        }
+    }
+
+    /// The search expression must parse, and the types its paths start from must be among
+    /// the parameter's base types (`Organization.name` cannot search Patients).
+    fn search_expression(&mut self, node: &'a Node<'a>) {
+        let Some(e) = node.get("expression") else {
+            return;
+        };
+        let Some(text) = e.value.as_str() else {
+            return;
+        };
+        let bases: Vec<&str> = array(node, "base")
+            .iter()
+            .filter_map(|b| b.value.as_str())
+            .collect();
+        let message = match crate::fhirpath::parse(text) {
+            Err(err) => Some(err.message),
+            Ok(expr)
+                if !bases
+                    .iter()
+                    .any(|b| matches!(*b, "Resource" | "DomainResource")) =>
+            {
+                expr.path_roots()
+                    .into_iter()
+                    .find(|r| r.starts_with(|c: char| c.is_ascii_uppercase()) && !bases.contains(r))
+                    .map(|name| {
+                        let types: Vec<String> = bases
+                            .iter()
+                            .map(|b| format!("http://hl7.org/fhir/StructureDefinition/{b}"))
+                            .collect();
+                        // 1-based character position of the name as a word of the expression
+                        let at = text
+                            .match_indices(name)
+                            .find(|(i, _)| {
+                                !text[..*i].ends_with(|c: char| c.is_alphanumeric() || c == '.')
+                            })
+                            .map_or(0, |(i, _)| text[..i].chars().count() + 1);
+                        format!(
+                            "Error evaluating FHIRPath expression: The name '{name}' is not valid for any of the possible types: [{}] (@char {at})",
+                            types.join(", ")
+                        )
+                    })
+            }
+            Ok(_) => None,
+        };
+        if let Some(m) = message {
+            self.path.push(Seg::Name("expression"));
+            self.report(Severity::Error, "invalid", e.offset, || {
+                format!("Error in search expression '{text}': {m}")
+            });
+            self.path.pop();
         }
     }
 

@@ -14,9 +14,12 @@ mod extension;
 mod implied;
 mod invariant;
 pub(crate) use invariant::effective_expression;
+mod measure;
 mod member;
 mod path;
 pub mod primitive;
+mod profile_content;
+mod questionnaire;
 mod reference;
 mod slicing;
 mod structure;
@@ -59,6 +62,10 @@ pub struct Options {
     pub unchecked_codes_as_warnings: bool,
     /// Wrong displays are warnings rather than errors (Java's display-issues-are-warnings).
     pub display_issues_as_warnings: bool,
+    /// References must resolve (Java's `validateReference` CHECK_EXISTS policy): a relative
+    /// reference (`Patient/2`) that is not found in its Bundle, Parameters or container is an
+    /// error, since nothing can be fetched offline. Off by default (Java's default ignores it).
+    pub check_references_resolve: bool,
 }
 
 /// What a validation run checks beyond the declared profiles.
@@ -84,6 +91,7 @@ impl Default for Options {
             terminology: true,
             unchecked_codes_as_warnings: false,
             display_issues_as_warnings: false,
+            check_references_resolve: false,
         }
     }
 }

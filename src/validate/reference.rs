@@ -1,7 +1,8 @@
 //! References: the format of `Reference.reference` and the target type it implies; inside a
-//! Bundle (or to contained resources) the reference is resolved by the Bundle rules, reported
-//! when it does not resolve as the Java validator does, and the target is checked against the
-//! element's target profiles (the target validated against a profile when one is named).
+//! Bundle (or to contained resources) the reference is resolved by the Bundle rules, inside a
+//! Parameters resource among the parameters' resources, reported when it does not resolve as
+//! the Java validator does, and the target is checked against the element's target profiles
+//! (the target validated against a profile when one is named).
 
 use super::Walker;
 use super::bundle::Lookup;
@@ -28,6 +29,34 @@ pub(crate) fn reference_type(reference: &str) -> Option<&str> {
     segs.get(type_at).copied()
 }
 
+/// The type and id of a relative reference (`Patient/1`, `Patient/1/_history/2`).
+fn relative_type_and_id(reference: &str) -> Option<(&str, &str)> {
+    if reference.contains("://") {
+        return None;
+    }
+    let t = reference_type(reference)?;
+    let rest = reference.split(['?', '#']).next()?;
+    let mut segs = rest.split('/');
+    segs.find(|s| *s == t)?;
+    Some((t, segs.next()?))
+}
+
+/// The resource of type `t` and id `id` among a Parameters resource's parameters (and their
+/// parts).
+fn parameter_resource<'a>(parameters: &'a Node<'a>, t: &str, id: &str) -> Option<&'a Node<'a>> {
+    fn search<'a>(list: Option<&'a Node<'a>>, t: &str, id: &str) -> Option<&'a Node<'a>> {
+        list?.value.as_array()?.iter().find_map(|p| {
+            p.get("resource")
+                .filter(|r| {
+                    r.get("resourceType").and_then(|x| x.value.as_str()) == Some(t)
+                        && r.get("id").and_then(|x| x.value.as_str()) == Some(id)
+                })
+                .or_else(|| search(p.get("part"), t, id))
+        })
+    }
+    search(parameters.get("parameter"), t, id)
+}
+
 /// A resolved reference target.
 struct Target<'a> {
     node: &'a Node<'a>,
@@ -48,13 +77,20 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(reference) = r.value.as_str() else {
             return;
         };
-        let targets: Vec<StructId> = e
+        // the target profiles, resolved; those not loaded are kept to be reported
+        let mut targets: Vec<StructId> = Vec::new();
+        let mut unknown: Vec<&str> = Vec::new();
+        for p in e
             .types
             .iter()
             .filter(|t| t.code == "Reference")
             .flat_map(|t| t.target_profiles.iter())
-            .filter_map(|p| set.resolve(p))
-            .collect();
+        {
+            match set.resolve(p) {
+                Some(id) => targets.push(id),
+                None => unknown.push(p),
+            }
+        }
         let target_types: Vec<&str> = targets
             .iter()
             .map(|id| set.structure(*id).type_name.as_str())
@@ -94,6 +130,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         else {
             return;
         };
+        // target profiles that are not loaded: the target cannot be checked against them (and
+        // when none is loaded, no target type is allowed), as the Java validator reports it
+        if !unknown.is_empty() {
+            for p in unknown {
+                self.report(Severity::Error, "structure", r.offset, || {
+                    format!("Unable to resolve the profile reference '{p}'")
+                });
+            }
+            if targets.is_empty() {
+                self.report(Severity::Error, "structure", r.offset, || {
+                    format!("Invalid Resource target type. Found {tt}, but expected one of ([])")
+                });
+                return;
+            }
+        }
         if !any_type && !target_types.contains(&tt) {
             self.report(Severity::Error, "structure", r.offset, || {
                 format!(
@@ -172,9 +223,34 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if let Some(fragment) = reference.strip_prefix('#') {
             return self.resolve_contained(reference, fragment, offset, report);
         }
+        // a Parameters resource resolves references among its parameters' resources, as a
+        // Bundle does among its entries (whichever encloses the reference more closely)
+        let container = self.resources.iter().rev().find_map(|(n, _)| {
+            match n.get("resourceType").and_then(|t| t.value.as_str()) {
+                Some("Parameters") => Some(Some(*n)),
+                Some("Bundle") => Some(None),
+                _ => None,
+            }
+        });
+        if let Some(Some(parameters)) = container {
+            let found = relative_type_and_id(reference)
+                .and_then(|(t, id)| parameter_resource(parameters, t, id));
+            if found.is_none() && report {
+                self.unresolved(reference, offset);
+            }
+            return found.map(|node| Target { node, entry: None });
+        }
         let (b, from) = match self.entries.last() {
             Some((b, e)) if *b + 1 == self.bundles.len() => (*b, Some(*e)),
-            _ => (self.bundles.len().checked_sub(1)?, None),
+            _ => match self.bundles.len().checked_sub(1) {
+                Some(b) => (b, None),
+                None => {
+                    if report {
+                        self.unresolved(reference, offset);
+                    }
+                    return None;
+                }
+            },
         };
         let index = self.bundles.get(b)?;
         let bundle_type = index.bundle_type.unwrap_or_default();
@@ -228,6 +304,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             }
             Lookup::None => {
                 if report {
+                    self.unresolved(reference, offset);
                     if reference.starts_with("urn:") {
                         self.report(Severity::Warning, "required", offset, || {
                             format!("URN reference is not locally contained within the bundle {reference}")
@@ -242,6 +319,16 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }
                 None
             }
+        }
+    }
+
+    /// A relative reference that could not be resolved locally: an error when references must
+    /// resolve (nothing can be fetched offline).
+    fn unresolved(&mut self, reference: &str, offset: u32) {
+        if self.opts.check_references_resolve && relative_type_and_id(reference).is_some() {
+            self.report(Severity::Error, "structure", offset, || {
+                format!("Unable to resolve resource with reference '{reference}'")
+            });
         }
     }
 
