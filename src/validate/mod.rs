@@ -209,6 +209,10 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     evaluated: FxHashSet<(u32, usize)>,
     /// (element address, value-set string address) bindings already checked.
     bindings_checked: FxHashSet<(usize, usize)>,
+    /// (data address, base type definition) pairs walked outside probing, and whether that
+    /// walk was a profile walk: a later walk of the same data against the same base
+    /// definition (a profile leaving a datatype unconstrained) would only repeat its issues.
+    type_walks: FxHashMap<(usize, StructId), bool>,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -232,6 +236,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             capability: None,
             evaluated: FxHashSet::default(),
             bindings_checked: FxHashSet::default(),
+            type_walks: FxHashMap::default(),
         }
     }
 
@@ -570,7 +575,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if el == 0 && s.kind == Kind::Resource && !self.is_instance_of(s, node) {
                 return;
             }
-            if let Some((csd, cel)) = self.children_of(sd, el, type_code) {
+            if let Some((csd, cel)) = self.children_of(sd, el, type_code)
+                && !self.type_walked(sd, csd, cel, node)
+            {
                 let resource_root = cel == 0 && set.structure(csd).kind == Kind::Resource;
                 self.members(csd, cel, node, resource_root);
                 // the type's own invariants (per-1 on a Period, ref-1 on a Reference)
@@ -607,6 +614,25 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             .filter(|t| !t.profiles.is_empty())
         {
             self.type_profiles(&t.profiles, item);
+        }
+    }
+
+    /// Has `node` been walked against the base type definition `csd` already (outside
+    /// probing, with at least the checks this walk would make)? Then walking it again would
+    /// report nothing new and change no state: every check below depends only on the data
+    /// and on `csd`. Records this walk otherwise. Probing walks always walk (what a probe
+    /// sees depends on what earlier walks have already checked).
+    fn type_walked(&mut self, sd: StructId, csd: StructId, cel: u32, node: &'a Node<'a>) -> bool {
+        if csd == sd || cel != 0 || self.probing > 0 || self.set.structure(csd).is_profile {
+            return false;
+        }
+        let key = (node as *const Node<'a> as usize, csd);
+        match self.type_walks.get(&key) {
+            Some(&as_profile_walk) if !as_profile_walk || self.profile_walk => true,
+            _ => {
+                self.type_walks.insert(key, self.profile_walk);
+                false
+            }
         }
     }
 
