@@ -843,6 +843,55 @@ fn control_char_error(c: u8, at: usize) -> ParseError {
     )
 }
 
+/// Word-at-a-time byte tests (SWAR) on 8 bytes read little-endian: each says whether some
+/// byte of the word matches (the "has zero byte" / "has byte less than n" tricks).
+pub(crate) mod swar {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+
+    /// Some byte equals `b`.
+    #[inline(always)]
+    pub(crate) fn has_byte(w: u64, b: u8) -> bool {
+        let x = w ^ (LO * u64::from(b));
+        x.wrapping_sub(LO) & !x & HI != 0
+    }
+
+    /// Some byte is below `n` (`n` ≤ 0x80).
+    #[inline(always)]
+    pub(crate) fn has_below(w: u64, n: u8) -> bool {
+        w.wrapping_sub(LO * u64::from(n)) & !w & HI != 0
+    }
+
+    /// Some byte is 0x80 or above (not ASCII).
+    #[inline(always)]
+    pub(crate) fn has_high(w: u64) -> bool {
+        w & HI != 0
+    }
+
+    /// Calls `f(index, byte)` for every byte of `bytes`, except in the 8-byte words that
+    /// `quiet` says hold no byte `f` cares about.
+    #[inline(always)]
+    pub(crate) fn for_each_candidate(
+        bytes: &[u8],
+        quiet: impl Fn(u64) -> bool,
+        mut f: impl FnMut(usize, u8),
+    ) {
+        let (words, rest) = bytes.as_chunks::<8>();
+        for (k, word) in words.iter().enumerate() {
+            if quiet(u64::from_le_bytes(*word)) {
+                continue;
+            }
+            for (j, &b) in word.iter().enumerate() {
+                f(k * 8 + j, b);
+            }
+        }
+        let base = words.len() * 8;
+        for (j, &b) in rest.iter().enumerate() {
+            f(base + j, b);
+        }
+    }
+}
+
 /// Index of the first byte at or after `i` that is `"`, `\` or a control
 /// character (< 0x20), or `bytes.len()`. Scans 8 bytes at a time (SWAR).
 #[inline(always)]
@@ -895,13 +944,16 @@ impl LineIndex {
         let mut line_starts = vec![if bom { 3 } else { 0 }];
         let mut continuation = Vec::new();
         let skip = if bom { 3 } else { 0 };
-        for (i, &b) in input.as_bytes().iter().enumerate().skip(skip) {
+        // mostly ASCII without a newline: skip such words whole
+        let quiet = |w| !swar::has_high(w) && !swar::has_byte(w, b'\n');
+        let bytes = input.as_bytes().get(skip..).unwrap_or_default();
+        swar::for_each_candidate(bytes, quiet, |i, b| {
             if b == b'\n' {
-                line_starts.push(to_u32(i + 1));
+                line_starts.push(to_u32(skip + i + 1));
             } else if b & 0xC0 == 0x80 {
-                continuation.push(to_u32(i));
+                continuation.push(to_u32(skip + i));
             }
-        }
+        });
         LineIndex {
             line_starts,
             continuation,
@@ -935,6 +987,39 @@ mod tests {
 
     fn p(s: &str) -> Node<'_> {
         parse(s, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn swar_tests_match_bytewise_tests() {
+        let words: [[u8; 8]; 6] = [
+            *b"abcdefgh",
+            *b"abc\ndefg",
+            *b"\x1fbcdefgh",
+            *b"abcdefg<",
+            [b'a', 0x80, b'b', b'c', b'd', b'e', b'f', b'g'],
+            [0x20, 0x7f, 0xff, 0, b'<', b'\n', 0x1f, 0x21],
+        ];
+        for word in words {
+            let w = u64::from_le_bytes(word);
+            for b in [b'\n', b'<', 0, 0xff] {
+                assert_eq!(swar::has_byte(w, b), word.contains(&b), "{word:?} {b}");
+            }
+            assert_eq!(swar::has_below(w, 0x20), word.iter().any(|&b| b < 0x20));
+            assert_eq!(swar::has_high(w), word.iter().any(|&b| b >= 0x80));
+        }
+        // every byte outside the quiet words is seen, with its index
+        let text = b"0123456789\nabcdefghijklmnopqrstuvw\nxyz";
+        let mut seen = Vec::new();
+        swar::for_each_candidate(
+            text,
+            |w| !swar::has_byte(w, b'\n'),
+            |i, b| {
+                if b == b'\n' {
+                    seen.push(i);
+                }
+            },
+        );
+        assert_eq!(seen, vec![10, 34]);
     }
 
     fn err(s: &str) -> ParseError {
