@@ -29,7 +29,6 @@ use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, Outcome, Severity};
 use path::{Path, Seg};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::HashSet;
 
 /// How validation behaves; every limit has a safe default.
 #[derive(Debug, Clone)]
@@ -284,9 +283,16 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let mut issues = Vec::with_capacity(self.issues.len());
         if !self.issues.is_empty() {
             let index = LineIndex::new(text);
-            let mut seen = HashSet::new();
-            for r in self.issues {
-                if !seen.insert((r.severity, r.expression.clone(), r.message.clone())) {
+            // an issue repeated (same severity, expression and message) is kept once
+            let mut seen = FxHashSet::default();
+            let first: Vec<bool> = self
+                .issues
+                .iter()
+                .map(|r| seen.insert((r.severity, r.expression.as_str(), r.message.as_str())))
+                .collect();
+            drop(seen);
+            for (r, first) in self.issues.into_iter().zip(first) {
+                if !first {
                     continue;
                 }
                 let (line, col) = index.line_col(r.offset);
