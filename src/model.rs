@@ -264,6 +264,69 @@ struct Index {
     by_url: FxHashMap<String, Vec<u32>>,
     /// type name → the base (non-profile) structure defining it.
     by_type: FxHashMap<String, u32>,
+    /// `structures[i]`'s children packed for the walk, built on first use.
+    children: Vec<std::sync::OnceLock<Children>>,
+}
+
+/// The children of every element of one structure, packed: matching a JSON property to a
+/// child and finding the children that need a check touch these few bytes per child, not
+/// the (large) elements.
+#[derive(Debug, Clone, Default)]
+pub struct Children {
+    /// Element `i`'s children are `entries[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
+    entries: Vec<Child>,
+}
+
+/// One child of an element, as [`Children`] packs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Child {
+    /// The child's element index.
+    pub index: u32,
+    /// Length of its JSON name (without `[x]` for a choice).
+    pub name_len: u32,
+    /// First byte of its JSON name (0 when empty).
+    pub first: u8,
+    pub is_choice: bool,
+    /// Needs checking even when absent from the data: `min > 0`, or sliced (the slices'
+    /// own minimums).
+    pub check_absent: bool,
+}
+
+impl Children {
+    fn new(s: &Structure) -> Children {
+        let mut start = Vec::with_capacity(s.elements.len() + 1);
+        let mut entries = Vec::new();
+        for e in &s.elements {
+            start.push(entries.len() as u32);
+            for &c in &e.children {
+                let Some(ce) = s.elements.get(c as usize) else {
+                    continue;
+                };
+                let name = ce.base_name();
+                entries.push(Child {
+                    index: c,
+                    name_len: name.len() as u32,
+                    first: name.bytes().next().unwrap_or(0),
+                    is_choice: ce.is_choice(),
+                    check_absent: ce.min > 0 || (ce.slicing.is_some() && !ce.slices.is_empty()),
+                });
+            }
+        }
+        start.push(entries.len() as u32);
+        Children { start, entries }
+    }
+
+    /// The children of element `el`, in definition order (those of [`Element::children`]).
+    pub fn of(&self, el: u32) -> &[Child] {
+        let range = self
+            .start
+            .get(el as usize)
+            .zip(self.start.get(el as usize + 1));
+        range
+            .and_then(|(&a, &b)| self.entries.get(a as usize..b as usize))
+            .unwrap_or_default()
+    }
 }
 
 pub type StructId = u32;
@@ -280,6 +343,11 @@ impl ProfileSet {
                 index.by_type.entry(s.type_name.clone()).or_insert(id);
             }
         }
+        index.children = self
+            .structures
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         index.expressions = self
             .constraints
             .iter()
@@ -299,6 +367,13 @@ impl ProfileSet {
     pub fn structure(&self, id: StructId) -> &Structure {
         // ids only come from the index, built from `structures`
         &self.structures[id as usize]
+    }
+
+    /// The children of structure `id`'s elements, packed (built on first use).
+    pub fn children(&self, id: StructId) -> Option<&Children> {
+        let cell = self.index.children.get(id as usize)?;
+        let s = self.structures.get(id as usize)?;
+        Some(cell.get_or_init(|| Children::new(s)))
     }
 
     /// Resolve a canonical, honouring `url|version` (newest version when none is given; a
