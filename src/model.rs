@@ -264,8 +264,26 @@ struct Index {
     by_url: FxHashMap<String, Vec<u32>>,
     /// type name → the base (non-profile) structure defining it.
     by_type: FxHashMap<String, u32>,
+    /// How the validator handles `constraints[i]` (its own code, 0 until first asked).
+    constraint_class: Classes,
     /// `structures[i]`'s children packed for the walk, built on first use.
     children: Vec<std::sync::OnceLock<Children>>,
+}
+
+/// Remembered classes of constraints (see [`ProfileSet::constraint_class`]).
+#[derive(Debug, Default)]
+struct Classes(Vec<std::sync::atomic::AtomicU8>);
+
+impl Clone for Classes {
+    fn clone(&self) -> Self {
+        use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+        Classes(
+            self.0
+                .iter()
+                .map(|c| AtomicU8::new(c.load(Relaxed)))
+                .collect(),
+        )
+    }
 }
 
 /// The children of every element of one structure, packed: matching a JSON property to a
@@ -343,6 +361,12 @@ impl ProfileSet {
                 index.by_type.entry(s.type_name.clone()).or_insert(id);
             }
         }
+        index.constraint_class = Classes(
+            self.constraints
+                .iter()
+                .map(|_| std::sync::atomic::AtomicU8::new(0))
+                .collect(),
+        );
         index.children = self
             .structures
             .iter()
@@ -405,6 +429,26 @@ impl ProfileSet {
             let text = crate::validate::effective_expression(&c.key, &c.expression);
             crate::fhirpath::parse(text).map_err(|e| e.message)
         }))
+    }
+
+    /// A code (1..=255) classifying constraint `i`, computed by `classify` on first use and
+    /// remembered (0 when there is no such constraint).
+    pub fn constraint_class(&self, i: u32, classify: impl FnOnce(&Constraint) -> u8) -> u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (Some(c), Some(cell)) = (
+            self.constraints.get(i as usize),
+            self.index.constraint_class.0.get(i as usize),
+        ) else {
+            return 0;
+        };
+        match cell.load(Relaxed) {
+            0 => {
+                let class = classify(c);
+                cell.store(class, Relaxed);
+                class
+            }
+            known => known,
+        }
     }
 
     /// A SearchParameter by canonical URL (`url|version` honoured).

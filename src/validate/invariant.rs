@@ -18,6 +18,22 @@ const NATIVE: &[&str] = &[
     "bdl-8", "bdl-9", "bdl-10", "bdl-11", "bdl-12",
 ];
 
+/// How [`Walker::invariants`] handles a constraint (see [`ProfileSet::constraint_class`]).
+const ELE_1: u8 = 1;
+const EXT_1: u8 = 2;
+/// In [`NATIVE`], checked by another module.
+const NATIVE_ELSEWHERE: u8 = 3;
+const FHIRPATH: u8 = 4;
+
+fn classify(c: &crate::model::Constraint) -> u8 {
+    match c.key.as_str() {
+        "ele-1" => ELE_1,
+        "ext-1" => EXT_1,
+        k if NATIVE.contains(&k) => NATIVE_ELSEWHERE,
+        _ => FHIRPATH,
+    }
+}
+
 /// R4 invariants published with a bug that the Java validator evaluates corrected (the
 /// published text, then the corrected one).
 const CORRECTED: &[(&str, &str, &str)] = &[(
@@ -165,12 +181,12 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let Some(c) = set.constraints.get(ci as usize) else {
                 continue;
             };
-            let holds = match c.key.as_str() {
+            let holds = match set.constraint_class(ci, classify) {
                 // type-level rules on every element: the base walk sees every element
-                "ele-1" | "ext-1" if self.profile_walk => continue,
-                "ele-1" => Ok(ele_1(item)),
-                "ext-1" => Ok(item.value.is_none_or(ext_1)),
-                k if NATIVE.contains(&k) => continue,
+                ELE_1 | EXT_1 if self.profile_walk => continue,
+                ELE_1 => Ok(ele_1(item)),
+                EXT_1 => Ok(item.value.is_none_or(ext_1)),
+                NATIVE_ELSEWHERE => continue,
                 _ => {
                     if !self.evaluated.insert((ci, address)) {
                         continue;
