@@ -9,6 +9,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A JSON value as stored in the profile set (fixed/pattern values, min/max values). Numbers keep
 /// their decimal text so comparisons are exact.
@@ -91,7 +92,118 @@ pub struct Structure {
     /// For extensions: where they may be used.
     pub contexts: Vec<Context>,
     /// `elements[0]` is the root.
-    pub elements: Vec<Element>,
+    pub elements: Elements,
+}
+
+/// A structure's elements (a `Vec<Element>` to use). A structure loaded from a profile set
+/// keeps its elements encoded and decodes them on first use: loading a set then decodes only
+/// what its index needs, and a validation run uses a fraction of the structures. In the file
+/// they are one length-prefixed postcard blob per structure (bytes that do not decode, which
+/// only a damaged file can hold, give no elements).
+#[derive(Clone, Default)]
+pub struct Elements {
+    /// The elements, when built in memory or changed.
+    list: Vec<Element>,
+    /// Decoded from `encoded` on first use (when `encoded` is not empty).
+    lazy: OnceLock<Vec<Element>>,
+    encoded: Box<[u8]>,
+}
+
+impl Elements {
+    fn decode(bytes: &[u8]) -> Vec<Element> {
+        postcard::from_bytes(bytes).unwrap_or_default()
+    }
+}
+
+impl From<Vec<Element>> for Elements {
+    fn from(list: Vec<Element>) -> Self {
+        Elements {
+            list,
+            ..Elements::default()
+        }
+    }
+}
+
+impl std::ops::Deref for Elements {
+    type Target = Vec<Element>;
+    fn deref(&self) -> &Vec<Element> {
+        if self.encoded.is_empty() {
+            &self.list
+        } else {
+            self.lazy.get_or_init(|| Elements::decode(&self.encoded))
+        }
+    }
+}
+
+impl std::ops::DerefMut for Elements {
+    fn deref_mut(&mut self) -> &mut Vec<Element> {
+        if !self.encoded.is_empty() {
+            self.list = match self.lazy.take() {
+                Some(list) => list,
+                None => Elements::decode(&self.encoded),
+            };
+            self.encoded = Box::default();
+        }
+        &mut self.list
+    }
+}
+
+impl<'a> IntoIterator for &'a Elements {
+    type Item = &'a Element;
+    type IntoIter = std::slice::Iter<'a, Element>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl std::fmt::Debug for Elements {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Elements {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !self.encoded.is_empty() && self.lazy.get().is_none() {
+            // never decoded: written back as read
+            return s.serialize_bytes(&self.encoded);
+        }
+        let bytes = postcard::to_allocvec(&**self).map_err(serde::ser::Error::custom)?;
+        s.serialize_bytes(&bytes)
+    }
+}
+
+impl<'de> Deserialize<'de> for Elements {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = Box<[u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("encoded elements")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Box<[u8]>, E> {
+                Ok(v.into())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Box<[u8]>, E> {
+                Ok(v.into_boxed_slice())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Box<[u8]>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(out.into_boxed_slice())
+            }
+        }
+        let encoded = d.deserialize_bytes(Bytes)?;
+        Ok(Elements {
+            encoded,
+            ..Elements::default()
+        })
+    }
 }
 
 /// An extension's `context`: an element (path or type), another extension (URL), or a FHIRPath
