@@ -85,6 +85,16 @@ fn match_packed<'v>(
     None
 }
 
+/// A bit (0..64) for a key, from its length and first and last bytes.
+fn key_bit(key: &str) -> u32 {
+    let b = key.as_bytes();
+    let (first, last) = (b.first().copied(), b.last().copied());
+    let h = (key.len() as u32).wrapping_mul(0x9E37_79B9)
+        ^ u32::from(first.unwrap_or(0)).wrapping_mul(0x85EB_CA6B)
+        ^ u32::from(last.unwrap_or(0)).wrapping_mul(0xC2B2_AE35);
+    h >> 26
+}
+
 fn is_duplicate(members: &[Member<'_>], mi: usize) -> bool {
     let Some(m) = members.get(mi) else {
         return false;
@@ -141,6 +151,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let mut excluded: SmallVec<[u32; 2]> = SmallVec::new();
         // large (hostile) objects get a set instead of the quadratic scan
         let mut seen = (members.len() > 32).then(HashSet::new);
+        // otherwise a 64-bit filter over the keys: only a key whose bit is taken already
+        // can be a duplicate
+        let mut taken = 0u64;
         for (mi, m) in members.iter().enumerate() {
             let key = m.key.as_ref();
             if resource_root && key == "resourceType" {
@@ -148,7 +161,12 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             }
             let duplicate = match seen.as_mut() {
                 Some(seen) => !seen.insert(key),
-                None => is_duplicate(members, mi),
+                None => {
+                    let bit = 1u64 << key_bit(key);
+                    let maybe = taken & bit != 0;
+                    taken |= bit;
+                    maybe && is_duplicate(members, mi)
+                }
             };
             if duplicate {
                 self.report(Severity::Error, "structure", m.key_offset, || {
