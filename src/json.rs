@@ -862,6 +862,15 @@ pub(crate) mod swar {
         w.wrapping_sub(LO * u64::from(n)) & !w & HI != 0
     }
 
+    /// 0x80 in each byte of `w` that equals `b`, 0 elsewhere (exact, unlike the tests above
+    /// whose bits above the first match may be wrong).
+    #[inline(always)]
+    pub(crate) fn bytes_equal_to(w: u64, b: u8) -> u64 {
+        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        let x = w ^ (LO * u64::from(b));
+        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+    }
+
     /// Some byte is 0x80 or above (not ASCII).
     #[inline(always)]
     pub(crate) fn has_high(w: u64) -> bool {
@@ -944,16 +953,37 @@ impl LineIndex {
         let mut line_starts = vec![if bom { 3 } else { 0 }];
         let mut continuation = Vec::new();
         let skip = if bom { 3 } else { 0 };
-        // mostly ASCII without a newline: skip such words whole
-        let quiet = |w| !swar::has_high(w) && !swar::has_byte(w, b'\n');
+        // mostly ASCII: newlines found a word at a time, other words skipped whole
         let bytes = input.as_bytes().get(skip..).unwrap_or_default();
-        swar::for_each_candidate(bytes, quiet, |i, b| {
-            if b == b'\n' {
-                line_starts.push(to_u32(skip + i + 1));
-            } else if b & 0xC0 == 0x80 {
-                continuation.push(to_u32(skip + i));
+        let (words, rest) = bytes.as_chunks::<8>();
+        let mut at = skip;
+        for word in words {
+            let w = u64::from_le_bytes(*word);
+            if swar::has_high(w) {
+                for (j, &b) in word.iter().enumerate() {
+                    if b == b'\n' {
+                        line_starts.push(to_u32(at + j + 1));
+                    } else if b & 0xC0 == 0x80 {
+                        continuation.push(to_u32(at + j));
+                    }
+                }
+            } else {
+                let mut newlines = swar::bytes_equal_to(w, b'\n');
+                while newlines != 0 {
+                    let j = (newlines.trailing_zeros() / 8) as usize;
+                    line_starts.push(to_u32(at + j + 1));
+                    newlines &= newlines - 1;
+                }
             }
-        });
+            at += 8;
+        }
+        for (j, &b) in rest.iter().enumerate() {
+            if b == b'\n' {
+                line_starts.push(to_u32(at + j + 1));
+            } else if b & 0xC0 == 0x80 {
+                continuation.push(to_u32(at + j));
+            }
+        }
         LineIndex {
             line_starts,
             continuation,
@@ -1006,6 +1036,14 @@ mod tests {
             }
             assert_eq!(swar::has_below(w, 0x20), word.iter().any(|&b| b < 0x20));
             assert_eq!(swar::has_high(w), word.iter().any(|&b| b >= 0x80));
+            for b in [b'\n', b'<', 0, 0xff] {
+                let exact: Vec<bool> = (0..8)
+                    .map(|j| swar::bytes_equal_to(w, b) >> (j * 8) & 0xFF == 0x80)
+                    .collect();
+                let bytewise: Vec<bool> = word.iter().map(|&x| x == b).collect();
+                assert_eq!(exact, bytewise, "{word:?} {b}");
+                assert_eq!(swar::bytes_equal_to(w, b) & !0x8080_8080_8080_8080, 0);
+            }
         }
         // every byte outside the quiet words is seen, with its index
         let text = b"0123456789\nabcdefghijklmnopqrstuvw\nxyz";
