@@ -212,6 +212,17 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// walk was a profile walk: a later walk of the same data against the same base
     /// definition (a profile leaving a datatype unconstrained) would only repeat its issues.
     type_walks: FxHashMap<(usize, StructId), bool>,
+    /// What the walk needs to know of each type code met, by the code's address and length
+    /// (codes are strings of the profile set: an address names one code while walking).
+    types: FxHashMap<(usize, usize), TypeInfo>,
+}
+
+#[derive(Clone, Copy)]
+struct TypeInfo {
+    primitive: Option<primitive::Primitive>,
+    /// The type's base definition.
+    def: Option<StructId>,
+    is_resource: bool,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -236,6 +247,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             evaluated: FxHashSet::default(),
             bindings_checked: FxHashSet::default(),
             type_walks: FxHashMap::default(),
+            types: FxHashMap::default(),
         }
     }
 
@@ -548,11 +560,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             [t] => Some(t.code.as_str()),
             _ => None,
         });
-        let primitive = type_code.and_then(primitive::Primitive::from_code);
-        if let Some(p) = primitive {
+        let info = type_code.map(|code| self.type_info(code));
+        if let Some(p) = info.and_then(|i| i.primitive) {
             self.primitive(sd, el, p, item);
         } else if let Some(node) = item.value {
-            if is_resource_type(set, type_code) {
+            if info.is_some_and(|i| i.is_resource) {
                 // the profiles declared for the resource's type (`Bundle.entry.resource` as a
                 // Patient profile, a Parameters profile's resource)
                 let rt = node.get("resourceType").and_then(|n| n.value.as_str());
@@ -581,7 +593,16 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if el == 0 && s.kind == Kind::Resource && !self.is_instance_of(s, node) {
                 return;
             }
-            if let Some((csd, cel)) = self.children_of(sd, el, type_code)
+            // where the children are defined: in the snapshot under the element, at a
+            // contentReference, or in its type's definition
+            let children = if !e.children.is_empty() {
+                Some((sd, el))
+            } else if let Some(target) = e.content_ref {
+                Some(self.content_target(sd, target))
+            } else {
+                info.and_then(|i| i.def).map(|t| (t, 0))
+            };
+            if let Some((csd, cel)) = children
                 && !self.type_walked(sd, csd, cel, node)
             {
                 let resource_root = cel == 0 && set.structure(csd).kind == Kind::Resource;
@@ -642,6 +663,20 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
     }
 
+    fn type_info(&mut self, code: &'v str) -> TypeInfo {
+        let key = (code.as_ptr() as usize, code.len());
+        if let Some(info) = self.types.get(&key) {
+            return *info;
+        }
+        let info = TypeInfo {
+            primitive: primitive::Primitive::from_code(code),
+            def: self.set.type_def(code),
+            is_resource: is_resource_type(self.set, Some(code)),
+        };
+        self.types.insert(key, info);
+        info
+    }
+
     /// Validate against type profiles: one must match (the first is reported when none does).
     fn type_profiles(&mut self, profiles: &'v [String], item: Item<'v, 'a>) {
         let resolved: Vec<StructId> = profiles
@@ -688,29 +723,6 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             )
         });
         false
-    }
-
-    /// Where the children of element `el` are defined: in the snapshot under it, at a
-    /// contentReference, or in its type's definition.
-    pub(crate) fn children_of(
-        &self,
-        sd: StructId,
-        el: u32,
-        type_code: Option<&str>,
-    ) -> Option<(StructId, u32)> {
-        let e = self.set.structure(sd).elements.get(el as usize)?;
-        if !e.children.is_empty() {
-            return Some((sd, el));
-        }
-        if let Some(target) = e.content_ref {
-            return Some(self.content_target(sd, target));
-        }
-        let code = type_code?;
-        if code == "BackboneElement" || code == "Element" {
-            // a backbone element with no snapshot children: only id/extension
-            return self.set.type_def(code).map(|t| (t, 0));
-        }
-        self.set.type_def(code).map(|t| (t, 0))
     }
 
     /// A contentReference target. In a profile it names the base definition's element: the
