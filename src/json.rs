@@ -226,13 +226,15 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// An open container. Its items (members) so far are on the parser's shared item (member)
+/// stack from `start`: each container then gets one allocation of its exact size when closed.
 enum Frame<'a> {
     Array {
-        items: Vec<Node<'a>>,
+        start: usize,
         offset: u32,
     },
     Object {
-        members: Vec<Member<'a>>,
+        start: usize,
         offset: u32,
         /// Key of the member whose value is currently being parsed.
         key: Cow<'a, str>,
@@ -312,6 +314,8 @@ impl<'a> Parser<'a> {
             return Err(ParseError::new("empty input", 0));
         }
         let mut stack: Vec<Frame<'a>> = Vec::new();
+        let mut items: Vec<Node<'a>> = Vec::new();
+        let mut members: Vec<Member<'a>> = Vec::new();
         'value: loop {
             // Here `pos` is at the first byte of a value (whitespace skipped).
             let start = self.pos;
@@ -335,7 +339,7 @@ impl<'a> Parser<'a> {
                         }
                     } else {
                         stack.push(Frame::Array {
-                            items: Vec::new(),
+                            start: items.len(),
                             offset,
                         });
                         continue 'value;
@@ -354,7 +358,7 @@ impl<'a> Parser<'a> {
                     } else {
                         let (key, key_offset) = self.parse_key(offset)?;
                         stack.push(Frame::Object {
-                            members: Vec::new(),
+                            start: members.len(),
                             offset,
                             key,
                             key_offset,
@@ -387,7 +391,7 @@ impl<'a> Parser<'a> {
                     };
                 };
                 match frame {
-                    Frame::Array { items, .. } => {
+                    Frame::Array { .. } => {
                         items.push(node);
                         self.skip_ws();
                         match self.peek() {
@@ -418,10 +422,10 @@ impl<'a> Parser<'a> {
                         }
                     }
                     Frame::Object {
-                        members,
                         offset,
                         key,
                         key_offset,
+                        ..
                     } => {
                         members.push(Member {
                             key: std::mem::take(key),
@@ -462,14 +466,12 @@ impl<'a> Parser<'a> {
                 }
                 // The innermost container was just closed: pop it.
                 node = match stack.pop() {
-                    Some(Frame::Array { items, offset }) => Node {
-                        value: Value::Array(items),
+                    Some(Frame::Array { start, offset }) => Node {
+                        value: Value::Array(items.drain(start.min(items.len())..).collect()),
                         offset,
                     },
-                    Some(Frame::Object {
-                        members, offset, ..
-                    }) => Node {
-                        value: Value::Object(members),
+                    Some(Frame::Object { start, offset, .. }) => Node {
+                        value: Value::Object(members.drain(start.min(members.len())..).collect()),
                         offset,
                     },
                     None => return Err(ParseError::new("internal parser error", self.pos)),
