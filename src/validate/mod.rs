@@ -215,7 +215,12 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// What the walk needs to know of each type code met, by the code's address and length
     /// (codes are strings of the profile set: an address names one code while walking).
     types: FxHashMap<(usize, usize), TypeInfo>,
+    /// The target structures and their types of each Reference element met.
+    reference_targets: FxHashMap<(StructId, u32), std::rc::Rc<ReferenceTargets<'v>>>,
 }
+
+/// The structures a Reference element's target profiles name, and their types.
+type ReferenceTargets<'v> = (Vec<StructId>, Vec<&'v str>);
 
 #[derive(Clone, Copy)]
 struct TypeInfo {
@@ -248,6 +253,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             bindings_checked: FxHashSet::default(),
             type_walks: FxHashMap::default(),
             types: FxHashMap::default(),
+            reference_targets: FxHashMap::default(),
         }
     }
 

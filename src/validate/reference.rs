@@ -48,17 +48,27 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(reference) = r.value.as_str() else {
             return;
         };
-        let targets: Vec<StructId> = e
-            .types
-            .iter()
-            .filter(|t| t.code == "Reference")
-            .flat_map(|t| t.target_profiles.iter())
-            .filter_map(|p| set.resolve(p))
-            .collect();
-        let target_types: Vec<&str> = targets
-            .iter()
-            .map(|id| set.structure(*id).type_name.as_str())
-            .collect();
+        let allowed = match self.reference_targets.get(&(sd, el)) {
+            Some(known) => std::rc::Rc::clone(known),
+            None => {
+                let targets: Vec<StructId> = e
+                    .types
+                    .iter()
+                    .filter(|t| t.code == "Reference")
+                    .flat_map(|t| t.target_profiles.iter())
+                    .filter_map(|p| set.resolve(p))
+                    .collect();
+                let types = targets
+                    .iter()
+                    .map(|id| set.structure(*id).type_name.as_str())
+                    .collect();
+                let found = std::rc::Rc::new((targets, types));
+                self.reference_targets
+                    .insert((sd, el), std::rc::Rc::clone(&found));
+                found
+            }
+        };
+        let (targets, target_types) = (&allowed.0, &allowed.1);
         let any_type = target_types.is_empty() || target_types.contains(&"Resource");
         if let Some(rt) = reference_type(reference) {
             let is_type = set
