@@ -226,13 +226,15 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// An open container. Its items (members) so far are on the parser's shared item (member)
+/// stack from `start`: each container then gets one allocation of its exact size when closed.
 enum Frame<'a> {
     Array {
-        items: Vec<Node<'a>>,
+        start: usize,
         offset: u32,
     },
     Object {
-        members: Vec<Member<'a>>,
+        start: usize,
         offset: u32,
         /// Key of the member whose value is currently being parsed.
         key: Cow<'a, str>,
@@ -312,6 +314,8 @@ impl<'a> Parser<'a> {
             return Err(ParseError::new("empty input", 0));
         }
         let mut stack: Vec<Frame<'a>> = Vec::new();
+        let mut items: Vec<Node<'a>> = Vec::new();
+        let mut members: Vec<Member<'a>> = Vec::new();
         'value: loop {
             // Here `pos` is at the first byte of a value (whitespace skipped).
             let start = self.pos;
@@ -335,7 +339,7 @@ impl<'a> Parser<'a> {
                         }
                     } else {
                         stack.push(Frame::Array {
-                            items: Vec::new(),
+                            start: items.len(),
                             offset,
                         });
                         continue 'value;
@@ -354,7 +358,7 @@ impl<'a> Parser<'a> {
                     } else {
                         let (key, key_offset) = self.parse_key(offset)?;
                         stack.push(Frame::Object {
-                            members: Vec::new(),
+                            start: members.len(),
                             offset,
                             key,
                             key_offset,
@@ -387,7 +391,7 @@ impl<'a> Parser<'a> {
                     };
                 };
                 match frame {
-                    Frame::Array { items, .. } => {
+                    Frame::Array { .. } => {
                         items.push(node);
                         self.skip_ws();
                         match self.peek() {
@@ -418,10 +422,10 @@ impl<'a> Parser<'a> {
                         }
                     }
                     Frame::Object {
-                        members,
                         offset,
                         key,
                         key_offset,
+                        ..
                     } => {
                         members.push(Member {
                             key: std::mem::take(key),
@@ -462,14 +466,12 @@ impl<'a> Parser<'a> {
                 }
                 // The innermost container was just closed: pop it.
                 node = match stack.pop() {
-                    Some(Frame::Array { items, offset }) => Node {
-                        value: Value::Array(items),
+                    Some(Frame::Array { start, offset }) => Node {
+                        value: Value::Array(items.drain(start.min(items.len())..).collect()),
                         offset,
                     },
-                    Some(Frame::Object {
-                        members, offset, ..
-                    }) => Node {
-                        value: Value::Object(members),
+                    Some(Frame::Object { start, offset, .. }) => Node {
+                        value: Value::Object(members.drain(start.min(members.len())..).collect()),
                         offset,
                     },
                     None => return Err(ParseError::new("internal parser error", self.pos)),
@@ -843,6 +845,64 @@ fn control_char_error(c: u8, at: usize) -> ParseError {
     )
 }
 
+/// Word-at-a-time byte tests (SWAR) on 8 bytes read little-endian: each says whether some
+/// byte of the word matches (the "has zero byte" / "has byte less than n" tricks).
+pub(crate) mod swar {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+
+    /// Some byte equals `b`.
+    #[inline(always)]
+    pub(crate) fn has_byte(w: u64, b: u8) -> bool {
+        let x = w ^ (LO * u64::from(b));
+        x.wrapping_sub(LO) & !x & HI != 0
+    }
+
+    /// Some byte is below `n` (`n` ≤ 0x80).
+    #[inline(always)]
+    pub(crate) fn has_below(w: u64, n: u8) -> bool {
+        w.wrapping_sub(LO * u64::from(n)) & !w & HI != 0
+    }
+
+    /// 0x80 in each byte of `w` that equals `b`, 0 elsewhere (exact, unlike the tests above
+    /// whose bits above the first match may be wrong).
+    #[inline(always)]
+    pub(crate) fn bytes_equal_to(w: u64, b: u8) -> u64 {
+        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        let x = w ^ (LO * u64::from(b));
+        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+    }
+
+    /// Some byte is 0x80 or above (not ASCII).
+    #[inline(always)]
+    pub(crate) fn has_high(w: u64) -> bool {
+        w & HI != 0
+    }
+
+    /// Calls `f(index, byte)` for every byte of `bytes`, except in the 8-byte words that
+    /// `quiet` says hold no byte `f` cares about.
+    #[inline(always)]
+    pub(crate) fn for_each_candidate(
+        bytes: &[u8],
+        quiet: impl Fn(u64) -> bool,
+        mut f: impl FnMut(usize, u8),
+    ) {
+        let (words, rest) = bytes.as_chunks::<8>();
+        for (k, word) in words.iter().enumerate() {
+            if quiet(u64::from_le_bytes(*word)) {
+                continue;
+            }
+            for (j, &b) in word.iter().enumerate() {
+                f(k * 8 + j, b);
+            }
+        }
+        let base = words.len() * 8;
+        for (j, &b) in rest.iter().enumerate() {
+            f(base + j, b);
+        }
+    }
+}
+
 /// Index of the first byte at or after `i` that is `"`, `\` or a control
 /// character (< 0x20), or `bytes.len()`. Scans 8 bytes at a time (SWAR).
 #[inline(always)]
@@ -895,11 +955,35 @@ impl LineIndex {
         let mut line_starts = vec![if bom { 3 } else { 0 }];
         let mut continuation = Vec::new();
         let skip = if bom { 3 } else { 0 };
-        for (i, &b) in input.as_bytes().iter().enumerate().skip(skip) {
+        // mostly ASCII: newlines found a word at a time, other words skipped whole
+        let bytes = input.as_bytes().get(skip..).unwrap_or_default();
+        let (words, rest) = bytes.as_chunks::<8>();
+        let mut at = skip;
+        for word in words {
+            let w = u64::from_le_bytes(*word);
+            if swar::has_high(w) {
+                for (j, &b) in word.iter().enumerate() {
+                    if b == b'\n' {
+                        line_starts.push(to_u32(at + j + 1));
+                    } else if b & 0xC0 == 0x80 {
+                        continuation.push(to_u32(at + j));
+                    }
+                }
+            } else {
+                let mut newlines = swar::bytes_equal_to(w, b'\n');
+                while newlines != 0 {
+                    let j = (newlines.trailing_zeros() / 8) as usize;
+                    line_starts.push(to_u32(at + j + 1));
+                    newlines &= newlines - 1;
+                }
+            }
+            at += 8;
+        }
+        for (j, &b) in rest.iter().enumerate() {
             if b == b'\n' {
-                line_starts.push(to_u32(i + 1));
+                line_starts.push(to_u32(at + j + 1));
             } else if b & 0xC0 == 0x80 {
-                continuation.push(to_u32(i));
+                continuation.push(to_u32(at + j));
             }
         }
         LineIndex {
@@ -935,6 +1019,47 @@ mod tests {
 
     fn p(s: &str) -> Node<'_> {
         parse(s, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn swar_tests_match_bytewise_tests() {
+        let words: [[u8; 8]; 6] = [
+            *b"abcdefgh",
+            *b"abc\ndefg",
+            *b"\x1fbcdefgh",
+            *b"abcdefg<",
+            [b'a', 0x80, b'b', b'c', b'd', b'e', b'f', b'g'],
+            [0x20, 0x7f, 0xff, 0, b'<', b'\n', 0x1f, 0x21],
+        ];
+        for word in words {
+            let w = u64::from_le_bytes(word);
+            for b in [b'\n', b'<', 0, 0xff] {
+                assert_eq!(swar::has_byte(w, b), word.contains(&b), "{word:?} {b}");
+            }
+            assert_eq!(swar::has_below(w, 0x20), word.iter().any(|&b| b < 0x20));
+            assert_eq!(swar::has_high(w), word.iter().any(|&b| b >= 0x80));
+            for b in [b'\n', b'<', 0, 0xff] {
+                let exact: Vec<bool> = (0..8)
+                    .map(|j| swar::bytes_equal_to(w, b) >> (j * 8) & 0xFF == 0x80)
+                    .collect();
+                let bytewise: Vec<bool> = word.iter().map(|&x| x == b).collect();
+                assert_eq!(exact, bytewise, "{word:?} {b}");
+                assert_eq!(swar::bytes_equal_to(w, b) & !0x8080_8080_8080_8080, 0);
+            }
+        }
+        // every byte outside the quiet words is seen, with its index
+        let text = b"0123456789\nabcdefghijklmnopqrstuvw\nxyz";
+        let mut seen = Vec::new();
+        swar::for_each_candidate(
+            text,
+            |w| !swar::has_byte(w, b'\n'),
+            |i, b| {
+                if b == b'\n' {
+                    seen.push(i);
+                }
+            },
+        );
+        assert_eq!(seen, vec![10, 34]);
     }
 
     fn err(s: &str) -> ParseError {

@@ -9,6 +9,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A JSON value as stored in the profile set (fixed/pattern values, min/max values). Numbers keep
 /// their decimal text so comparisons are exact.
@@ -91,7 +92,118 @@ pub struct Structure {
     /// For extensions: where they may be used.
     pub contexts: Vec<Context>,
     /// `elements[0]` is the root.
-    pub elements: Vec<Element>,
+    pub elements: Elements,
+}
+
+/// A structure's elements (a `Vec<Element>` to use). A structure loaded from a profile set
+/// keeps its elements encoded and decodes them on first use: loading a set then decodes only
+/// what its index needs, and a validation run uses a fraction of the structures. In the file
+/// they are one length-prefixed postcard blob per structure (bytes that do not decode, which
+/// only a damaged file can hold, give no elements).
+#[derive(Clone, Default)]
+pub struct Elements {
+    /// The elements, when built in memory or changed.
+    list: Vec<Element>,
+    /// Decoded from `encoded` on first use (when `encoded` is not empty).
+    lazy: OnceLock<Vec<Element>>,
+    encoded: Box<[u8]>,
+}
+
+impl Elements {
+    fn decode(bytes: &[u8]) -> Vec<Element> {
+        postcard::from_bytes(bytes).unwrap_or_default()
+    }
+}
+
+impl From<Vec<Element>> for Elements {
+    fn from(list: Vec<Element>) -> Self {
+        Elements {
+            list,
+            ..Elements::default()
+        }
+    }
+}
+
+impl std::ops::Deref for Elements {
+    type Target = Vec<Element>;
+    fn deref(&self) -> &Vec<Element> {
+        if self.encoded.is_empty() {
+            &self.list
+        } else {
+            self.lazy.get_or_init(|| Elements::decode(&self.encoded))
+        }
+    }
+}
+
+impl std::ops::DerefMut for Elements {
+    fn deref_mut(&mut self) -> &mut Vec<Element> {
+        if !self.encoded.is_empty() {
+            self.list = match self.lazy.take() {
+                Some(list) => list,
+                None => Elements::decode(&self.encoded),
+            };
+            self.encoded = Box::default();
+        }
+        &mut self.list
+    }
+}
+
+impl<'a> IntoIterator for &'a Elements {
+    type Item = &'a Element;
+    type IntoIter = std::slice::Iter<'a, Element>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl std::fmt::Debug for Elements {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Elements {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !self.encoded.is_empty() && self.lazy.get().is_none() {
+            // never decoded: written back as read
+            return s.serialize_bytes(&self.encoded);
+        }
+        let bytes = postcard::to_allocvec(&**self).map_err(serde::ser::Error::custom)?;
+        s.serialize_bytes(&bytes)
+    }
+}
+
+impl<'de> Deserialize<'de> for Elements {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = Box<[u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("encoded elements")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Box<[u8]>, E> {
+                Ok(v.into())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Box<[u8]>, E> {
+                Ok(v.into_boxed_slice())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Box<[u8]>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(out.into_boxed_slice())
+            }
+        }
+        let encoded = d.deserialize_bytes(Bytes)?;
+        Ok(Elements {
+            encoded,
+            ..Elements::default()
+        })
+    }
 }
 
 /// An extension's `context`: an element (path or type), another extension (URL), or a FHIRPath
@@ -279,6 +391,87 @@ struct Index {
     by_url: FxHashMap<String, Vec<u32>>,
     /// type name → the base (non-profile) structure defining it.
     by_type: FxHashMap<String, u32>,
+    /// How the validator handles `constraints[i]` (its own code, 0 until first asked).
+    constraint_class: Classes,
+    /// `structures[i]`'s children packed for the walk, built on first use.
+    children: Vec<std::sync::OnceLock<Children>>,
+}
+
+/// Remembered classes of constraints (see [`ProfileSet::constraint_class`]).
+#[derive(Debug, Default)]
+struct Classes(Vec<std::sync::atomic::AtomicU8>);
+
+impl Clone for Classes {
+    fn clone(&self) -> Self {
+        use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+        Classes(
+            self.0
+                .iter()
+                .map(|c| AtomicU8::new(c.load(Relaxed)))
+                .collect(),
+        )
+    }
+}
+
+/// The children of every element of one structure, packed: matching a JSON property to a
+/// child and finding the children that need a check touch these few bytes per child, not
+/// the (large) elements.
+#[derive(Debug, Clone, Default)]
+pub struct Children {
+    /// Element `i`'s children are `entries[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
+    entries: Vec<Child>,
+}
+
+/// One child of an element, as [`Children`] packs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Child {
+    /// The child's element index.
+    pub index: u32,
+    /// Length of its JSON name (without `[x]` for a choice).
+    pub name_len: u32,
+    /// First byte of its JSON name (0 when empty).
+    pub first: u8,
+    pub is_choice: bool,
+    /// Needs checking even when absent from the data: `min > 0`, or sliced (the slices'
+    /// own minimums).
+    pub check_absent: bool,
+}
+
+impl Children {
+    fn new(s: &Structure) -> Children {
+        let mut start = Vec::with_capacity(s.elements.len() + 1);
+        let mut entries = Vec::new();
+        for e in &s.elements {
+            start.push(entries.len() as u32);
+            for &c in &e.children {
+                let Some(ce) = s.elements.get(c as usize) else {
+                    continue;
+                };
+                let name = ce.base_name();
+                entries.push(Child {
+                    index: c,
+                    name_len: name.len() as u32,
+                    first: name.bytes().next().unwrap_or(0),
+                    is_choice: ce.is_choice(),
+                    check_absent: ce.min > 0 || (ce.slicing.is_some() && !ce.slices.is_empty()),
+                });
+            }
+        }
+        start.push(entries.len() as u32);
+        Children { start, entries }
+    }
+
+    /// The children of element `el`, in definition order (those of [`Element::children`]).
+    pub fn of(&self, el: u32) -> &[Child] {
+        let range = self
+            .start
+            .get(el as usize)
+            .zip(self.start.get(el as usize + 1));
+        range
+            .and_then(|(&a, &b)| self.entries.get(a as usize..b as usize))
+            .unwrap_or_default()
+    }
 }
 
 pub type StructId = u32;
@@ -295,6 +488,17 @@ impl ProfileSet {
                 index.by_type.entry(s.type_name.clone()).or_insert(id);
             }
         }
+        index.constraint_class = Classes(
+            self.constraints
+                .iter()
+                .map(|_| std::sync::atomic::AtomicU8::new(0))
+                .collect(),
+        );
+        index.children = self
+            .structures
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         index.expressions = self
             .constraints
             .iter()
@@ -314,6 +518,13 @@ impl ProfileSet {
     pub fn structure(&self, id: StructId) -> &Structure {
         // ids only come from the index, built from `structures`
         &self.structures[id as usize]
+    }
+
+    /// The children of structure `id`'s elements, packed (built on first use).
+    pub fn children(&self, id: StructId) -> Option<&Children> {
+        let cell = self.index.children.get(id as usize)?;
+        let s = self.structures.get(id as usize)?;
+        Some(cell.get_or_init(|| Children::new(s)))
     }
 
     /// Resolve a canonical, honouring `url|version` (newest version when none is given; a
@@ -345,6 +556,26 @@ impl ProfileSet {
             let text = crate::validate::effective_expression(&c.key, &c.expression);
             crate::fhirpath::parse(text).map_err(|e| e.message)
         }))
+    }
+
+    /// A code (1..=255) classifying constraint `i`, computed by `classify` on first use and
+    /// remembered (0 when there is no such constraint).
+    pub fn constraint_class(&self, i: u32, classify: impl FnOnce(&Constraint) -> u8) -> u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (Some(c), Some(cell)) = (
+            self.constraints.get(i as usize),
+            self.index.constraint_class.0.get(i as usize),
+        ) else {
+            return 0;
+        };
+        match cell.load(Relaxed) {
+            0 => {
+                let class = classify(c);
+                cell.store(class, Relaxed);
+                class
+            }
+            known => known,
+        }
     }
 
     /// A SearchParameter by canonical URL (`url|version` honoured).

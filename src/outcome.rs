@@ -1,6 +1,7 @@
 //! The result of validation: issues, rendered as a FHIR `OperationOutcome` or as text.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,6 +46,37 @@ pub struct Outcome {
     pub issues: Vec<Issue>,
 }
 
+/// The JSON form of an outcome (fields in the order written).
+#[derive(Serialize)]
+struct OperationOutcome<'a> {
+    #[serde(rename = "resourceType")]
+    resource_type: &'static str,
+    issue: Vec<FhirIssue<'a>>,
+}
+
+#[derive(Serialize)]
+struct FhirIssue<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extension: Option<[Position; 2]>,
+    severity: &'static str,
+    code: &'static str,
+    details: Details<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression: Option<[&'a str; 1]>,
+}
+
+#[derive(Serialize)]
+struct Position {
+    url: &'static str,
+    #[serde(rename = "valueInteger")]
+    value_integer: u32,
+}
+
+#[derive(Serialize)]
+struct Details<'a> {
+    text: &'a str,
+}
+
 const LINE_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line";
 const COL_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col";
 pub const FILE_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-file";
@@ -64,37 +96,50 @@ impl Outcome {
     /// The FHIR `OperationOutcome`. An outcome without issues carries the single information
     /// issue the Java validator writes ("All OK"), as FHIR requires at least one issue.
     pub fn to_operation_outcome(&self) -> Value {
-        let mut issues: Vec<Value> = self
+        // cannot fail: every key is a string
+        serde_json::to_value(self.fhir()).unwrap_or(Value::Null)
+    }
+
+    /// [`Outcome::to_operation_outcome`] as compact JSON text, written without building the
+    /// JSON tree first.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(&self.fhir())
+    }
+
+    fn fhir(&self) -> OperationOutcome<'_> {
+        let mut issue: Vec<FhirIssue<'_>> = self
             .issues
             .iter()
-            .map(|i| {
-                let mut issue = Map::new();
-                if i.line > 0 {
-                    issue.insert(
-                        "extension".into(),
-                        json!([
-                            {"url": LINE_EXT, "valueInteger": i.line},
-                            {"url": COL_EXT, "valueInteger": i.col},
-                        ]),
-                    );
-                }
-                issue.insert("severity".into(), json!(i.severity.code()));
-                issue.insert("code".into(), json!(i.code));
-                issue.insert("details".into(), json!({"text": i.message}));
-                if !i.expression.is_empty() {
-                    issue.insert("expression".into(), json!([i.expression]));
-                }
-                Value::Object(issue)
+            .map(|i| FhirIssue {
+                extension: (i.line > 0).then_some([
+                    Position {
+                        url: LINE_EXT,
+                        value_integer: i.line,
+                    },
+                    Position {
+                        url: COL_EXT,
+                        value_integer: i.col,
+                    },
+                ]),
+                severity: i.severity.code(),
+                code: i.code,
+                details: Details { text: &i.message },
+                expression: (!i.expression.is_empty()).then_some([i.expression.as_str()]),
             })
             .collect();
-        if issues.is_empty() {
-            issues.push(json!({
-                "severity": "information",
-                "code": "informational",
-                "details": {"text": "All OK"}
-            }));
+        if issue.is_empty() {
+            issue.push(FhirIssue {
+                extension: None,
+                severity: "information",
+                code: "informational",
+                details: Details { text: "All OK" },
+                expression: None,
+            });
         }
-        json!({"resourceType": "OperationOutcome", "issue": issues})
+        OperationOutcome {
+            resource_type: "OperationOutcome",
+            issue,
+        }
     }
 
     /// A readable report: one line per issue and a summary line.
@@ -149,4 +194,47 @@ pub fn bundle_of_outcomes(outcomes: &[(String, &Outcome)]) -> Value {
         })
         .collect();
     json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_text_is_the_operation_outcome() {
+        let o = Outcome {
+            issues: vec![
+                Issue {
+                    severity: Severity::Error,
+                    code: "structure",
+                    message: "Unrecognized property 'x\"y'".into(),
+                    expression: "Patient.name[0]".into(),
+                    line: 3,
+                    col: 7,
+                },
+                Issue {
+                    severity: Severity::Warning,
+                    code: "not-found",
+                    message: "no place".into(),
+                    expression: String::new(),
+                    line: 0,
+                    col: 0,
+                },
+            ],
+        };
+        let expected = r#"{"resourceType":"OperationOutcome","issue":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line","valueInteger":3},{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col","valueInteger":7}],"severity":"error","code":"structure","details":{"text":"Unrecognized property 'x\"y'"},"expression":["Patient.name[0]"]},{"severity":"warning","code":"not-found","details":{"text":"no place"}}]}"#;
+        assert_eq!(o.to_json().unwrap(), expected);
+        assert_eq!(
+            serde_json::to_string(&o.to_operation_outcome()).unwrap(),
+            expected
+        );
+        let ok = Outcome::default();
+        let all_ok = r#"{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","details":{"text":"All OK"}}]}"#;
+        assert_eq!(ok.to_json().unwrap(), all_ok);
+        assert_eq!(
+            serde_json::to_string(&ok.to_operation_outcome()).unwrap(),
+            all_ok
+        );
+    }
 }

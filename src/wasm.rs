@@ -142,7 +142,7 @@ fn fatal(code: &'static str, message: String) -> Outcome {
 }
 
 fn outcome_json(o: &Outcome) -> String {
-    serde_json::to_string(&o.to_operation_outcome()).unwrap_or_else(|e| {
+    o.to_json().unwrap_or_else(|e| {
         format!(
             r#"{{"resourceType":"OperationOutcome","issue":[{{"severity":"fatal","code":"exception","details":{{"text":"cannot write the outcome: {e}"}}}}]}}"#
         )

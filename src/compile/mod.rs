@@ -287,7 +287,7 @@ pub(crate) fn compile_structure(
         base_definition: str_of(sd, "baseDefinition").map(str::to_string),
         package,
         contexts,
-        elements,
+        elements: elements.into(),
     })
 }
 

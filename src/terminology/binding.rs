@@ -162,9 +162,10 @@ impl Terminology {
         policy: &Policy,
         out: &mut Vec<TxIssue>,
     ) {
-        let name = self.describe_value_set(vs);
+        // the value set's description is built only for a message
         if codings.is_empty() {
             if kind == Kind::CodeableConcept && !is_max {
+                let name = self.describe_value_set(vs);
                 let (severity, id, text) = if strength == Strength::Required {
                     (
                         Severity::Error,
@@ -221,7 +222,7 @@ impl Terminology {
                 }
             }
         }
-        let codes = codings.iter().map(coded).collect::<Vec<_>>().join(", ");
+        let name = self.describe_value_set(vs);
         if let Some((i, why)) = unknown {
             let what = if kind == Kind::Code {
                 format!("'{}'", codings[i].code)
@@ -241,6 +242,7 @@ impl Terminology {
             });
             return;
         }
+        let codes = codings.iter().map(coded).collect::<Vec<_>>().join(", ");
         let first = &codings[0];
         let required = strength == Strength::Required;
         let (id, text) = match (is_max, kind, required) {

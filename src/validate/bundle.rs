@@ -90,21 +90,21 @@ impl<'a> BundleIndex<'a> {
     /// absolute references (and `urn:`) match `fullUrl`; a relative `Type/id` is resolved
     /// against the base of the referring entry's RESTful `fullUrl`.
     pub(crate) fn resolve(&self, reference: &str, from: Option<u32>) -> Lookup {
-        let (target, version) = match reference.split_once("/_history/") {
+        let (target, version) = match split_history(reference) {
             Some((t, v)) => (t, Some(v)),
             None => (reference, None),
         };
-        let absolute = target.contains("://") || target.starts_with("urn:");
-        let url = if absolute {
-            Some(target.to_string())
+        let absolute = has_scheme_slashes(target) || target.starts_with("urn:");
+        let url: Option<std::borrow::Cow<'_, str>> = if absolute {
+            Some(target.into())
         } else {
             from.and_then(|i| self.entries.get(i as usize))
                 .and_then(|e| e.full_url)
                 .and_then(|fu| restful_base(fu))
-                .map(|base| format!("{base}{target}"))
+                .map(|base| format!("{base}{target}").into())
         };
         if let Some(url) = &url
-            && let Some(hits) = self.by_full_url.get(url.as_str())
+            && let Some(hits) = self.by_full_url.get(url.as_ref())
         {
             let hits = self.with_version(hits, version);
             return match hits.as_slice() {
@@ -136,12 +136,27 @@ pub(crate) enum Lookup {
     None,
 }
 
+/// `reference.split_once("/_history/")`, with a quick answer for the usual reference that
+/// holds no `_`.
+fn split_history(reference: &str) -> Option<(&str, &str)> {
+    if !reference.contains('_') {
+        return None;
+    }
+    reference.split_once("/_history/")
+}
+
+/// `s.contains("://")`, looking only after each `:`.
+fn has_scheme_slashes(s: &str) -> bool {
+    s.match_indices(':')
+        .any(|(i, _)| s.get(i + 1..).is_some_and(|rest| rest.starts_with("//")))
+}
+
 /// `http://x/fhir/` of `http://x/fhir/Patient/1` (a RESTful fullUrl), else `None`.
 fn restful_base(full_url: &str) -> Option<&str> {
     if !(full_url.starts_with("http://") || full_url.starts_with("https://")) {
         return None;
     }
-    let trimmed = full_url.split("/_history/").next().unwrap_or(full_url);
+    let trimmed = split_history(full_url).map_or(full_url, |(t, _)| t);
     let mut cut = trimmed.rsplitn(3, '/');
     let _id = cut.next()?;
     let _type = cut.next()?;
@@ -600,5 +615,30 @@ fn sections<'a>(node: &'a Node<'a>, out: &mut Vec<(&'a Node<'a>, String)>) {
             out.push((r, "Section Entry".into()));
         }
         sections(section, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_string_tests_agree_with_the_plain_ones() {
+        for s in [
+            "Patient/1",
+            "Patient/1/_history/2",
+            "http://x/fhir/Patient/1",
+            "urn:uuid:1234",
+            "a:b://c",
+            "a:/b",
+            "x_y",
+            "http://x/_history/",
+            "",
+            ":",
+            "://",
+        ] {
+            assert_eq!(split_history(s), s.split_once("/_history/"), "{s}");
+            assert_eq!(has_scheme_slashes(s), s.contains("://"), "{s}");
+        }
     }
 }

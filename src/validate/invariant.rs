@@ -22,6 +22,25 @@ const NATIVE: &[&str] = &[
 /// R4's ref-1, checked natively (see [`Walker::ref_1`]).
 const REF_1: &str = "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))";
 
+/// How [`Walker::invariants`] handles a constraint (see [`ProfileSet::constraint_class`]).
+const ELE_1: u8 = 1;
+const EXT_1: u8 = 2;
+/// In [`NATIVE`], checked by another module.
+const NATIVE_ELSEWHERE: u8 = 3;
+const FHIRPATH: u8 = 4;
+/// R4's ref-1 text: natively, falling back to FHIRPath for the odd cases.
+const REF_1_NATIVE: u8 = 5;
+
+fn classify(c: &crate::model::Constraint) -> u8 {
+    match c.key.as_str() {
+        "ele-1" => ELE_1,
+        "ext-1" => EXT_1,
+        k if NATIVE.contains(&k) => NATIVE_ELSEWHERE,
+        "ref-1" if c.expression == REF_1 => REF_1_NATIVE,
+        _ => FHIRPATH,
+    }
+}
+
 /// R4 invariants published with a bug that the Java validator evaluates corrected (the
 /// published text, then the corrected one).
 const CORRECTED: &[(&str, &str, &str)] = &[(
@@ -169,13 +188,13 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let Some(c) = set.constraints.get(ci as usize) else {
                 continue;
             };
-            let holds = match c.key.as_str() {
+            let holds = match set.constraint_class(ci, classify) {
                 // type-level rules on every element: the base walk sees every element
-                "ele-1" | "ext-1" if self.profile_walk => continue,
-                "ele-1" => Ok(ele_1(item)),
-                "ext-1" => Ok(item.value.is_none_or(ext_1)),
-                k if NATIVE.contains(&k) => continue,
-                "ref-1" if c.expression == REF_1 => {
+                ELE_1 | EXT_1 if self.profile_walk => continue,
+                ELE_1 => Ok(ele_1(item)),
+                EXT_1 => Ok(item.value.is_none_or(ext_1)),
+                NATIVE_ELSEWHERE => continue,
+                REF_1_NATIVE => {
                     if !self.evaluated.insert((ci, address)) {
                         continue;
                     }

@@ -224,6 +224,31 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     bindings_checked: FxHashSet<(usize, usize)>,
     /// The contained ids of one root resource (by address), for ref-1.
     contained_ids: Option<(usize, FxHashSet<&'a str>)>,
+    /// (data address, base type definition) pairs walked outside probing, and whether that
+    /// walk was a profile walk: a later walk of the same data against the same base
+    /// definition (a profile leaving a datatype unconstrained) would only repeat its issues.
+    type_walks: FxHashMap<(usize, StructId), bool>,
+    /// What the walk needs to know of each type code met, by the code's address and length
+    /// (codes are strings of the profile set: an address names one code while walking).
+    types: FxHashMap<(usize, usize), TypeInfo>,
+    /// The target structures and their types of each Reference element met.
+    reference_targets: FxHashMap<(StructId, u32), std::rc::Rc<ReferenceTargets<'v>>>,
+}
+
+/// The structures a Reference element's target profiles name, their types, and the target
+/// profiles not loaded.
+struct ReferenceTargets<'v> {
+    targets: Vec<StructId>,
+    types: Vec<&'v str>,
+    unknown: Vec<&'v str>,
+}
+
+#[derive(Clone, Copy)]
+struct TypeInfo {
+    primitive: Option<primitive::Primitive>,
+    /// The type's base definition.
+    def: Option<StructId>,
+    is_resource: bool,
 }
 
 const MAX_WALK_DEPTH: usize = 2_000;
@@ -250,6 +275,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             evaluated: FxHashSet::default(),
             bindings_checked: FxHashSet::default(),
             contained_ids: None,
+            type_walks: FxHashMap::default(),
+            types: FxHashMap::default(),
+            reference_targets: FxHashMap::default(),
         }
     }
 
@@ -575,11 +603,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             [t] => Some(t.code.as_str()),
             _ => None,
         });
-        let primitive = type_code.and_then(primitive::Primitive::from_code);
-        if let Some(p) = primitive {
+        let info = type_code.map(|code| self.type_info(code));
+        if let Some(p) = info.and_then(|i| i.primitive) {
             self.primitive(sd, el, p, item);
         } else if let Some(node) = item.value {
-            if is_resource_type(set, type_code) {
+            if info.is_some_and(|i| i.is_resource) {
                 // the profiles declared for the resource's type (`Bundle.entry.resource` as a
                 // Patient profile, a Parameters profile's resource)
                 let rt = node.get("resourceType").and_then(|n| n.value.as_str());
@@ -608,7 +636,18 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if el == 0 && s.kind == Kind::Resource && !self.is_instance_of(s, node) {
                 return;
             }
-            if let Some((csd, cel)) = self.children_of(sd, el, type_code) {
+            // where the children are defined: in the snapshot under the element, at a
+            // contentReference, or in its type's definition
+            let children = if !e.children.is_empty() {
+                Some((sd, el))
+            } else if let Some(target) = e.content_ref {
+                Some(self.content_target(sd, target))
+            } else {
+                info.and_then(|i| i.def).map(|t| (t, 0))
+            };
+            if let Some((csd, cel)) = children
+                && !self.type_walked(sd, csd, cel, node)
+            {
                 let resource_root = cel == 0 && set.structure(csd).kind == Kind::Resource;
                 self.members(csd, cel, node, resource_root);
                 // the type's own invariants (per-1 on a Period, ref-1 on a Reference)
@@ -646,6 +685,39 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         {
             self.type_profiles(&t.profiles, item);
         }
+    }
+
+    /// Has `node` been walked against the base type definition `csd` already (outside
+    /// probing, with at least the checks this walk would make)? Then walking it again would
+    /// report nothing new and change no state: every check below depends only on the data
+    /// and on `csd`. Records this walk otherwise. Probing walks always walk (what a probe
+    /// sees depends on what earlier walks have already checked).
+    fn type_walked(&mut self, sd: StructId, csd: StructId, cel: u32, node: &'a Node<'a>) -> bool {
+        if csd == sd || cel != 0 || self.probing > 0 || self.set.structure(csd).is_profile {
+            return false;
+        }
+        let key = (node as *const Node<'a> as usize, csd);
+        match self.type_walks.get(&key) {
+            Some(&as_profile_walk) if !as_profile_walk || self.profile_walk => true,
+            _ => {
+                self.type_walks.insert(key, self.profile_walk);
+                false
+            }
+        }
+    }
+
+    fn type_info(&mut self, code: &'v str) -> TypeInfo {
+        let key = (code.as_ptr() as usize, code.len());
+        if let Some(info) = self.types.get(&key) {
+            return *info;
+        }
+        let info = TypeInfo {
+            primitive: primitive::Primitive::from_code(code),
+            def: self.set.type_def(code),
+            is_resource: is_resource_type(self.set, Some(code)),
+        };
+        self.types.insert(key, info);
+        info
     }
 
     /// Validate against type profiles: one must match (the first is reported when none does).
@@ -694,29 +766,6 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             )
         });
         false
-    }
-
-    /// Where the children of element `el` are defined: in the snapshot under it, at a
-    /// contentReference, or in its type's definition.
-    pub(crate) fn children_of(
-        &self,
-        sd: StructId,
-        el: u32,
-        type_code: Option<&str>,
-    ) -> Option<(StructId, u32)> {
-        let e = self.set.structure(sd).elements.get(el as usize)?;
-        if !e.children.is_empty() {
-            return Some((sd, el));
-        }
-        if let Some(target) = e.content_ref {
-            return Some(self.content_target(sd, target));
-        }
-        let code = type_code?;
-        if code == "BackboneElement" || code == "Element" {
-            // a backbone element with no snapshot children: only id/extension
-            return self.set.type_def(code).map(|t| (t, 0));
-        }
-        self.set.type_def(code).map(|t| (t, 0))
     }
 
     /// A contentReference target. In a profile it names the base definition's element: the

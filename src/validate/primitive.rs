@@ -21,6 +21,7 @@
 //! reference/canonical resolution, XHTML content, and the `Resource.id` rule (see
 //! [`check_resource_id`]).
 
+use crate::json::swar;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
@@ -787,16 +788,16 @@ impl Scan {
     fn of(text: &str) -> Scan {
         let mut s = Scan::default();
         let mut maybe_bidi = false;
-        for &b in text.as_bytes() {
-            match b {
-                b'\n' => s.newline = true,
-                b'\t' | b'\r' => {}
-                0..=0x1F => s.control = true,
-                b'<' => s.lt = true,
-                0xD8 | 0xE2 => maybe_bidi = true,
-                _ => {}
-            }
-        }
+        // words of printable ASCII other than '<' hold nothing of interest
+        let quiet = |w| !swar::has_below(w, 0x20) && !swar::has_byte(w, b'<') && !swar::has_high(w);
+        swar::for_each_candidate(text.as_bytes(), quiet, |_, b| match b {
+            b'\n' => s.newline = true,
+            b'\t' | b'\r' => {}
+            0..=0x1F => s.control = true,
+            b'<' => s.lt = true,
+            0xD8 | 0xE2 => maybe_bidi = true,
+            _ => {}
+        });
         if maybe_bidi {
             s.bidi = text.chars().any(|c| bidi_name(c).is_some() && c != '\n');
         }

@@ -77,24 +77,39 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(reference) = r.value.as_str() else {
             return;
         };
-        // the target profiles, resolved; those not loaded are kept to be reported
-        let mut targets: Vec<StructId> = Vec::new();
-        let mut unknown: Vec<&str> = Vec::new();
-        for p in e
-            .types
-            .iter()
-            .filter(|t| t.code == "Reference")
-            .flat_map(|t| t.target_profiles.iter())
-        {
-            match set.resolve(p) {
-                Some(id) => targets.push(id),
-                None => unknown.push(p),
+        // the target profiles, resolved once per element; those not loaded are kept to be
+        // reported
+        let allowed = match self.reference_targets.get(&(sd, el)) {
+            Some(known) => std::rc::Rc::clone(known),
+            None => {
+                let mut targets: Vec<StructId> = Vec::new();
+                let mut unknown: Vec<&'v str> = Vec::new();
+                for p in e
+                    .types
+                    .iter()
+                    .filter(|t| t.code == "Reference")
+                    .flat_map(|t| t.target_profiles.iter())
+                {
+                    match set.resolve(p) {
+                        Some(id) => targets.push(id),
+                        None => unknown.push(p),
+                    }
+                }
+                let types = targets
+                    .iter()
+                    .map(|id| set.structure(*id).type_name.as_str())
+                    .collect();
+                let found = std::rc::Rc::new(super::ReferenceTargets {
+                    targets,
+                    types,
+                    unknown,
+                });
+                self.reference_targets
+                    .insert((sd, el), std::rc::Rc::clone(&found));
+                found
             }
-        }
-        let target_types: Vec<&str> = targets
-            .iter()
-            .map(|id| set.structure(*id).type_name.as_str())
-            .collect();
+        };
+        let (targets, target_types, unknown) = (&allowed.targets, &allowed.types, &allowed.unknown);
         let any_type = target_types.is_empty() || target_types.contains(&"Resource");
         if let Some(rt) = reference_type(reference) {
             let is_type = set
@@ -133,7 +148,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         // target profiles that are not loaded: the target cannot be checked against them (and
         // when none is loaded, no target type is allowed), as the Java validator reports it
         if !unknown.is_empty() {
-            for p in unknown {
+            for p in unknown.iter() {
                 self.report(Severity::Error, "structure", r.offset, || {
                     format!("Unable to resolve the profile reference '{p}'")
                 });

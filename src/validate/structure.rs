@@ -5,7 +5,7 @@
 use super::path::Seg;
 use super::{Item, Walker, article};
 use crate::json::{Member, Node, Value};
-use crate::model::{Element, MANY, StructId, Structure};
+use crate::model::{Child, Element, MANY, StructId, Structure};
 use crate::outcome::Severity;
 use smallvec::SmallVec;
 use std::collections::HashSet;
@@ -55,6 +55,46 @@ pub(crate) fn match_child<'v>(
     None
 }
 
+/// [`match_child`] over the packed children of the parent (the same answer, with the
+/// child's position among them): most children are ruled out by name length and first byte.
+fn match_packed<'v>(
+    s: &'v Structure,
+    kids: &[Child],
+    name: &str,
+) -> Option<(usize, u32, Option<&'v str>)> {
+    let first = name.bytes().next().unwrap_or(0);
+    for (pos, k) in kids.iter().enumerate() {
+        let len = k.name_len as usize;
+        if len > 0 && (k.first != first || len > name.len() || (!k.is_choice && len != name.len()))
+        {
+            continue;
+        }
+        let Some(ce) = s.elements.get(k.index as usize) else {
+            continue;
+        };
+        if k.is_choice {
+            if let Some(rest) = name.strip_prefix(ce.base_name())
+                && let Some(t) = ce.types.iter().find(|t| suffix_names_type(rest, &t.code))
+            {
+                return Some((pos, k.index, Some(t.code.as_str())));
+            }
+        } else if ce.name == name {
+            return Some((pos, k.index, None));
+        }
+    }
+    None
+}
+
+/// A bit (0..64) for a key, from its length and first and last bytes.
+fn key_bit(key: &str) -> u32 {
+    let b = key.as_bytes();
+    let (first, last) = (b.first().copied(), b.last().copied());
+    let h = (key.len() as u32).wrapping_mul(0x9E37_79B9)
+        ^ u32::from(first.unwrap_or(0)).wrapping_mul(0x85EB_CA6B)
+        ^ u32::from(last.unwrap_or(0)).wrapping_mul(0xC2B2_AE35);
+    h >> 26
+}
+
 fn is_duplicate(members: &[Member<'_>], mi: usize) -> bool {
     let Some(m) = members.get(mi) else {
         return false;
@@ -102,15 +142,28 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Value::Object(members) = &node.value else {
             return;
         };
+        let Some(kids) = set.children(sd).map(|c| c.of(parent)) else {
+            return;
+        };
+        // which children the data has (by position in `kids`)
+        let mut present_in_data: SmallVec<[bool; 64]> = smallvec::smallvec![false; kids.len()];
         let mut matched: SmallVec<[Matched<'v>; 16]> = SmallVec::new();
         let mut excluded: SmallVec<[u32; 2]> = SmallVec::new();
         // large (hostile) objects get a set instead of the quadratic scan
         let mut seen = (members.len() > 32).then(HashSet::new);
+        // otherwise a 64-bit filter over the keys: only a key whose bit is taken already
+        // can be a duplicate
+        let mut taken = 0u64;
         for (mi, m) in members.iter().enumerate() {
             let key = m.key.as_ref();
             let duplicate = match seen.as_mut() {
                 Some(seen) => !seen.insert(key),
-                None => is_duplicate(members, mi),
+                None => {
+                    let bit = 1u64 << key_bit(key);
+                    let maybe = taken & bit != 0;
+                    taken |= bit;
+                    maybe && is_duplicate(members, mi)
+                }
             };
             if duplicate {
                 self.report(Severity::Error, "structure", m.key_offset, || {
@@ -128,18 +181,28 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if only.is_some_and(|names| !names.iter().any(|n| name.starts_with(n))) {
                 continue;
             }
-            match match_child(s, p, name) {
-                Some((child, type_code)) => matched.push(Matched {
-                    child,
-                    member: mi,
-                    type_code,
-                    companion,
-                }),
+            match match_packed(s, kids, name) {
+                Some((pos, child, type_code)) => {
+                    if let Some(here) = present_in_data.get_mut(pos) {
+                        *here = true;
+                    }
+                    matched.push(Matched {
+                        child,
+                        member: mi,
+                        type_code,
+                        companion,
+                    });
+                }
                 None => match self.excluded_choice(s, p, name) {
                     // a type the base allows but this profile does not: it still counts
                     Some((child, found)) => {
                         if !companion {
                             self.report_excluded_type(s, child, found, &m.value);
+                        }
+                        if let Some(pos) = kids.iter().position(|k| k.index == child)
+                            && let Some(here) = present_in_data.get_mut(pos)
+                        {
+                            *here = true;
                         }
                         excluded.push(child);
                     }
@@ -149,7 +212,12 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 },
             }
         }
-        for &c in &p.children {
+        for (pos, k) in kids.iter().enumerate() {
+            // absent and nothing to check when absent (no minimum, no slices)
+            if !k.check_absent && !present_in_data.get(pos).copied().unwrap_or(true) {
+                continue;
+            }
+            let c = k.index;
             let Some(ce) = s.elements.get(c as usize) else {
                 continue;
             };
