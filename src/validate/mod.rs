@@ -208,7 +208,8 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     entries: Vec<(usize, u32)>,
     /// The resources being walked (innermost last), and whether each is contained.
     resources: Vec<(&'a Node<'a>, bool)>,
-    /// Does Bundle entry (bundle address, entry) conform to structure? Filled once per pair.
+    /// Does a reference target conform to structure? Filled once per (target, structure): an
+    /// entry as (Bundle address, entry), any other target as (its address, `u32::MAX`).
     target_cache: FxHashMap<(usize, u32, StructId), bool>,
     /// True while walking data that its base definition's walk has already checked (a
     /// profile walk): checks that depend only on the data's type are not repeated.

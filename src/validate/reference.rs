@@ -201,19 +201,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
 
     /// Does the target conform to profile `p`? Bundle entries are checked once per profile.
     fn target_conforms(&mut self, target: &Target<'a>, p: StructId) -> bool {
-        let key = target.entry.map(|(b, e)| {
-            let bundle = self.bundles.get(b).map_or(0, |x| x as *const _ as usize);
-            (bundle, e, p)
-        });
-        if let Some(k) = key
-            && let Some(known) = self.target_cache.get(&k)
-        {
+        // an entry by (Bundle, entry index); any other target (contained, `#` for the
+        // container, a Parameters resource) by its address, with an index no entry has
+        let key = match target.entry {
+            Some((b, e)) => {
+                let bundle = self.bundles.get(b).map_or(0, |x| x as *const _ as usize);
+                (bundle, e, p)
+            }
+            None => (target.node as *const Node<'a> as usize, u32::MAX, p),
+        };
+        if let Some(known) = self.target_cache.get(&key) {
             return *known;
         }
-        // a cycle of references (A → B → A) is assumed to conform while it is being checked
-        if let Some(k) = key {
-            self.target_cache.insert(k, true);
-        }
+        // a cycle of references (A → B → A, or a contained resource naming its container
+        // `#`) is assumed to conform while it is being checked
+        self.target_cache.insert(key, true);
         // a target conforms to a profile only if it is also valid against its base: check
         // it fully (once per target and profile)
         let node = target.node;
@@ -221,9 +223,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         self.profile_walk = false;
         let ok = self.conforms(|w| w.against_structure(p, node));
         self.profile_walk = outer;
-        if let Some(k) = key {
-            self.target_cache.insert(k, ok);
-        }
+        self.target_cache.insert(key, ok);
         ok
     }
 
