@@ -60,7 +60,9 @@ for t in "${TARGETS[@]}"; do
   (cd fuzz && cargo fuzz run -a "$t" "$corpus" -- "${FLAGS[@]}" -max_total_time="$SECONDS_EACH") >"$out" 2>&1
   rc=$?
   set -e
-  runs=$(grep -o 'Done [0-9]* runs' "$out" | tail -1 | grep -o '[0-9]*' || echo 0)
+  # "Done N runs" at the end of a run; the final stats when it stopped on a crash
+  runs=$(grep -o 'Done [0-9]* runs' "$out" | tail -1 | grep -o '[0-9]*' ||
+    grep -o 'number_of_executed_units: *[0-9]*' "$out" | tail -1 | grep -o '[0-9]*$' || echo 0)
   result=ok
   [[ $rc == 0 ]] || result="FAILED($rc)"
   printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$t" "$SECONDS_EACH" "${runs:-0}" "$result" | tee -a "$LOG"
