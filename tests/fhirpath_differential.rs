@@ -27,11 +27,12 @@
 //! Run: `cargo test --release --test fhirpath_differential` then
 //! `(cd tests/differential && npm ci && node compare.mjs)`.
 
-use fhirval::fhirpath::{self, ChildType, Env, Item, Model, ResolveContext};
+use fhirval::fhirpath::{self, Env, Item, Model};
 use fhirval::json::{self, Node, Value};
 use fhirval::load::{self, LoadConfig};
-use fhirval::model::{Element, ProfileSet, StructId, Structure};
+use fhirval::model::{ProfileSet, StructId};
 use fhirval::package::{Load, PackageDir, PackageId};
+use fhirval::validate::TypeModel;
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
@@ -49,141 +50,6 @@ const HOST_FUNCTIONS: &[&str] = &["conformsTo", "htmlChecks", "memberOf", "resol
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The model: types and children from the profile set, as the validator's `SetModel` answers.
-
-struct SetModel<'s> {
-    set: &'s ProfileSet,
-}
-
-/// Does the suffix of a choice key (`Quantity` of `valueQuantity`) name type `code`?
-fn suffix_names_type(suffix: &str, code: &str) -> bool {
-    let (mut a, mut b) = (suffix.chars(), code.chars());
-    match (a.next(), b.next()) {
-        (Some(x), Some(y)) if x == y.to_ascii_uppercase() => a.as_str() == b.as_str(),
-        _ => false,
-    }
-}
-
-/// The child of `parent` that JSON key `name` belongs to, with the type a choice name selects.
-fn match_child<'s>(
-    s: &'s Structure,
-    parent: &Element,
-    name: &str,
-) -> Option<(u32, Option<&'s str>)> {
-    for &c in &parent.children {
-        let Some(ce) = s.elements.get(c as usize) else {
-            continue;
-        };
-        if ce.is_choice() {
-            if let Some(rest) = name.strip_prefix(ce.base_name())
-                && let Some(t) = ce.types.iter().find(|t| suffix_names_type(rest, &t.code))
-            {
-                return Some((c, Some(t.code.as_str())));
-            }
-        } else if ce.name == name {
-            return Some((c, None));
-        }
-    }
-    None
-}
-
-impl SetModel<'_> {
-    /// The element a type name or backbone path (`Patient.contact`) stands for.
-    fn element_of(&self, ty: &str) -> Option<(StructId, u32)> {
-        match ty.split_once('.') {
-            None => self.set.type_def(ty).map(|t| (t, 0)),
-            Some((root, _)) => {
-                let t = self.set.type_def(root)?;
-                let s = self.set.structure(t);
-                let i = s
-                    .elements
-                    .iter()
-                    .position(|e| e.path == ty && e.slice_name.is_none())?;
-                let e = s.elements.get(i)?;
-                Some((t, e.content_ref.unwrap_or(i as u32)))
-            }
-        }
-    }
-
-    /// The type name the engine uses for an element: its own path when it has children (a
-    /// backbone element), the referenced path for a content reference, else its type.
-    fn type_name<'s>(
-        s: &'s Structure,
-        ce: &'s Element,
-        chosen: Option<&'s str>,
-    ) -> Option<&'s str> {
-        if !ce.children.is_empty() {
-            Some(ce.path.as_str())
-        } else if let Some(target) = ce.content_ref {
-            Some(s.elements.get(target as usize)?.path.as_str())
-        } else {
-            match (chosen, ce.types.as_slice()) {
-                (Some(t), _) => Some(t),
-                (None, [t]) => Some(t.code.as_str()),
-                _ => None,
-            }
-        }
-    }
-}
-
-impl Model for SetModel<'_> {
-    fn child_type(&self, parent: &str, key: &str) -> Option<ChildType<'_>> {
-        let (sd, el) = self.element_of(parent)?;
-        let s = self.set.structure(sd);
-        let p = s.elements.get(el as usize)?;
-        let (c, chosen) = match_child(s, p, key)?;
-        let ce = s.elements.get(c as usize)?;
-        Some(ChildType {
-            type_name: Self::type_name(s, ce, chosen)?,
-            name: ce.base_name(),
-        })
-    }
-
-    fn is_type(&self, ty: &str, base: &str) -> bool {
-        if ty == base {
-            return self.set.type_def(ty).is_some() || ty.contains('.');
-        }
-        if ty.contains('.') {
-            return matches!(base, "BackboneElement" | "Element" | "Base");
-        }
-        let mut current = self.set.type_def(ty);
-        let mut steps = 0;
-        while let Some(id) = current {
-            let s = self.set.structure(id);
-            if s.type_name == base {
-                return true;
-            }
-            steps += 1;
-            if steps > 16 {
-                break;
-            }
-            current = s
-                .base_definition
-                .as_deref()
-                .and_then(|b| self.set.resolve(b))
-                .filter(|b| !self.set.structure(*b).is_profile);
-        }
-        base == "Base"
-    }
-
-    fn resolve<'a>(&self, _reference: &str, _ctx: &ResolveContext<'a>) -> Option<&'a Node<'a>> {
-        None
-    }
-
-    fn member_of(&self, _item: &Node<'_>, _item_type: &str, _value_set: &str) -> Option<bool> {
-        None
-    }
-
-    fn conforms_to(&self, _node: &Node<'_>, _node_type: &str, _profile: &str) -> Option<bool> {
-        None
-    }
-
-    fn html_checks(&self, _div: &str) -> bool {
-        true
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,13 +237,13 @@ impl<'s: 'a, 'a> Walk<'s, '_> {
                 }
                 None => (key, Some(&m.value), obj.get(&format!("_{key}"))),
             };
-            let Some((c, chosen)) = match_child(s, target, name) else {
+            let Some((c, chosen)) = TypeModel::child(s, target, name) else {
                 continue;
             };
             let Some(ce) = s.elements.get(c as usize) else {
                 continue;
             };
-            let Some(cty) = SetModel::type_name(s, ce, chosen) else {
+            let Some(cty) = TypeModel::type_name(s, ce, chosen) else {
                 continue;
             };
             let fp_name = ce.base_name();
@@ -477,7 +343,7 @@ impl<'s: 'a, 'a> Walk<'s, '_> {
         env.context_type = ty;
         env.today = Some(self.today);
         env.now = Some(self.now);
-        let model = SetModel { set };
+        let model = TypeModel { set };
         let model: &dyn Model = &model;
         let verdict = fhirpath::evaluate_invariant(expr, &env, model);
         record["ours"] = match &verdict {

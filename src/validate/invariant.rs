@@ -9,7 +9,7 @@ use super::structure::match_child;
 use super::{Item, Walker};
 use crate::fhirpath::{self, ChildType, Env, Model, ResolveContext};
 use crate::json::{Node, Value};
-use crate::model::{ProfileSet, StructId};
+use crate::model::{Element, ProfileSet, StructId, Structure};
 use crate::outcome::Severity;
 use rustc_hash::FxHashSet;
 
@@ -57,13 +57,15 @@ pub(crate) fn effective_expression<'e>(key: &str, expression: &'e str) -> &'e st
         .map_or(expression, |(_, _, fixed)| fixed)
 }
 
-/// The FHIR model as the FHIRPath engine sees it: types and children from the profile set.
-pub(crate) struct SetModel<'v> {
+/// The FHIR type model from a profile set, as the FHIRPath engine needs it: the types and
+/// children of elements, and type inheritance. Nothing resolves, no terminology, no profiles
+/// (the validator's model adds those); public for tools that evaluate FHIRPath over data
+/// without validating it (the differential test against fhirpath.js).
+pub struct TypeModel<'v> {
     pub set: &'v ProfileSet,
-    pub opts: &'v super::Options,
 }
 
-impl SetModel<'_> {
+impl<'v> TypeModel<'v> {
     /// The element a type name or backbone path (`Patient.contact`) stands for.
     fn element_of(&self, ty: &str) -> Option<(StructId, u32)> {
         match ty.split_once('.') {
@@ -81,28 +83,48 @@ impl SetModel<'_> {
             }
         }
     }
+
+    /// The child of element `parent` that JSON key `key` belongs to, and the type a choice
+    /// key selects (`valueQuantity`: `Quantity`).
+    pub fn child<'s>(
+        s: &'s Structure,
+        parent: &'s Element,
+        key: &str,
+    ) -> Option<(u32, Option<&'s str>)> {
+        match_child(s, parent, key)
+    }
+
+    /// The type name the engine uses for an element: its own path when it has children (a
+    /// backbone element), the referenced path for a content reference, else its type (the
+    /// one `chosen` by a choice key).
+    pub fn type_name<'s>(
+        s: &'s Structure,
+        ce: &'s Element,
+        chosen: Option<&'s str>,
+    ) -> Option<&'s str> {
+        if !ce.children.is_empty() {
+            Some(ce.path.as_str())
+        } else if let Some(target) = ce.content_ref {
+            Some(s.elements.get(target as usize)?.path.as_str())
+        } else {
+            match (chosen, ce.types.as_slice()) {
+                (Some(t), _) => Some(t),
+                (None, [t]) => Some(t.code.as_str()),
+                _ => None,
+            }
+        }
+    }
 }
 
-impl Model for SetModel<'_> {
+impl Model for TypeModel<'_> {
     fn child_type(&self, parent: &str, key: &str) -> Option<ChildType<'_>> {
         let (sd, el) = self.element_of(parent)?;
         let s = self.set.structure(sd);
         let p = s.elements.get(el as usize)?;
         let (c, chosen) = match_child(s, p, key)?;
         let ce = s.elements.get(c as usize)?;
-        let type_name = if !ce.children.is_empty() {
-            ce.path.as_str()
-        } else if let Some(target) = ce.content_ref {
-            s.elements.get(target as usize)?.path.as_str()
-        } else {
-            match (chosen, ce.types.as_slice()) {
-                (Some(t), _) => t,
-                (None, [t]) => t.code.as_str(),
-                _ => return None,
-            }
-        };
         Some(ChildType {
-            type_name,
+            type_name: Self::type_name(s, ce, chosen)?,
             name: ce.base_name(),
         })
     }
@@ -134,6 +156,39 @@ impl Model for SetModel<'_> {
         base == "Base"
     }
 
+    fn resolve<'a>(&self, _reference: &str, _ctx: &ResolveContext<'a>) -> Option<&'a Node<'a>> {
+        None
+    }
+
+    fn member_of(&self, _item: &Node<'_>, _item_type: &str, _value_set: &str) -> Option<bool> {
+        None
+    }
+
+    fn conforms_to(&self, _node: &Node<'_>, _node_type: &str, _profile: &str) -> Option<bool> {
+        None
+    }
+
+    fn html_checks(&self, _div: &str) -> bool {
+        true
+    }
+}
+
+/// The FHIR model as the validator's invariants see it: the type model, plus terminology
+/// (`memberOf`), profiles (`conformsTo`) and the XHTML checks.
+pub(crate) struct SetModel<'v> {
+    pub types: TypeModel<'v>,
+    pub opts: &'v super::Options,
+}
+
+impl Model for SetModel<'_> {
+    fn child_type(&self, parent: &str, key: &str) -> Option<ChildType<'_>> {
+        self.types.child_type(parent, key)
+    }
+
+    fn is_type(&self, ty: &str, base: &str) -> bool {
+        self.types.is_type(ty, base)
+    }
+
     /// Only local `#id` references resolve inside invariants (the engine does those itself);
     /// Bundle references are resolved and checked by the reference rules instead.
     fn resolve<'a>(&self, _reference: &str, _ctx: &ResolveContext<'a>) -> Option<&'a Node<'a>> {
@@ -141,12 +196,13 @@ impl Model for SetModel<'_> {
     }
 
     fn member_of(&self, item: &Node<'_>, item_type: &str, value_set: &str) -> Option<bool> {
-        super::binding::member_of(&self.set.terminology, item_type, item, value_set)
+        super::binding::member_of(&self.types.set.terminology, item_type, item, value_set)
     }
 
     fn conforms_to(&self, node: &Node<'_>, _node_type: &str, profile: &str) -> Option<bool> {
-        let sd = self.set.resolve(profile)?;
-        let mut w = Walker::new(self.set, self.opts);
+        let set = self.types.set;
+        let sd = set.resolve(profile)?;
+        let mut w = Walker::new(set, self.opts);
         Some(w.conforms(|w| w.against_structure(sd, node)))
     }
 
@@ -305,7 +361,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         env.context_type = context_type;
         env.today = super::primitive::today_days().map(super::primitive::civil_from_days);
         let model = SetModel {
-            set,
+            types: TypeModel { set },
             opts: self.opts,
         };
         fhirpath::evaluate_invariant(expr, &env, &model).map_err(|e| e.message)

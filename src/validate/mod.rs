@@ -18,6 +18,7 @@ mod measure;
 mod member;
 mod path;
 pub mod primitive;
+pub use invariant::TypeModel;
 mod profile_content;
 mod questionnaire;
 mod reference;
