@@ -20,7 +20,44 @@ pub(super) fn array<'a>(n: &'a Node<'a>, key: &str) -> &'a [Node<'a>] {
         .unwrap_or_default()
 }
 
+/// A definition a resource names by canonical: one of its contained resources (`#id`), or one
+/// of the profile set's, parsed from its stored JSON.
+pub(super) enum Named<'n> {
+    Contained(&'n Node<'n>),
+    Loaded(Node<'n>),
+}
+
+impl<'n> Named<'n> {
+    pub(super) fn node(&self) -> &Node<'n> {
+        match self {
+            Named::Contained(n) => n,
+            Named::Loaded(n) => n,
+        }
+    }
+}
+
 impl<'v: 'a, 'a> Walker<'v, 'a> {
+    /// The `resource_type` that `canonical` names from resource `node` (see [`Named`]).
+    pub(super) fn named_definition(
+        &self,
+        node: &'a Node<'a>,
+        resource_type: &str,
+        canonical: &str,
+    ) -> Option<Named<'a>> {
+        if let Some(id) = canonical.strip_prefix('#') {
+            return array(node, "contained")
+                .iter()
+                .find(|c| {
+                    str_at(c, "resourceType") == Some(resource_type) && str_at(c, "id") == Some(id)
+                })
+                .map(Named::Contained);
+        }
+        let d = self.set.definition(resource_type, canonical)?;
+        crate::json::parse(&d.json, &crate::json::Limits::default())
+            .ok()
+            .map(Named::Loaded)
+    }
+
     pub(crate) fn business_rules(&mut self, node: &'a Node<'a>, rt: &str) {
         match rt {
             "SearchParameter" => self.search_parameter(node),

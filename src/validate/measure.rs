@@ -8,9 +8,9 @@
 //! show them (the `cohort` score, stratifier codes); the others are worded after them.
 
 use super::Walker;
-use super::business::{array, str_at};
+use super::business::{Named, array, str_at};
 use super::path::Seg;
-use crate::json::{self, Node, Value};
+use crate::json::{Node, Value};
 use crate::outcome::Severity;
 
 /// Does `cc` (a CodeableConcept) have a coding with the system and code of one of `def`'s?
@@ -76,25 +76,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(canonical) = m.value.as_str() else {
             return;
         };
-        let parsed;
-        let measure: Option<&Node<'_>> = if let Some(id) = canonical.strip_prefix('#') {
-            array(node, "contained").iter().find(|c| {
-                str_at(c, "resourceType") == Some("Measure") && str_at(c, "id") == Some(id)
-            })
-        } else {
-            match self
-                .set
-                .definition("Measure", canonical)
-                .map(|d| json::parse(&d.json, &json::Limits::default()))
-            {
-                Some(Ok(n)) => {
-                    parsed = n;
-                    Some(&parsed)
-                }
-                _ => None,
-            }
-        };
-        let Some(measure) = measure else {
+        let named = self.named_definition(node, "Measure", canonical);
+        let Some(measure) = named.as_ref().map(Named::node) else {
             self.report(Severity::Warning, "required", m.offset, || {
                 format!("The Measure '{canonical}' could not be resolved, so no validation can be performed against the Measure")
             });

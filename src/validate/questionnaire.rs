@@ -12,9 +12,9 @@
 //! a repeating group that is answered differently in each repetition).
 
 use super::Walker;
-use super::business::{array, str_at};
+use super::business::{Named, array, str_at};
 use super::path::Seg;
-use crate::json::{self, Node, Value};
+use crate::json::{Node, Value};
 use crate::outcome::Severity;
 use rustc_hash::FxHashMap;
 
@@ -203,25 +203,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(canonical) = q.value.as_str() else {
             return;
         };
-        let parsed;
-        let questionnaire: Option<&Node<'_>> = if let Some(id) = canonical.strip_prefix('#') {
-            array(node, "contained").iter().find(|c| {
-                str_at(c, "resourceType") == Some("Questionnaire") && str_at(c, "id") == Some(id)
-            })
-        } else {
-            match self
-                .set
-                .definition("Questionnaire", canonical)
-                .map(|d| json::parse(&d.json, &json::Limits::default()))
-            {
-                Some(Ok(n)) => {
-                    parsed = n;
-                    Some(&parsed)
-                }
-                _ => None,
-            }
-        };
-        let Some(questionnaire) = questionnaire else {
+        let named = self.named_definition(node, "Questionnaire", canonical);
+        let Some(questionnaire) = named.as_ref().map(Named::node) else {
             let example = canonical.starts_with("http://example.org")
                 || canonical.starts_with("https://example.org");
             let severity = if example {
