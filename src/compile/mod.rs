@@ -91,23 +91,12 @@ impl Compiler {
                 self.set.terminology.add_from(res, &name);
             }
             Some("SearchParameter") => {
-                let list = |k: &str| -> Vec<String> {
-                    res.get(k)
-                        .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(Value::as_str)
-                                .map(str::to_string)
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
                 if let (Some(url), Some(kind)) = (str_of(res, "url"), str_of(res, "type")) {
                     self.set.search_params.push(crate::model::SearchParam {
                         url: url.to_string(),
                         version: str_of(res, "version").unwrap_or_default().to_string(),
                         kind: kind.to_string(),
-                        base: list("base"),
+                        base: strings_of(res, "base"),
                     });
                 }
             }
@@ -224,6 +213,19 @@ impl Compiler {
 
 pub(crate) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
+}
+
+/// The strings of array `key` (other items skipped).
+fn strings_of(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub(crate) fn parse_max(s: Option<&str>) -> Option<u32> {
@@ -576,21 +578,10 @@ pub(crate) fn compile_type(t: &Value) -> Option<TypeRef> {
         })
         .and_then(|x| str_of(x, "valueUrl").or_else(|| str_of(x, "valueUri")))
         .unwrap_or(code);
-    let list = |key: &str| -> Vec<String> {
-        t.get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     Some(TypeRef {
         code: code.to_string(),
-        profiles: list("profile"),
-        target_profiles: list("targetProfile"),
+        profiles: strings_of(t, "profile"),
+        target_profiles: strings_of(t, "targetProfile"),
     })
 }
 
