@@ -105,6 +105,34 @@ fn core_contained_resource_not_referenced_fails_dom_3() {
     );
 }
 
+/// dom-2 to dom-6 are answered natively for plain data (no `contained`, a string `div`) and
+/// by FHIRPath otherwise: both paths give the R4 answers.
+#[test]
+fn core_dom_rules_on_plain_and_unusual_data() {
+    // plain: no contained resources and a narrative, nothing to report
+    let plain = format!(r#"{{"resourceType": "Patient", {NARRATIVE}, "active": true}}"#);
+    assert_eq!(invariants(&plain, &[]), vec![]);
+    // a narrative without its div: dom-6 still fails
+    let no_div = r#"{"resourceType": "Patient", "text": {"status": "generated"}}"#;
+    let all = invariants(no_div, &[]);
+    assert_eq!(one(&all, "dom-6").expression, "Patient");
+    assert_eq!(all.len(), 1, "{all:#?}");
+    // a contained resource with its own contained resources and a versionId
+    let nested = format!(
+        r##"{{"resourceType": "Patient", {NARRATIVE},
+  "contained": [{{"resourceType": "Organization", "id": "o1", "meta": {{"versionId": "2"}},
+                  "contained": [{{"resourceType": "Organization", "id": "o2"}}]}}],
+  "managingOrganization": {{"reference": "#o1"}}}}"##
+    );
+    let all = invariants(&nested, &[]);
+    for key in ["dom-2", "dom-4"] {
+        let i = one(&all, key);
+        assert_eq!(i.severity, Severity::Error);
+        assert_eq!(i.expression, "Patient");
+    }
+    assert!(all.iter().all(|i| !i.message.contains("dom-5")), "{all:#?}");
+}
+
 #[test]
 fn core_local_reference_must_name_a_contained_resource_ref_1() {
     // the Organization references its sibling: ids are those of the container (the root)

@@ -30,6 +30,27 @@ const NATIVE_ELSEWHERE: u8 = 3;
 const FHIRPATH: u8 = 4;
 /// R4's ref-1 text: natively, falling back to FHIRPath for the odd cases.
 const REF_1_NATIVE: u8 = 5;
+/// R4's dom-2 to dom-5: about contained resources, so they hold when there are none (else
+/// FHIRPath).
+const DOM_CONTAINED: u8 = 6;
+/// R4's dom-6 (a narrative): natively when the data is plain, else FHIRPath.
+const DOM_6: u8 = 7;
+
+/// The R4 texts of the DomainResource invariants checked natively: every resource of a
+/// Bundle has them, and FHIRPath would build the same empty collections for each.
+const DOM_NATIVE: &[(&str, &str)] = &[
+    ("dom-2", "contained.contained.empty()"),
+    (
+        "dom-3",
+        "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+    ),
+    (
+        "dom-4",
+        "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+    ),
+    ("dom-5", "contained.meta.security.empty()"),
+    ("dom-6", "text.`div`.exists()"),
+];
 
 fn classify(c: &crate::model::Constraint) -> u8 {
     match c.key.as_str() {
@@ -37,6 +58,13 @@ fn classify(c: &crate::model::Constraint) -> u8 {
         "ext-1" => EXT_1,
         k if NATIVE.contains(&k) => NATIVE_ELSEWHERE,
         "ref-1" if c.expression == REF_1 => REF_1_NATIVE,
+        k if DOM_NATIVE.contains(&(k, c.expression.as_str())) => {
+            if k == "dom-6" {
+                DOM_6
+            } else {
+                DOM_CONTAINED
+            }
+        }
         _ => FHIRPATH,
     }
 }
@@ -211,6 +239,21 @@ impl Model for SetModel<'_> {
     }
 }
 
+/// dom-6, `text.div.exists()`, for the plain cases: no `text` at all, or a `text` object
+/// with a string `div`. `None` for the rest (companions, wrong JSON types).
+fn has_narrative(resource: &Node<'_>) -> Option<bool> {
+    if resource.get("_text").is_some() {
+        return None;
+    }
+    let Some(text) = resource.get("text") else {
+        return Some(false);
+    };
+    match text.get("div").map(|d| &d.value) {
+        Some(Value::String(_)) if text.get("_div").is_none() => Some(true),
+        _ => None,
+    }
+}
+
 impl<'v: 'a, 'a> Walker<'v, 'a> {
     /// Evaluate the invariants of element `el` on one occurrence.
     pub(crate) fn invariants(
@@ -259,6 +302,22 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         None => self.evaluate(ci, item, context_type),
                     }
                 }
+                class @ (DOM_CONTAINED | DOM_6) => {
+                    if !self.evaluated.insert((ci, address)) {
+                        continue;
+                    }
+                    let native = item.value.and_then(|resource| {
+                        if class == DOM_6 {
+                            has_narrative(resource)
+                        } else {
+                            resource.get("contained").is_none().then_some(true)
+                        }
+                    });
+                    match native {
+                        Some(holds) => Ok(holds),
+                        None => self.evaluate(ci, item, context_type),
+                    }
+                }
                 _ => {
                     if !self.evaluated.insert((ci, address)) {
                         continue;
@@ -303,12 +362,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if id.is_empty() {
             return None;
         }
-        let root = self
-            .resources
-            .iter()
-            .rev()
-            .find(|(_, contained)| !contained)?
-            .0;
+        let root = self.resources.iter().rev().find(|r| !r.contained)?.node;
         let key = root as *const Node<'a> as usize;
         if self.contained_ids.as_ref().is_none_or(|(k, _)| *k != key) {
             let ids = match root.get("contained").map(|c| &c.value) {
@@ -339,23 +393,19 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             Some(Err(e)) => return Err(format!("does not parse: {e}")),
             None => return Ok(true),
         };
-        let Some(&(resource, _)) = self.resources.last() else {
+        let Some(&resource) = self.resources.last() else {
             return Ok(true);
         };
         let root = self
             .resources
             .iter()
             .rev()
-            .find(|(_, contained)| !contained)
-            .map_or(resource, |(r, _)| *r);
-        let type_of = |n: &'a Node<'a>| {
-            n.get("resourceType")
-                .and_then(|t| t.value.as_str())
-                .unwrap_or("Resource")
-        };
-        let mut env = Env::new(resource, type_of(resource));
-        env.root_resource = root;
-        env.root_type = type_of(root);
+            .find(|r| !r.contained)
+            .copied()
+            .unwrap_or(resource);
+        let mut env = Env::new(resource.node, resource.type_name);
+        env.root_resource = root.node;
+        env.root_type = root.type_name;
         env.context = item.value;
         env.context_ext = item.ext;
         env.context_type = context_type;

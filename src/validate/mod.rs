@@ -190,6 +190,16 @@ struct RawIssue {
     offset: u32,
 }
 
+/// A resource being walked.
+#[derive(Clone, Copy)]
+struct Current<'a> {
+    node: &'a Node<'a>,
+    /// Contained in the resource walked before it.
+    contained: bool,
+    /// Its `resourceType` (`Resource` when it has none).
+    type_name: &'a str,
+}
+
 pub(crate) struct Walker<'v: 'a, 'a> {
     set: &'v ProfileSet,
     opts: &'v Options,
@@ -207,8 +217,8 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     pub(crate) bundles: Vec<bundle::BundleIndex<'a>>,
     /// The Bundle entries being walked: (index into `bundles`, entry).
     entries: Vec<(usize, u32)>,
-    /// The resources being walked (innermost last), and whether each is contained.
-    resources: Vec<(&'a Node<'a>, bool)>,
+    /// The resources being walked (innermost last).
+    resources: Vec<Current<'a>>,
     /// Does a reference target conform to structure? Filled once per (target, structure): an
     /// entry as (Bundle address, entry), any other target as (its address, `u32::MAX`).
     target_cache: FxHashMap<(usize, u32, StructId), bool>,
@@ -564,12 +574,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 .map(|e| (b, e))
         });
         let contained = entry.is_none()
-            && self.resources.last().is_some_and(|(r, _)| {
-                r.get("contained")
+            && self.resources.last().is_some_and(|r| {
+                r.node
+                    .get("contained")
                     .and_then(|c| c.value.as_array())
                     .is_some_and(|cs| cs.iter().any(|c| std::ptr::eq(c, node)))
             });
-        self.resources.push((node, contained));
+        let type_name = node
+            .get("resourceType")
+            .and_then(|t| t.value.as_str())
+            .unwrap_or("Resource");
+        self.resources.push(Current {
+            node,
+            contained,
+            type_name,
+        });
         if let Some(e) = entry {
             self.entries.push(e);
         }

@@ -240,12 +240,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
         // a Parameters resource resolves references among its parameters' resources, as a
         // Bundle does among its entries (whichever encloses the reference more closely)
-        let container = self.resources.iter().rev().find_map(|(n, _)| {
-            match n.get("resourceType").and_then(|t| t.value.as_str()) {
-                Some("Parameters") => Some(Some(*n)),
-                Some("Bundle") => Some(None),
-                _ => None,
-            }
+        let container = self.resources.iter().rev().find_map(|r| match r.type_name {
+            "Parameters" => Some(Some(r.node)),
+            "Bundle" => Some(None),
+            _ => None,
         });
         if let Some(Some(parameters)) = container {
             let found = relative_type_and_id(reference)
@@ -360,8 +358,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             .resources
             .iter()
             .rev()
-            .find(|(_, contained)| !contained)
-            .map(|(n, _)| *n)?;
+            .find(|r| !r.contained)
+            .map(|r| r.node)?;
         if fragment.is_empty() {
             return Some(Target {
                 node: container,

@@ -182,8 +182,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         // they may point at anchors of the Bundle's rendering, which the data does not hold
         let local_ids = (div.contains("=\"#") && self.bundles.is_empty()).then(|| {
             let mut ids = Vec::new();
-            if let Some((resource, _)) = self.resources.last() {
-                collect_ids(resource, &mut ids, 0);
+            if let Some(resource) = self.resources.last() {
+                collect_ids(resource.node, &mut ids, 0);
             }
             ids
         });
