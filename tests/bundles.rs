@@ -316,3 +316,69 @@ fn parameters_reference_that_does_not_resolve_when_references_must_resolve() {
     // by default (Java's default policy) an unresolved reference is not checked
     assert_valid(&json, &[]);
 }
+
+/// A reference whose target profile the target must meet: a target already validated
+/// against that profile without errors is not walked again; one that had errors, or never
+/// claimed the profile, is checked against it.
+#[test]
+fn reference_targets_checked_against_the_target_profile() {
+    let uuid = |n: u32| format!("urn:uuid:00000000-0000-4000-8000-00000000000{n}");
+    let named = format!("{FX}patient-named");
+    let patient = |n: u32, profile: bool, name: bool| {
+        format!(
+            r#"{{"fullUrl": "{}", "resource": {{"resourceType": "Patient", "id": "p{n}", {NARRATIVE}{}{}}}}}"#,
+            uuid(n),
+            if profile {
+                format!(r#", "meta": {{"profile": ["{named}"]}}"#)
+            } else {
+                String::new()
+            },
+            if name {
+                r#", "name": [{"family": "Doe"}]"#
+            } else {
+                ""
+            },
+        )
+    };
+    let observation = |n: u32, subject: u32| {
+        format!(
+            r#"{{"fullUrl": "{}", "resource": {{"resourceType": "Observation", "id": "o{n}", {NARRATIVE},
+  "meta": {{"profile": ["{FX}obs-subject-named-patient"]}}, "status": "final", "code": {{"text": "x"}},
+  "subject": {{"reference": "{}"}}}}}}"#,
+            uuid(n),
+            uuid(subject)
+        )
+    };
+    let json = format!(
+        r#"{{"resourceType": "Bundle", "type": "collection", "entry": [{}, {}, {}, {}, {}, {}]}}"#,
+        patient(1, true, true),
+        patient(2, false, false),
+        patient(3, true, false),
+        observation(4, 1),
+        observation(5, 2),
+        observation(6, 3),
+    );
+    let all = issues(&json, &[]);
+    let e = errors_of(&all);
+    assert_error_count(&e, 3);
+    assert_issue(
+        &e[0],
+        Error,
+        "Bundle.entry[2].resource/*Patient/p3*/",
+        "Patient.name: minimum required = 1, but only found 0 (from http://fhirval.test/StructureDefinition/patient-named|1.0.0)",
+    );
+    for (at, n, target) in [(1, 5, 2), (2, 6, 3)] {
+        assert_issue(
+            &e[at],
+            Error,
+            &format!(
+                "Bundle.entry[{}].resource/*Observation/o{n}*/.subject",
+                n - 1
+            ),
+            &format!(
+                "Unable to find a profile match for {} among choices: {named}|1.0.0",
+                uuid(target)
+            ),
+        );
+    }
+}

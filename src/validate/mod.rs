@@ -228,6 +228,10 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// Nested resources already validated (by address), and whether they had errors: a
     /// container's profile walk does not validate them again.
     done: FxHashMap<usize, bool>,
+    /// The structures each resource (by address) was walked against outside probing: once
+    /// it is `done` without errors, it is known to conform to each of them (a reference's
+    /// target profile need not be checked by walking it again).
+    walked: FxHashMap<usize, SmallVec<[StructId; 2]>>,
     /// Member-history mode's CapabilityStatement.
     capability: Option<&'v Capability>,
     /// (constraint, element address) pairs already evaluated.
@@ -283,6 +287,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             target_cache: FxHashMap::default(),
             profile_walk: false,
             done: FxHashMap::default(),
+            walked: FxHashMap::default(),
             capability: None,
             evaluated: FxHashSet::default(),
             bindings_checked: FxHashSet::default(),
@@ -432,7 +437,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         self.resource_id(node);
         let outer = self.profile_walk;
         self.profile_walk = false;
-        self.against_structure(base, node);
+        self.walk_resource(base, node);
         self.profile_walk = true;
         let declared = node
             .get("meta")
@@ -450,7 +455,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let found = self.profile_for(url, rt, p.offset);
             self.path.truncate(depth);
             if let Some(id) = found {
-                self.against_structure(id, node);
+                self.walk_resource(id, node);
             }
         }
         if let Some(req) = implied::required_profile(rt, node)
@@ -459,7 +464,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.report(Severity::Information, "informational", node.offset, || {
                 req.message
             });
-            self.against_structure(id, node);
+            self.walk_resource(id, node);
         }
         let top_level = self.path.len() == 1
             || self
@@ -479,7 +484,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             .map(|(_, p)| p.as_str());
         for url in extra.iter().copied().chain(global).chain(member) {
             if let Some(id) = self.profile_for(url, rt, node.offset) {
-                self.against_structure(id, node);
+                self.walk_resource(id, node);
             }
         }
         self.profile_walk = outer;
@@ -560,6 +565,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             offset: node.offset,
         };
         self.element(sd, 0, item);
+    }
+
+    /// [`Walker::against_structure`] for a whole resource, remembered (outside probing) in
+    /// [`Walker::walked`].
+    fn walk_resource(&mut self, sd: StructId, node: &'a Node<'a>) {
+        self.against_structure(sd, node);
+        if self.probing == 0 {
+            let walked = self
+                .walked
+                .entry(node as *const Node<'a> as usize)
+                .or_default();
+            if !walked.contains(&sd) {
+                walked.push(sd);
+            }
+        }
     }
 
     /// Make `node` the current resource (for `#id` and Bundle-relative references): its
@@ -848,7 +868,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.profile_walk = true;
             for url in profiles {
                 if let Some(p) = self.profile_for(url, rt, node.offset) {
-                    self.against_structure(p, node);
+                    self.walk_resource(p, node);
                 }
             }
             self.profile_walk = outer;

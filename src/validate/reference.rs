@@ -213,6 +213,14 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if let Some(known) = self.target_cache.get(&key) {
             return *known;
         }
+        // validated already against `p` (its own meta.profile), without errors
+        let address = target.node as *const Node<'a> as usize;
+        if self.done.get(&address) == Some(&false)
+            && self.walked.get(&address).is_some_and(|w| w.contains(&p))
+        {
+            self.target_cache.insert(key, true);
+            return true;
+        }
         // a cycle of references (A → B → A, or a contained resource naming its container
         // `#`) is assumed to conform while it is being checked
         self.target_cache.insert(key, true);
