@@ -76,14 +76,9 @@ impl<'a> BundleIndex<'a> {
         self.by_node.get(&node_address).copied()
     }
 
-    fn with_version(&self, hits: &[u32], version: Option<&str>) -> Vec<u32> {
-        hits.iter()
-            .copied()
-            .filter(|i| {
-                version.is_none()
-                    || self.entries.get(*i as usize).and_then(|e| e.version) == version
-            })
-            .collect()
+    /// Is entry `i` at `version` (any, when none is asked for)?
+    fn has_version(&self, i: u32, version: Option<&str>) -> bool {
+        version.is_none() || self.entries.get(i as usize).and_then(|e| e.version) == version
     }
 
     /// The entries a reference made from entry `from` resolves to, by the R4 Bundle rules:
@@ -101,16 +96,19 @@ impl<'a> BundleIndex<'a> {
             from.and_then(|i| self.entries.get(i as usize))
                 .and_then(|e| e.full_url)
                 .and_then(|fu| restful_base(fu))
-                .map(|base| format!("{base}{target}").into())
+                .map(|base| [base, target].concat().into())
         };
         if let Some(url) = &url
             && let Some(hits) = self.by_full_url.get(url.as_ref())
         {
-            let hits = self.with_version(hits, version);
-            return match hits.as_slice() {
-                [] => Lookup::None,
-                [one] => Lookup::Found(*one),
-                many => Lookup::Many(many.len()),
+            let mut matching = hits
+                .iter()
+                .copied()
+                .filter(|i| self.has_version(*i, version));
+            return match (matching.next(), matching.count()) {
+                (None, _) => Lookup::None,
+                (Some(one), 0) => Lookup::Found(one),
+                (Some(_), more) => Lookup::Many(more + 1),
             };
         }
         if absolute {
@@ -121,7 +119,8 @@ impl<'a> BundleIndex<'a> {
         if let (Some(t), Some(id)) = (parts.next(), parts.next())
             && let Some(hits) = self.by_type_id.get(&(t, id))
         {
-            return Lookup::Apparent(self.with_version(hits, version));
+            let hits = hits.iter().copied();
+            return Lookup::Apparent(hits.filter(|i| self.has_version(*i, version)).collect());
         }
         Lookup::None
     }

@@ -10,6 +10,7 @@ use super::structure::from_text;
 use crate::json::Node;
 use crate::model::{Kind, StructId};
 use crate::outcome::Severity;
+use smallvec::SmallVec;
 
 /// The resource type a reference names, if it names one (`Patient/1`,
 /// `http://x/fhir/Patient/1/_history/2`); `None` for `#local`, `urn:` and other forms.
@@ -18,15 +19,16 @@ pub(crate) fn reference_type(reference: &str) -> Option<&str> {
         return None;
     }
     let path = reference.split(['?', '#']).next().unwrap_or_default();
-    let segs: Vec<&str> = path.split('/').collect();
-    let n = segs.len();
-    // [..., Type, id, "_history", vid] or [..., Type, id]
-    let type_at = if n >= 4 && segs.get(n - 2) == Some(&"_history") {
-        n - 4
-    } else {
-        n.checked_sub(2)?
-    };
-    segs.get(type_at).copied()
+    // [..., Type, id, "_history", vid] or [..., Type, id], from the end
+    let mut segs = path.rsplit('/');
+    segs.next()?;
+    let before_last = segs.next()?;
+    if before_last == "_history"
+        && let (Some(_id), Some(t)) = (segs.next(), segs.next())
+    {
+        return Some(t);
+    }
+    Some(before_last)
 }
 
 /// The type and id of a relative reference (`Patient/1`, `Patient/1/_history/2`).
@@ -170,7 +172,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         }
         // profiles (not base types) the target must meet one of
-        let profiles: Vec<StructId> = targets
+        let profiles: SmallVec<[StructId; 4]> = targets
             .iter()
             .copied()
             .filter(|id| {
@@ -386,5 +388,29 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             });
         }
         found.map(|node| Target { node, entry: None })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_type;
+
+    #[test]
+    fn reference_types() {
+        for (reference, expected) in [
+            ("Patient/1", Some("Patient")),
+            ("http://x/fhir/Patient/1", Some("Patient")),
+            ("http://x/fhir/Patient/1/_history/2", Some("Patient")),
+            ("Patient/1/_history/2", Some("Patient")),
+            ("Patient/1?_format=json", Some("Patient")),
+            ("Patient/1#frag", Some("Patient")),
+            ("a/_history/2", Some("_history")),
+            ("_history/2", Some("_history")),
+            ("1", None),
+            ("#p1", None),
+            ("urn:uuid:00000000-0000-4000-8000-000000000001", None),
+        ] {
+            assert_eq!(reference_type(reference), expected, "{reference}");
+        }
     }
 }
