@@ -2,8 +2,6 @@
 //! validator's FHIRPath form (`Bundle.entry[3].resource/*Patient/p1*/.name[0]`) only when an
 //! issue is reported.
 
-use std::fmt::Write as _;
-
 #[derive(Debug, Clone, Copy)]
 pub enum Seg<'a> {
     /// `.name` (the first segment is the root type, written without a dot).
@@ -75,8 +73,10 @@ impl<'a> Path<'a> {
         names.join(".")
     }
 
+    /// The path as text: pieces pushed onto one buffer (the formatting machinery showed in
+    /// profiles, as every issue renders its path).
     pub fn render(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(96);
         for (i, s) in self.segs.iter().enumerate() {
             match s {
                 Seg::Name(n) => {
@@ -86,16 +86,44 @@ impl<'a> Path<'a> {
                     out.push_str(n);
                 }
                 Seg::Index(k) => {
-                    let _ = write!(out, "[{k}]");
+                    out.push('[');
+                    push_decimal(&mut out, *k);
+                    out.push(']');
                 }
                 Seg::OfType(t) => {
-                    let _ = write!(out, ".ofType({t})");
+                    out.push_str(".ofType(");
+                    out.push_str(t);
+                    out.push(')');
                 }
                 Seg::Resource(t, id) => {
-                    let _ = write!(out, "/*{t}/{}*/", id.unwrap_or("null"));
+                    out.push_str("/*");
+                    out.push_str(t);
+                    out.push('/');
+                    out.push_str(id.unwrap_or("null"));
+                    out.push_str("*/");
                 }
             }
         }
         out
+    }
+}
+
+/// `n` in decimal, appended.
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    for d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(*d));
     }
 }

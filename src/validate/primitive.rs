@@ -693,6 +693,10 @@ fn matches_r4_regex(p: Primitive, text: &str) -> bool {
 
 /// `Character.isWhitespace` (Java 11+).
 fn is_java_ws(c: char) -> bool {
+    // printable ASCII, the usual character, first
+    if (' '..'\u{7F}').contains(&c) {
+        return c == ' ';
+    }
     matches!(
         c,
         '\u{9}'..='\u{D}'
@@ -709,6 +713,9 @@ fn is_java_ws(c: char) -> bool {
 
 /// `Utilities.isWhitespace`.
 fn is_util_ws(c: char) -> bool {
+    if (' '..'\u{7F}').contains(&c) {
+        return c == ' ';
+    }
     matches!(
         c,
         '\u{9}'..='\u{D}'
