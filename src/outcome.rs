@@ -65,6 +65,10 @@ struct FhirIssue<'a> {
     expression: Option<[&'a str; 1]>,
 }
 
+/// One issue as [`Outcome::to_rows_json`] writes it.
+#[derive(Serialize)]
+struct Row<'a>(&'a str, &'a str, &'a str, &'a str, u32, u32);
+
 #[derive(Serialize)]
 struct Position {
     url: &'static str,
@@ -104,6 +108,33 @@ impl Outcome {
     /// JSON tree first.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string(&self.fhir())
+    }
+
+    /// The issues of [`Outcome::to_operation_outcome`] as compact JSON rows, `[severity, code,
+    /// text, expression ("" when none), line, column (0 when unknown)]`: the form the
+    /// WebAssembly host hands to its JavaScript wrapper, which builds the OperationOutcome
+    /// objects from them (half the text of the full JSON to write, decode and parse).
+    pub fn to_rows_json(&self) -> Result<String, serde_json::Error> {
+        let rows: Vec<Row<'_>> = self
+            .fhir()
+            .issue
+            .iter()
+            .map(|i| {
+                let [line, col] = i
+                    .extension
+                    .as_ref()
+                    .map_or([0, 0], |[l, c]| [l.value_integer, c.value_integer]);
+                Row(
+                    i.severity,
+                    i.code,
+                    i.details.text,
+                    i.expression.map_or("", |[e]| e),
+                    line,
+                    col,
+                )
+            })
+            .collect();
+        serde_json::to_string(&rows)
     }
 
     fn fhir(&self) -> OperationOutcome<'_> {
@@ -235,6 +266,15 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&ok.to_operation_outcome()).unwrap(),
             all_ok
+        );
+        // the rows the WebAssembly host hands over carry the same
+        assert_eq!(
+            o.to_rows_json().unwrap(),
+            r#"[["error","structure","Unrecognized property 'x\"y'","Patient.name[0]",3,7],["warning","not-found","no place","",0,0]]"#
+        );
+        assert_eq!(
+            ok.to_rows_json().unwrap(),
+            r#"[["information","informational","All OK","",0,0]]"#
         );
     }
 }

@@ -141,11 +141,10 @@ fn fatal(code: &'static str, message: String) -> Outcome {
     }
 }
 
-fn outcome_json(o: &Outcome) -> String {
-    o.to_json().unwrap_or_else(|e| {
-        format!(
-            r#"{{"resourceType":"OperationOutcome","issue":[{{"severity":"fatal","code":"exception","details":{{"text":"cannot write the outcome: {e}"}}}}]}}"#
-        )
+/// The outcome as the JavaScript wrapper takes it: [`Outcome::to_rows_json`].
+fn outcome_rows(o: &Outcome) -> String {
+    o.to_rows_json().unwrap_or_else(|e| {
+        format!(r#"[["fatal","exception","cannot write the outcome: {e}","",0,0]]"#)
     })
 }
 
@@ -308,16 +307,18 @@ impl Engine {
     }
 
     /// Validate a JSON text. `options`: `{ profiles?: string | string[], mode?: 'standard' |
-    /// 'pdex', capability?: string, format?: 'json' | 'ndjson' }`. Always an
-    /// `OperationOutcome`, as JSON text: one string and the host's `JSON.parse` are faster
-    /// than building the object across the boundary when there are hundreds of issues.
+    /// 'pdex', capability?: string, format?: 'json' | 'ndjson' }`. Always an outcome, as
+    /// the JSON rows of [`Outcome::to_rows_json`]: one string and the host's `JSON.parse`
+    /// are faster than building objects across the boundary when there are hundreds of
+    /// issues, and the rows are half the text of the OperationOutcome's JSON (the wrapper
+    /// builds the OperationOutcome from them).
     pub fn validate_str(&mut self, input: &str, options: &JsValue) -> String {
-        outcome_json(&self.run(input.as_bytes(), options))
+        outcome_rows(&self.run(input.as_bytes(), options))
     }
 
-    /// Validate JSON given as UTF-8 bytes; the `OperationOutcome` as JSON text.
+    /// Validate JSON given as UTF-8 bytes; the outcome as [`Engine::validate_str`] gives it.
     pub fn validate_bytes(&mut self, input: &[u8], options: &JsValue) -> String {
-        outcome_json(&self.run(input, options))
+        outcome_rows(&self.run(input, options))
     }
 
     /// The profiles (constraining StructureDefinitions) of the set, extensions included.

@@ -27,6 +27,32 @@ function makeFhirval(host) {
     };
   }
 
+  const LINE_EXT = 'http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line';
+  const COL_EXT = 'http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col';
+
+  // The OperationOutcome from the engine's rows, `[severity, code, text, expression, line,
+  // column]` (src/outcome.rs, `to_rows_json`): the same object, keys in the same order, as
+  // the CLI's `--format json`.
+  function outcomeOfRows(rows) {
+    const issue = new Array(rows.length);
+    for (let k = 0; k < rows.length; k++) {
+      const [severity, code, text, expression, line, col] = rows[k];
+      const i = {};
+      if (line > 0) {
+        i.extension = [
+          { url: LINE_EXT, valueInteger: line },
+          { url: COL_EXT, valueInteger: col },
+        ];
+      }
+      i.severity = severity;
+      i.code = code;
+      i.details = { text };
+      if (expression) i.expression = [expression];
+      issue[k] = i;
+    }
+    return { resourceType: 'OperationOutcome', issue };
+  }
+
   /** An error object: an `Error` that is also an OperationOutcome with one fatal issue. */
   class FhirvalError extends Error {
     constructor(message, code) {
@@ -260,10 +286,12 @@ function makeFhirval(host) {
       if (engine instanceof FhirvalError) return fatalOutcome(engine.error, 'exception');
       return guarded(
         () =>
-          JSON.parse(
-            typeof text === 'string'
-              ? engine.validate_str(text, options)
-              : engine.validate_bytes(text, options),
+          outcomeOfRows(
+            JSON.parse(
+              typeof text === 'string'
+                ? engine.validate_str(text, options)
+                : engine.validate_bytes(text, options),
+            ),
           ),
         (msg) => fatalOutcome(msg, 'exception'),
       );

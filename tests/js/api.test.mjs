@@ -95,7 +95,8 @@ test('the same OperationOutcome as `fhirval validate --format json`', { skip: !f
     fs.writeFileSync(file, text);
     const r = spawnSync(cli, ['validate', '--format', 'json', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
     assert.ok(r.status === 0 || r.status === 1, `${name}: CLI exit ${r.status}: ${r.stderr}`);
-    assert.deepEqual(v.validate(text), JSON.parse(r.stdout), name);
+    // the same text, keys in the same order
+    assert.equal(JSON.stringify(v.validate(text)), JSON.stringify(JSON.parse(r.stdout)), name);
   }
   fs.rmSync(tmp, { recursive: true });
 });
