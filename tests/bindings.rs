@@ -246,3 +246,38 @@ fn additional_bindings_required_and_extensible() {
     let all = outcome_with(v, &obs("a"), &[]).issues;
     assert!(additional(&all).is_empty(), "{}", show(&all));
 }
+
+/// The same codes against the same binding, met again (every entry of a Bundle): each
+/// occurrence gets the answer, at its own place.
+#[test]
+fn repeated_codes_are_reported_at_each_occurrence() {
+    let condition = |id: &str, code: &str| {
+        format!(
+            r#"{{"resource": {{"resourceType": "Condition", "id": "{id}", {NARRATIVE},
+  "clinicalStatus": {{"coding": [{{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "{code}"}}]}},
+  "subject": {{"reference": "Patient/p1"}}}}}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"resourceType": "Bundle", "type": "collection", "entry": [{}, {}, {}]}}"#,
+        condition("c1", "gone"),
+        condition("c2", "active"),
+        condition("c3", "gone"),
+    );
+    let all = issues(&json, &[]);
+    let errors = errors_of(&all);
+    let bad: Vec<&str> = errors
+        .iter()
+        .filter(|i| i.message.starts_with("None of the codings provided are in the value set 'Condition Clinical Status Codes'"))
+        .map(|i| i.expression.as_str())
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            "Bundle.entry[0].resource/*Condition/c1*/.clinicalStatus",
+            "Bundle.entry[2].resource/*Condition/c3*/.clinicalStatus"
+        ],
+        "{}",
+        show(&all)
+    );
+}

@@ -4,7 +4,7 @@
 use super::{Membership, Terminology};
 
 /// `ElementDefinition.binding.strength`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Strength {
     Required,
     Extensible,
@@ -40,7 +40,7 @@ impl Default for Policy {
 }
 
 /// The type of the bound element (it picks Java's message).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// `code`, `string`, `uri` (no system: the code is looked for in every system of the set)
     Code,

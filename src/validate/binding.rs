@@ -9,8 +9,11 @@ use super::{Item, Walker};
 use crate::json::{Node, Value};
 use crate::model::{BindingStrength, StructId};
 use crate::outcome::Severity;
-use crate::terminology::binding::{CodingRef, Kind, Policy, Severity as TxSeverity, Strength};
+use crate::terminology::binding::{
+    CodingRef, Kind, Policy, Severity as TxSeverity, Strength, TxIssue,
+};
 use crate::terminology::{Membership, Terminology};
+use std::hash::{Hash, Hasher};
 
 fn str_at<'a>(n: &'a Node<'a>, key: &str) -> Option<&'a str> {
     n.get(key).and_then(|v| v.value.as_str())
@@ -23,6 +26,17 @@ pub(crate) fn coding_of<'a>(n: &'a Node<'a>) -> Option<CodingRef<'a>> {
         display: str_at(n, "display"),
     })
 }
+
+/// The arguments of a binding check that vary: kind, strength, value set and maximum value
+/// set (by address), and a hash of the codings (kept beside the answer, and compared).
+type BindingKey = (Kind, Strength, usize, usize, u64);
+
+/// One coding's system, code and display.
+type CodingKey<'a> = (Option<&'a str>, &'a str, Option<&'a str>);
+
+/// Binding checks answered: the codings (to compare) and the issues.
+pub(crate) type BindingAnswers<'a> =
+    rustc_hash::FxHashMap<BindingKey, (Vec<CodingKey<'a>>, Vec<TxIssue>)>;
 
 /// The codings of a value of FHIR type `ty` (one for code/Coding/Quantity, all of a
 /// CodeableConcept).
@@ -159,14 +173,41 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         }
         let policy = self.tx_policy();
-        let issues = set.terminology.check_binding(
+        // the same codes against the same value sets (a LOINC code in every Observation):
+        // the answer of the first time
+        let coded = || codings.iter().map(|c| (c.system, c.code, c.display));
+        let key: BindingKey = (
             kind,
             strength,
-            vs,
-            b.max_value_set.as_deref(),
-            &codings,
-            &policy,
+            vs.as_ptr() as usize,
+            b.max_value_set
+                .as_deref()
+                .map_or(0, |m| m.as_ptr() as usize),
+            {
+                let mut h = rustc_hash::FxHasher::default();
+                coded().for_each(|c| c.hash(&mut h));
+                h.finish()
+            },
         );
+        let issues = match self.binding_results.get(&key) {
+            Some((same, known)) if coded().eq(same.iter().copied()) => known.clone(),
+            other => {
+                let cache = other.is_none();
+                let found = set.terminology.check_binding(
+                    kind,
+                    strength,
+                    vs,
+                    b.max_value_set.as_deref(),
+                    &codings,
+                    &policy,
+                );
+                if cache {
+                    self.binding_results
+                        .insert(key, (coded().collect(), found.clone()));
+                }
+                found
+            }
+        };
         let additional = b.additional.iter().flat_map(|(purpose, avs)| {
             set.terminology
                 .check_additional_binding(kind, purpose, avs, &codings, &policy)

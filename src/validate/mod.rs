@@ -238,6 +238,9 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     evaluated: FxHashSet<(u32, usize)>,
     /// (element address, value-set string address) bindings already checked.
     bindings_checked: FxHashSet<(usize, usize)>,
+    /// What [`Terminology::check_binding`](crate::terminology::Terminology) answered, by its
+    /// arguments (the policy is the walker's own).
+    binding_results: binding::BindingAnswers<'a>,
     /// The contained ids of one root resource (by address), for ref-1.
     contained_ids: Option<(usize, FxHashSet<&'a str>)>,
     /// (data address, base type definition) pairs walked outside probing, and whether that
@@ -291,6 +294,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             capability: None,
             evaluated: FxHashSet::default(),
             bindings_checked: FxHashSet::default(),
+            binding_results: FxHashMap::default(),
             contained_ids: None,
             type_walks: FxHashMap::default(),
             types: FxHashMap::default(),
