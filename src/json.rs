@@ -187,19 +187,21 @@ pub fn parse<'a>(input: &'a str, limits: &Limits) -> Result<Node<'a>, ParseError
 /// The size limit is checked first (before UTF-8 validation). Offsets are
 /// relative to `input` itself, i.e. they include the BOM if present.
 pub fn parse_bytes<'a>(input: &'a [u8], limits: &Limits) -> Result<Node<'a>, ParseError> {
+    parse(utf8_text(input, limits)?, limits)
+}
+
+/// The input as text, if it is within the size limit and UTF-8 (what [`parse_bytes`] checks
+/// before parsing; for callers that need the text as well as the tree).
+pub fn utf8_text<'a>(input: &'a [u8], limits: &Limits) -> Result<&'a str, ParseError> {
     check_size(input.len(), limits)?;
-    let text = match std::str::from_utf8(input) {
-        Ok(text) => text,
-        Err(e) => {
-            let at = e.valid_up_to();
-            let message = match (e.error_len(), input.get(at)) {
-                (Some(_), Some(b)) => format!("invalid UTF-8: unexpected byte 0x{b:02X}"),
-                _ => "invalid UTF-8: truncated multi-byte sequence at end of input".to_string(),
-            };
-            return Err(ParseError::new(message, at));
-        }
-    };
-    parse(text, limits)
+    std::str::from_utf8(input).map_err(|e| {
+        let at = e.valid_up_to();
+        let message = match (e.error_len(), input.get(at)) {
+            (Some(_), Some(b)) => format!("invalid UTF-8: unexpected byte 0x{b:02X}"),
+            _ => "invalid UTF-8: truncated multi-byte sequence at end of input".to_string(),
+        };
+        ParseError::new(message, at)
+    })
 }
 
 fn check_size(len: usize, limits: &Limits) -> Result<(), ParseError> {

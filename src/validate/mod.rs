@@ -124,7 +124,10 @@ impl Validator {
     /// Validate one JSON resource (any resource type, Bundles included) against its base
     /// definition, its `meta.profile`s and `profiles`.
     pub fn validate(&self, input: &[u8], profiles: &[String]) -> Outcome {
-        match json::parse_bytes(input, &self.options.limits) {
+        let limits = &self.options.limits;
+        let parsed =
+            json::utf8_text(input, limits).and_then(|text| Ok((text, json::parse(text, limits)?)));
+        match parsed {
             Err(e) => {
                 let text = String::from_utf8_lossy(input);
                 let (line, col) = LineIndex::new(&text).line_col(e.offset);
@@ -139,11 +142,7 @@ impl Validator {
                     }],
                 }
             }
-            Ok(root) => {
-                // parse_bytes succeeded, so the input is UTF-8 (less a possible BOM)
-                let text = std::str::from_utf8(input).unwrap_or_default();
-                self.validate_node(&root, text, profiles)
-            }
+            Ok((text, root)) => self.validate_node(&root, text, profiles),
         }
     }
 
