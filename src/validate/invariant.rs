@@ -310,7 +310,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         if class == DOM_6 {
                             has_narrative(resource)
                         } else {
-                            resource.get("contained").is_none().then_some(true)
+                            let none = resource.get("contained").is_none()
+                                && resource.get("_contained").is_none();
+                            none.then_some(true)
                         }
                     });
                     match native {
