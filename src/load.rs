@@ -4,10 +4,12 @@
 //! the identity (name, size, mtime) of every input file, so the packages are compiled once.
 
 use crate::compile::Compiler;
-use crate::model::ProfileSet;
-use crate::package::{self, Load, Package, PackageDir, PackageId, TarLimits};
+use crate::model::{PackageInfo, ProfileSet};
+use crate::package::{
+    self, Load, Package, PackageDir, PackageId, Resolution, Substitution, TarLimits,
+};
 use crate::profileset;
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The default: the newest PDex in the package directory, with its closure.
@@ -129,45 +131,111 @@ fn read(p: &Path) -> Result<Vec<u8>, LoadError> {
     std::fs::read(p).map_err(|e| LoadError(format!("{}: {e}", p.display())))
 }
 
-/// Compile the named specifications (no cache).
+/// Packages that are part of every profile set, as the Java validator loads them for every R4
+/// validation: the FHIR extensions pack and HL7 terminology (THO), each the newest available
+/// under either spelling, unless the set already holds a version of it. R4 core ([`CORE`]) is
+/// always there too.
+pub const ALWAYS_LOADED: &[&[&str]] = &[
+    &["hl7.fhir.uv.extensions.r4", "hl7.fhir.uv.extensions"],
+    &["hl7.terminology.r4", "hl7.terminology"],
+];
+
+/// Compile the named specifications (no cache), reading packages from `dir_path`.
 pub fn compile_specs(specs: &[IgSpec], dir_path: Option<&Path>) -> Result<ProfileSet, LoadError> {
     let dir = match dir_path {
         Some(d) => Some(PackageDir::open(d).map_err(|e| LoadError(e.to_string()))?),
         None => None,
     };
+    compile_specs_in(specs, dir.as_ref())
+}
+
+/// The packages a set is compiled from, with what resolution found out about them.
+#[derive(Default)]
+struct Gathered {
+    packages: Vec<Package>,
+    notes: Vec<String>,
+    substitutions: Vec<Substitution>,
+    /// real id → its loaded direct dependencies
+    dependencies: BTreeMap<PackageId, Vec<PackageId>>,
+}
+
+impl Gathered {
+    fn add(&mut self, p: Package) {
+        if !self.packages.iter().any(|q| q.id == p.id) {
+            self.packages.push(p);
+        }
+    }
+
+    fn add_resolution(&mut self, r: Resolution) {
+        self.notes.extend(r.notes);
+        for s in r.substitutions {
+            if !self.substitutions.contains(&s) {
+                self.substitutions.push(s);
+            }
+        }
+        self.dependencies.extend(r.dependencies);
+        for p in r.packages {
+            self.add(p);
+        }
+    }
+
+    fn has(&self, names: &[&str]) -> bool {
+        self.packages
+            .iter()
+            .any(|p| names.contains(&p.id.name.as_str()))
+    }
+
+    /// A package given as a file: its dependencies resolved in `dir`, then the package.
+    fn add_with_deps(&mut self, pkg: Package, dir: Option<&PackageDir>) {
+        let mut loaded = Vec::new();
+        for d in &pkg.dependencies {
+            let Some(dir) = dir else {
+                self.notes
+                    .push(format!("{d} not resolved: no package directory"));
+                continue;
+            };
+            match dir.resolve(&d.to_string(), Load::Conformance) {
+                Ok(r) => {
+                    if let Some(root) = r.packages.last() {
+                        loaded.push(root.id.clone());
+                    }
+                    self.add_resolution(r);
+                }
+                Err(e) => self.notes.push(format!("{d}: {e}")),
+            }
+        }
+        self.dependencies.insert(pkg.id.clone(), loaded);
+        self.add(pkg);
+    }
+}
+
+/// Compile the named specifications (no cache) over a package directory (on disk, or
+/// tarballs in memory: [`PackageDir::from_tarballs`]).
+pub fn compile_specs_in(
+    specs: &[IgSpec],
+    dir: Option<&PackageDir>,
+) -> Result<ProfileSet, LoadError> {
     let need_dir = |what: &str| -> LoadError {
         LoadError(format!(
             "{what}: no FHIR package directory (use --packages DIR or set FHIRVAL_PACKAGES)"
         ))
     };
-    let mut packages: Vec<Package> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
+    let mut g = Gathered::default();
     let mut loose: Vec<(String, serde_json::Value)> = Vec::new();
-    let mut seen: HashSet<PackageId> = HashSet::new();
-    let mut add = |resolved: Vec<Package>, packages: &mut Vec<Package>| {
-        for p in resolved {
-            if seen.insert(p.id.clone()) {
-                packages.push(p);
-            }
-        }
-    };
     for spec in specs {
         match spec {
             IgSpec::Package(name) => {
-                let dir = dir.as_ref().ok_or_else(|| need_dir(name))?;
+                let dir = dir.ok_or_else(|| need_dir(name))?;
                 let r = dir
                     .resolve(name, Load::Conformance)
                     .map_err(|e| LoadError(e.to_string()))?;
-                notes.extend(r.notes);
-                add(r.packages, &mut packages);
+                g.add_resolution(r);
             }
             IgSpec::Tgz(p) => {
                 let bytes = read(p)?;
                 let pkg = package::read_tgz(&bytes, Load::Conformance, &TarLimits::default())
                     .map_err(|e| LoadError(format!("{}: {e}", p.display())))?;
-                let deps = resolve_deps(&pkg, dir.as_ref(), &mut notes);
-                add(deps, &mut packages);
-                add(vec![pkg], &mut packages);
+                g.add_with_deps(pkg, dir);
             }
             IgSpec::Dir(p) => {
                 if p.join("package").join("package.json").is_file()
@@ -175,9 +243,7 @@ pub fn compile_specs(specs: &[IgSpec], dir_path: Option<&Path>) -> Result<Profil
                 {
                     let pkg = package::read_dir_package(p, Load::Conformance)
                         .map_err(|e| LoadError(format!("{}: {e}", p.display())))?;
-                    let deps = resolve_deps(&pkg, dir.as_ref(), &mut notes);
-                    add(deps, &mut packages);
-                    add(vec![pkg], &mut packages);
+                    g.add_with_deps(pkg, dir);
                 } else {
                     let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                         .map_err(|e| LoadError(format!("{}: {e}", p.display())))?
@@ -199,24 +265,64 @@ pub fn compile_specs(specs: &[IgSpec], dir_path: Option<&Path>) -> Result<Profil
             }
         }
     }
-    if !packages.iter().any(|p| p.id.name == "hl7.fhir.r4.core") {
-        let dir = dir.as_ref().ok_or_else(|| need_dir(CORE))?;
+    if !g.has(&["hl7.fhir.r4.core"]) {
+        let dir = dir.ok_or_else(|| need_dir(CORE))?;
         let r = dir
             .resolve(CORE, Load::Conformance)
             .map_err(|e| LoadError(e.to_string()))?;
-        notes.extend(r.notes);
-        let mut core = r.packages;
-        core.append(&mut packages);
-        packages = core;
+        g.add_resolution(r);
     }
+    if let Some(dir) = dir {
+        for names in ALWAYS_LOADED {
+            if g.has(names) {
+                continue;
+            }
+            let Some(newest) = dir.newest_of_names(names) else {
+                continue;
+            };
+            let r = dir
+                .resolve(&newest.to_string(), Load::Conformance)
+                .map_err(|e| LoadError(e.to_string()))?;
+            g.notes.push(format!(
+                "{newest} loaded as always (the Java validator loads the newest {} for every R4 validation)",
+                names.first().copied().unwrap_or_default()
+            ));
+            g.add_resolution(r);
+        }
+    }
+    Ok(compile_gathered(g, &loose))
+}
+
+fn compile_gathered(mut g: Gathered, loose: &[(String, serde_json::Value)]) -> ProfileSet {
     // the core defines the base types: it is compiled first
-    packages.sort_by_key(|p| p.id.name != "hl7.fhir.r4.core");
+    g.packages.sort_by_key(|p| p.id.name != "hl7.fhir.r4.core");
     let mut c = Compiler::new();
-    for n in notes {
+    for n in g.notes {
         c.add_note(n);
     }
-    for p in &packages {
+    let index_of = |id: &PackageId| g.packages.iter().position(|p| p.id == *id);
+    for p in &g.packages {
         let index = c.add_package(&p.id.to_string());
+        let dependencies = g
+            .dependencies
+            .get(&p.id)
+            .into_iter()
+            .flatten()
+            .filter_map(|d| index_of(d).map(|i| i as u32))
+            .collect();
+        let stands_in_for = g
+            .substitutions
+            .iter()
+            .find(|s| s.used == p.id)
+            .map(|s| s.asked.to_string());
+        c.set_package_info(
+            index,
+            PackageInfo {
+                canonical: p.canonical.clone(),
+                dependencies,
+                stands_in_for,
+            },
+        );
         for w in &p.warnings {
             c.add_note(format!("{}: {w}", p.id));
         }
@@ -226,29 +332,11 @@ pub fn compile_specs(specs: &[IgSpec], dir_path: Option<&Path>) -> Result<Profil
     }
     if !loose.is_empty() {
         let index = c.add_package("(files)");
-        for (_, r) in &loose {
+        for (_, r) in loose {
             c.add_resource(r, index);
         }
     }
-    Ok(c.finish())
-}
-
-fn resolve_deps(pkg: &Package, dir: Option<&PackageDir>, notes: &mut Vec<String>) -> Vec<Package> {
-    let mut out = Vec::new();
-    for d in &pkg.dependencies {
-        let Some(dir) = dir else {
-            notes.push(format!("{d} not resolved: no package directory"));
-            continue;
-        };
-        match dir.resolve(&d.to_string(), Load::Conformance) {
-            Ok(r) => {
-                notes.extend(r.notes);
-                out.extend(r.packages);
-            }
-            Err(e) => notes.push(format!("{d}: {e}")),
-        }
-    }
-    out
+    c.finish()
 }
 
 fn read_json(p: &Path) -> Result<(String, serde_json::Value), LoadError> {

@@ -359,11 +359,25 @@ pub struct Definition {
     pub json: String,
 }
 
+/// What the loader knew of one package of a set (parallel to [`ProfileSet::packages`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PackageInfo {
+    /// The package's canonical base (`http://hl7.org/fhir/us/carin-bb`), when it states one.
+    pub canonical: Option<String>,
+    /// Its direct dependencies as loaded (indexes into [`ProfileSet::packages`]).
+    pub dependencies: Vec<u32>,
+    /// When it stands in for another version that a package asked for and that is not
+    /// available (`hl7.fhir.us.carin-bb#2.1.0`): that `name#version`.
+    pub stands_in_for: Option<String>,
+}
+
 /// Everything the validator needs, compiled once.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProfileSet {
     /// `name#version` of each package compiled in.
     pub packages: Vec<String>,
+    /// Per package (same order as `packages`): canonical, dependencies, substitution.
+    pub package_info: Vec<PackageInfo>,
     /// What the package resolution had to say (substitutions, missing dependencies).
     pub notes: Vec<String>,
     pub structures: Vec<Structure>,
@@ -395,6 +409,8 @@ struct Index {
     constraint_class: Classes,
     /// `structures[i]`'s children packed for the walk, built on first use.
     children: Vec<std::sync::OnceLock<Children>>,
+    /// Per package: the package and its transitive dependencies, sorted.
+    closure: Vec<Vec<u32>>,
 }
 
 /// Remembered classes of constraints (see [`ProfileSet::constraint_class`]).
@@ -504,6 +520,9 @@ impl ProfileSet {
             .iter()
             .map(|_| std::sync::OnceLock::new())
             .collect();
+        index.closure = (0..self.packages.len() as u32)
+            .map(|p| self.dependency_closure(p))
+            .collect();
         for ids in index.by_url.values_mut() {
             let structures = &self.structures;
             ids.sort_by(|a, b| {
@@ -546,6 +565,90 @@ impl ProfileSet {
                 })
                 .copied(),
         }
+    }
+
+    /// Resolve a canonical met in a definition of package `package` (a type profile, target
+    /// profile or base of one of its profiles): `url|version` as [`ProfileSet::resolve`];
+    /// without a version, the newest version among the package and its dependency closure,
+    /// else the newest loaded (as the Java validator resolves references within a package's
+    /// own dependencies first).
+    pub fn resolve_from(&self, canonical: &str, package: u32) -> Option<StructId> {
+        if canonical.contains('|') {
+            return self.resolve(canonical);
+        }
+        let ids = self.index.by_url.get(canonical)?;
+        if ids.len() > 1
+            && let Some(closure) = self.index.closure.get(package as usize)
+            && let Some(id) = ids
+                .iter()
+                .rev()
+                .find(|id| closure.binary_search(&self.structure(**id).package).is_ok())
+        {
+            return Some(*id);
+        }
+        ids.last().copied()
+    }
+
+    /// The versions of structure `url` that are loaded, oldest first.
+    pub fn versions_of(&self, url: &str) -> Vec<&str> {
+        self.index.by_url.get(url).map_or_else(Vec::new, |ids| {
+            let mut v: Vec<&str> = ids
+                .iter()
+                .map(|id| self.structure(*id).version.as_str())
+                .collect();
+            v.dedup();
+            v
+        })
+    }
+
+    /// Package `package` and its transitive dependencies, sorted (indexes into `packages`).
+    fn dependency_closure(&self, package: u32) -> Vec<u32> {
+        let mut out = vec![package];
+        let mut i = 0;
+        while let Some(p) = out.get(i).copied() {
+            for d in self
+                .package_info
+                .get(p as usize)
+                .map_or(&[][..], |info| info.dependencies.as_slice())
+            {
+                if !out.contains(d) {
+                    out.push(*d);
+                }
+            }
+            i += 1;
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Package `package` and its transitive dependencies (as [`ProfileSet::reindex`] found them).
+    pub fn closure_of(&self, package: u32) -> &[u32] {
+        self.index
+            .closure
+            .get(package as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// When a definition with canonical `url` may come from a package that stands in for
+    /// another version (its canonical base is a prefix of `url`): `(loaded name#version,
+    /// asked name#version)`. The longest matching canonical base decides.
+    pub fn substitute_for(&self, url: &str) -> Option<(&str, &str)> {
+        self.package_info
+            .iter()
+            .zip(&self.packages)
+            .filter_map(|(info, name)| {
+                let base = info.canonical.as_deref()?;
+                let rest = url.strip_prefix(base)?;
+                (rest.is_empty() || rest.starts_with('/')).then_some((base.len(), info, name))
+            })
+            .max_by_key(|(len, _, _)| *len)
+            .and_then(|(_, info, name)| Some((name.as_str(), info.stands_in_for.as_deref()?)))
+    }
+
+    /// When package `name#version` stands in for another version: the asked `name#version`.
+    pub fn stands_in_for(&self, package: &str) -> Option<&str> {
+        let i = self.packages.iter().position(|p| p == package)?;
+        self.package_info.get(i)?.stands_in_for.as_deref()
     }
 
     /// The parsed FHIRPath of constraint `i`.

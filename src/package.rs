@@ -81,6 +81,9 @@ pub struct Package {
     pub id: PackageId,
     /// Declared dependencies (from `package.json`), sorted by name then version.
     pub dependencies: Vec<PackageId>,
+    /// The package's canonical base (`package.json` `canonical`, e.g.
+    /// `http://hl7.org/fhir/us/core`), when it states one.
+    pub canonical: Option<String>,
     /// Conformance resources (resourceType in [`CONFORMANCE_TYPES`]), ordered by file name.
     pub resources: Vec<Value>,
     /// Examples `(file name, resource)` (only with [`Load::WithExamples`]), ordered by file name.
@@ -172,6 +175,34 @@ pub struct Resolution {
     /// Human-readable substitution / missing-package messages, in discovery
     /// order, de-duplicated. Per-file problems stay in [`Package::warnings`].
     pub notes: Vec<String>,
+    /// Dependencies answered by another version than the one asked for, in discovery order.
+    pub substitutions: Vec<Substitution>,
+    /// Each loaded package's direct dependencies as loaded (real ids; skipped ones absent).
+    pub dependencies: BTreeMap<PackageId, Vec<PackageId>>,
+}
+
+/// A dependency answered by another version than the one asked for: `hl7.fhir.us.carin-bb#2.1.0`
+/// asked, `hl7.fhir.us.carin-bb#2.0.0` loaded. A change of spelling alone (`X.r4#1.0.0` →
+/// `X#1.0.0`, `hl7.fhir.us.core.v610#6.1.0` → `hl7.fhir.us.core#6.1.0`) is no substitution; nor is a
+/// partial version answered by one of its releases (`3.1` → `3.1.1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Substitution {
+    /// What a package's `package.json` asked for.
+    pub asked: PackageId,
+    /// What stands in for it.
+    pub used: PackageId,
+}
+
+impl Substitution {
+    /// `Some` when `used` answers `asked` with a different (numeric) version.
+    fn of(asked: &PackageId, used: &PackageId) -> Option<Substitution> {
+        let (a, u) = (asked.version.as_str(), used.version.as_str());
+        let same = a == u || u.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'));
+        (!same && numeric_version(a).is_some()).then(|| Substitution {
+            asked: asked.clone(),
+            used: used.clone(),
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -301,6 +332,7 @@ fn nearest_version<'a>(asked: &str, available: &[&'a str]) -> Option<&'a str> {
 struct Manifest {
     id: PackageId,
     dependencies: Vec<PackageId>,
+    canonical: Option<String>,
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -352,6 +384,7 @@ fn parse_manifest(
     Ok(Manifest {
         id: PackageId::new(name, version),
         dependencies,
+        canonical: field("canonical").map(|c| c.trim_end_matches('/').to_string()),
     })
 }
 
@@ -506,6 +539,7 @@ impl Collector {
         Ok(Package {
             id: manifest.id,
             dependencies: manifest.dependencies,
+            canonical: manifest.canonical,
             resources: self.resources.into_iter().map(|(_, v)| v).collect(),
             examples: self.examples,
             digest,
@@ -978,6 +1012,8 @@ fn read_dir_manifest(dir: &Path) -> Result<Manifest, PackageError> {
 enum Source {
     Tgz(PathBuf),
     Dir(PathBuf),
+    /// A tarball held in memory (see [`PackageDir::from_tarballs`]); the name it was given.
+    Bytes(String, std::sync::Arc<[u8]>),
 }
 
 /// A directory of packages: `*.tgz` files and/or cache-style `NAME#VERSION`
@@ -1099,6 +1135,39 @@ impl PackageDir {
         })
     }
 
+    /// A package directory made of tarballs held in memory, `(file name, bytes)`: what a host
+    /// without a file system (WebAssembly) hands over. Each is named from its file name as
+    /// by [`PackageDir::open`], else from its `package/package.json`; unreadable ones are
+    /// skipped with a warning. [`PackageDir::path`] is empty.
+    pub fn from_tarballs(files: Vec<(String, Vec<u8>)>) -> PackageDir {
+        let limits = TarLimits::default();
+        let mut entries = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for (name, bytes) in files {
+            let id = match tgz_stem(&name).and_then(id_from_file_stem) {
+                Some(id) => id,
+                None => match read_tgz_manifest(&bytes, &limits, &name) {
+                    Ok(m) => m.id,
+                    Err(e) => {
+                        warnings.push(e.to_string());
+                        continue;
+                    }
+                },
+            };
+            if entries.contains_key(&id) {
+                warnings.push(format!("{id}: duplicate {name} ignored"));
+                continue;
+            }
+            entries.insert(id, Source::Bytes(name, bytes.into()));
+        }
+        PackageDir {
+            dir: PathBuf::new(),
+            entries,
+            limits,
+            warnings,
+        }
+    }
+
     /// The directory this listing came from.
     pub fn path(&self) -> &Path {
         &self.dir
@@ -1133,6 +1202,16 @@ impl PackageDir {
         newest_of(&self.versions_of(name)).map(|v| PackageId::new(name, v))
     }
 
+    /// The newest available package under any of `names` (spellings of one package, such as
+    /// `hl7.terminology.r4` and `hl7.terminology`).
+    pub fn newest_of_names(&self, names: &[&str]) -> Option<PackageId> {
+        self.entries
+            .keys()
+            .filter(|id| names.contains(&id.name.as_str()))
+            .max_by(|a, b| version_cmp(&a.version, &b.version))
+            .cloned()
+    }
+
     /// Loads one available package.
     pub fn load(&self, id: &PackageId, load: Load) -> Result<Package, PackageError> {
         let source = self
@@ -1145,6 +1224,7 @@ impl PackageDir {
                 read_tgz_named(&bytes, load, &self.limits, &path.display().to_string())?
             }
             Source::Dir(path) => read_dir_package(path, load)?,
+            Source::Bytes(name, bytes) => read_tgz_named(bytes, load, &self.limits, name)?,
         };
         if pkg.id != *id {
             pkg.warnings
@@ -1164,6 +1244,7 @@ impl PackageDir {
                 read_tgz_manifest(&bytes, &self.limits, &path.display().to_string())
             }
             Source::Dir(path) => read_dir_manifest(path),
+            Source::Bytes(name, bytes) => read_tgz_manifest(bytes, &self.limits, name),
         }
     }
 
@@ -1228,7 +1309,7 @@ impl PackageDir {
         &self,
         root: &str,
         fetch: &mut Fetch<'_, T>,
-    ) -> Result<(Vec<Node<T>>, Vec<String>), PackageError> {
+    ) -> Result<(Vec<Node<T>>, WalkState<T>), PackageError> {
         let root = root.trim();
         let (name, version) = match root.split_once('#') {
             Some((n, v)) => (n.trim(), Some(v.trim()).filter(|v| !v.is_empty())),
@@ -1245,19 +1326,26 @@ impl PackageDir {
             done: HashSet::new(),
             on_path: Vec::new(),
             out: Vec::new(),
+            substitutions: Vec::new(),
+            real_of: HashMap::new(),
+            edges: BTreeMap::new(),
         };
         if let Some(note) = note {
             st.push_note(note);
         }
+        if let Some(v) = version
+            && let Some(sub) = Substitution::of(&PackageId::new(name, v), &root_id)
+        {
+            st.substitutions.push(sub);
+        }
         let (real, deps, payload) = fetch(&root_id, true)?;
         self.visit_deps(&root_id, real, deps, payload, &mut st, fetch);
         // hl7.fhir.r4.core (no dependencies) first, order otherwise kept.
-        let (mut core, rest): (Vec<_>, Vec<_>) = st
-            .out
+        let (mut core, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut st.out)
             .into_iter()
             .partition(|(id, deps, _)| id.name == "hl7.fhir.r4.core" && deps.is_empty());
         core.extend(rest);
-        Ok((core, st.notes))
+        Ok((core, st))
     }
 
     fn visit_deps<T>(
@@ -1271,7 +1359,9 @@ impl PackageDir {
     ) {
         st.done.insert(listed.clone());
         st.done.insert(real.clone());
+        st.real_of.insert(listed.clone(), real.clone());
         st.on_path.push(listed.clone());
+        let mut loaded_deps = Vec::new();
         for dep in &deps {
             let Some((id, note)) = self.pick(&dep.name, Some(&dep.version)) else {
                 st.push_note(format!("{dep} not available; skipped"));
@@ -1280,6 +1370,12 @@ impl PackageDir {
             if let Some(note) = note {
                 st.push_note(note);
             }
+            if let Some(sub) = Substitution::of(dep, &id)
+                && !st.substitutions.contains(&sub)
+            {
+                st.substitutions.push(sub);
+            }
+            loaded_deps.push(id.clone());
             if st.on_path.contains(&id) {
                 st.push_note(format!("dependency cycle through {id} ignored"));
                 continue;
@@ -1290,6 +1386,7 @@ impl PackageDir {
             match fetch(&id, false) {
                 Ok((dep_real, dep_deps, dep_payload)) => {
                     if st.done.contains(&dep_real) {
+                        st.real_of.insert(id.clone(), dep_real);
                         st.done.insert(id);
                         continue;
                     }
@@ -1297,11 +1394,13 @@ impl PackageDir {
                 }
                 Err(e) => {
                     st.done.insert(id.clone());
+                    loaded_deps.pop();
                     st.push_note(format!("{id} could not be read ({e}); skipped"));
                 }
             }
         }
         st.on_path.pop();
+        st.edges.insert(real.clone(), loaded_deps);
         st.out.push((real, deps, payload));
     }
 
@@ -1339,10 +1438,13 @@ impl PackageDir {
             )?;
             Ok((pkg.id.clone(), pkg.dependencies.clone(), pkg))
         };
-        let (list, notes) = self.walk(root, &mut fetch)?;
+        let (list, st) = self.walk(root, &mut fetch)?;
+        let dependencies = st.real_dependencies();
         Ok(Resolution {
             packages: list.into_iter().map(|(_, _, p)| p).collect(),
-            notes,
+            notes: st.notes,
+            substitutions: st.substitutions,
+            dependencies,
         })
     }
 
@@ -1355,8 +1457,8 @@ impl PackageDir {
                 let m = self.load_manifest(id)?;
                 Ok((m.id, m.dependencies, ()))
             };
-        let (list, notes) = self.walk(root, &mut fetch)?;
-        Ok((list.into_iter().map(|(id, _, ())| id).collect(), notes))
+        let (list, st) = self.walk(root, &mut fetch)?;
+        Ok((list.into_iter().map(|(id, _, ())| id).collect(), st.notes))
     }
 }
 
@@ -1370,9 +1472,29 @@ struct WalkState<T> {
     done: HashSet<PackageId>,
     on_path: Vec<PackageId>,
     out: Vec<Node<T>>,
+    substitutions: Vec<Substitution>,
+    /// listed (picked) id → the id its package.json gives
+    real_of: HashMap<PackageId, PackageId>,
+    /// real id → picked ids of its loaded dependencies
+    edges: BTreeMap<PackageId, Vec<PackageId>>,
 }
 
 impl<T> WalkState<T> {
+    /// [`WalkState::edges`] with every dependency under its real id.
+    fn real_dependencies(&self) -> BTreeMap<PackageId, Vec<PackageId>> {
+        self.edges
+            .iter()
+            .map(|(p, deps)| {
+                let mut real: Vec<PackageId> = deps
+                    .iter()
+                    .filter_map(|d| self.real_of.get(d).cloned())
+                    .collect();
+                real.dedup();
+                (p.clone(), real)
+            })
+            .collect()
+    }
+
     fn push_note(&mut self, note: String) {
         if !self.notes.contains(&note) {
             self.notes.push(note);
@@ -1893,39 +2015,96 @@ mod tests {
         let _ = std::fs::remove_dir_all(&base);
     }
 
+    /// Position of `want` in `plan` (panics with the plan when absent).
+    fn pos(plan: &[PackageId], want: &str) -> usize {
+        plan.iter()
+            .position(|p| *p == id(want))
+            .unwrap_or_else(|| panic!("{want} not in {plan:#?}"))
+    }
+
+    /// The rules every resolution keeps, whatever packages the directory holds: the core
+    /// first, the root last, each package once, dependencies before dependents.
+    fn assert_resolution_rules(dir: &PackageDir, root: &str, res: &Resolution) {
+        let plan: Vec<PackageId> = res.packages.iter().map(|p| p.id.clone()).collect();
+        assert_eq!(plan.first(), Some(&id("hl7.fhir.r4.core#4.0.1")));
+        let unique: HashSet<&PackageId> = plan.iter().collect();
+        assert_eq!(unique.len(), plan.len(), "{plan:#?}");
+        for (p, deps) in &res.dependencies {
+            for d in deps {
+                assert!(
+                    pos(&plan, &d.to_string()) < pos(&plan, &p.to_string()),
+                    "{d} after {p}"
+                );
+            }
+        }
+        let (planned, plan_notes) = dir.plan(root).unwrap();
+        assert_eq!(planned, plan);
+        assert_eq!(plan_notes, res.notes);
+    }
+
     #[test]
     fn pdex_2_0_0_resolution() {
         let Some(dir) = shared() else { return };
-        let res = dir
-            .resolve("hl7.fhir.us.davinci-pdex#2.0.0", Load::WithExamples)
-            .unwrap();
-        let got: Vec<PackageId> = res.packages.iter().map(|p| p.id.clone()).collect();
-        let expected = ids(&[
-            "hl7.fhir.r4.core#4.0.1",
+        let root = "hl7.fhir.us.davinci-pdex#2.0.0";
+        let res = dir.resolve(root, Load::WithExamples).unwrap();
+        assert_resolution_rules(&dir, root, &res);
+        let plan: Vec<PackageId> = res.packages.iter().map(|p| p.id.clone()).collect();
+        assert_eq!(plan.last(), Some(&id(root)));
+        // exact versions where they exist; the nearest (same release under the other
+        // spelling) where not
+        for want in [
             "hl7.fhir.us.core#3.1.1",
             "hl7.fhir.us.davinci-hrex#1.0.0",
             "hl7.fhir.uv.extensions.r4#1.0.0",
             "hl7.terminology#5.3.0",
             "hl7.fhir.us.davinci-pas#2.0.1",
-            "hl7.fhir.us.davinci-pdex#2.0.0",
-        ]);
-        assert_eq!(got, expected);
-        assert_eq!(
-            res.notes,
-            [
-                "hl7.fhir.us.udap-security#0.1.0 not available; skipped",
-                "hl7.fhir.us.davinci-crd#2.0.0 not available; skipped",
-                "hl7.fhir.uv.subscriptions-backport.r4#1.1.0 not available; skipped",
-                "hl7.terminology.r4#5.3.0 not found; using hl7.terminology#5.3.0",
-            ]
+        ] {
+            pos(&plan, want);
+        }
+        assert!(
+            pos(&plan, "hl7.fhir.us.core#3.1.1") < pos(&plan, "hl7.fhir.us.davinci-hrex#1.0.0")
         );
-        let (plan, plan_notes) = dir.plan("hl7.fhir.us.davinci-pdex#2.0.0").unwrap();
-        assert_eq!(plan, expected);
-        assert_eq!(plan_notes, res.notes);
+        for want in [
+            "hl7.fhir.us.udap-security#0.1.0 not available; skipped",
+            "hl7.terminology.r4#5.3.0 not found; using hl7.terminology#5.3.0",
+        ] {
+            assert!(
+                res.notes.iter().any(|n| n == want),
+                "{want:?} not in {:#?}",
+                res.notes
+            );
+        }
+        // a change of spelling is no substitution: this closure has none
+        assert_eq!(res.substitutions, []);
+        assert_eq!(
+            res.dependencies[&id(root)],
+            ids(&[
+                "hl7.fhir.r4.core#4.0.1",
+                "hl7.fhir.us.core#3.1.1",
+                "hl7.fhir.us.davinci-hrex#1.0.0",
+                "hl7.fhir.us.davinci-pas#2.0.1",
+                "hl7.fhir.uv.extensions.r4#1.0.0",
+                "hl7.terminology#5.3.0",
+            ])
+        );
 
-        // Content: the core package (read once here, reused below).
+        // Content: the core package (read once here, reused below): the R4 definitions.
         let core = &res.packages[0];
-        assert_eq!(core.resources.len(), 649 + 1063 + 1317 + 2);
+        let count = |rt: &str| {
+            core.resources
+                .iter()
+                .filter(|r| resource_type(r) == Some(rt))
+                .count()
+        };
+        assert_eq!(
+            (
+                count("StructureDefinition"),
+                count("CodeSystem"),
+                count("ValueSet")
+            ),
+            (649, 1063, 1317)
+        );
+        assert_eq!(count("SearchParameter"), 1377);
         assert!(core.examples.is_empty());
         assert!(core.warnings.is_empty(), "{:?}", core.warnings);
         let pdex = res.packages.last().unwrap();
@@ -1947,65 +2126,71 @@ mod tests {
     #[test]
     fn pdex_newest_resolution_plan() {
         let Some(dir) = shared() else { return };
-        assert_eq!(
-            dir.newest("hl7.fhir.us.davinci-pdex"),
-            Some(id("hl7.fhir.us.davinci-pdex#2.1.1"))
-        );
-        let (plan, notes) = dir.plan("hl7.fhir.us.davinci-pdex").unwrap();
+        let newest = dir.newest("hl7.fhir.us.davinci-pdex").unwrap();
+        let res = dir
+            .resolve("hl7.fhir.us.davinci-pdex", Load::Conformance)
+            .unwrap();
+        assert_resolution_rules(&dir, "hl7.fhir.us.davinci-pdex", &res);
+        let plan: Vec<PackageId> = res.packages.iter().map(|p| p.id.clone()).collect();
+        assert_eq!(plan.last(), Some(&newest));
+        if newest != id("hl7.fhir.us.davinci-pdex#2.1.1") {
+            return; // the rest is about the 2.1.1 closure
+        }
+        // the US Core versions the closure names, each exactly (alias ids answered by the
+        // package of that version, no substitution)
         for want in [
             "hl7.fhir.us.core#3.1.1",
             "hl7.fhir.us.core#6.1.0",
             "hl7.fhir.us.core#7.0.0",
         ] {
-            assert!(plan.contains(&id(want)), "{want} missing from {plan:?}");
+            pos(&plan, want);
         }
-        assert_eq!(plan.first(), Some(&id("hl7.fhir.r4.core#4.0.1")));
-        assert_eq!(plan.last(), Some(&id("hl7.fhir.us.davinci-pdex#2.1.1")));
-        let unique: HashSet<&PackageId> = plan.iter().collect();
-        assert_eq!(unique.len(), plan.len());
-        // Dependencies before dependents.
-        let pos = |s: &str| {
-            plan.iter()
-                .position(|p| *p == id(s))
-                .unwrap_or_else(|| panic!("{s} not in {plan:#?} {notes:#?}"))
-        };
-        assert!(pos("hl7.fhir.us.core#7.0.0") < pos("hl7.fhir.us.davinci-pas#2.2.1"));
-        assert!(pos("hl7.fhir.us.core#6.1.0") < pos("hl7.fhir.us.davinci-pas#2.2.1"));
-        assert!(pos("hl7.fhir.uv.extensions.r4#5.2.0") < pos("hl7.fhir.us.core#7.0.0"));
+        assert!(pos(&plan, "hl7.fhir.us.core#7.0.0") < pos(&plan, "hl7.fhir.us.davinci-pas#2.2.1"));
+        assert!(
+            pos(&plan, "hl7.fhir.uv.extensions.r4#5.2.0") < pos(&plan, "hl7.fhir.us.core#7.0.0")
+        );
         for want in [
             "hl7.fhir.us.core.v610#6.1.0 not found; using hl7.fhir.us.core#6.1.0",
-            "hl7.fhir.us.core.3.1.1#3.1.1 not found; using hl7.fhir.us.core#3.1.1",
             "hl7.fhir.us.core.v311#3.1.1 not found; using hl7.fhir.us.core#3.1.1",
-            "hl7.fhir.us.davinci-hrex#1.1.0 not found; using 1.0.0",
-            "hl7.fhir.us.davinci-pas#2.1.0 not found; using 2.2.1",
-            "hl7.fhir.us.carin-bb#2.1.0 not found; using 1.2.0",
-            "hl7.fhir.us.core#4.0.0 not found; using 3.1.1",
-            "hl7.terminology.r4#6.3.0 not found; using 7.0.1",
-            "hl7.terminology.r4#5.5.0 not found; using hl7.terminology#5.3.0",
-            "hl7.fhir.uv.extensions#5.1.0-cibuild not found; using hl7.fhir.uv.extensions.r4#5.2.0",
             "hl7.fhir.us.davinci-crd#2.1.0 not available; skipped",
         ] {
             assert!(
-                notes.iter().any(|n| n == want),
-                "missing note {want:?} in {notes:#?}"
+                res.notes.iter().any(|n| n == want),
+                "missing note {want:?} in {:#?}",
+                res.notes
             );
         }
-        assert_eq!(
-            plan,
-            ids(&[
-                "hl7.fhir.r4.core#4.0.1",
-                "hl7.fhir.us.core#3.1.1",
-                "hl7.fhir.us.carin-bb#1.2.0",
-                "hl7.fhir.uv.extensions.r4#5.2.0",
-                "hl7.fhir.uv.extensions.r4#1.0.0",
-                "hl7.terminology#5.3.0",
-                "hl7.fhir.us.core#7.0.0",
-                "hl7.fhir.us.core#6.1.0",
-                "hl7.fhir.us.davinci-hrex#1.0.0",
-                "hl7.terminology.r4#7.0.1",
-                "hl7.fhir.us.davinci-pas#2.2.1",
-                "hl7.fhir.us.davinci-pdex#2.1.1",
-            ])
+        // The rules of substitution, whatever versions are present: the nearest version
+        // of the same major when there is one, recorded as a substitution with a note.
+        let sub = |asked: &str| {
+            res.substitutions
+                .iter()
+                .find(|s| s.asked == id(asked))
+                .unwrap_or_else(|| panic!("{asked} not substituted: {:#?}", res.substitutions))
+        };
+        for asked in [
+            "hl7.fhir.us.carin-bb#2.1.0",
+            "hl7.fhir.us.davinci-pas#2.1.0",
+        ] {
+            let s = sub(asked);
+            let versions = dir.versions_of(&s.asked.name);
+            assert_eq!(
+                Some(s.used.version.as_str()),
+                nearest_version(&s.asked.version, &versions)
+            );
+            assert_eq!(numeric_version(&s.used.version).unwrap().0, 2, "{s:?}");
+            assert!(
+                res.notes
+                    .iter()
+                    .any(|n| *n == format!("{asked} not found; using {}", s.used.version))
+            );
+            pos(&plan, &s.used.to_string());
+        }
+        // alias spellings are not substitutions
+        assert!(
+            res.substitutions
+                .iter()
+                .all(|s| s.asked.version != s.used.version)
         );
     }
 
@@ -2022,9 +2207,23 @@ mod tests {
             notes[0],
             "hl7.terminology.r4#5.3.0 not found; using hl7.terminology#5.3.0"
         );
+        // a non-numeric version and a bare name: the newest available
+        let newest = dir.newest("hl7.fhir.us.core").unwrap();
         let (plan, notes) = dir.plan("hl7.fhir.us.core#current").unwrap();
-        assert_eq!(plan.last(), Some(&id("hl7.fhir.us.core#7.0.0")));
-        assert_eq!(notes[0], "hl7.fhir.us.core#current not found; using 7.0.0");
+        assert_eq!(plan.last(), Some(&newest));
+        assert_eq!(
+            notes[0],
+            format!(
+                "hl7.fhir.us.core#current not found; using {}",
+                newest.version
+            )
+        );
+        let (plan, _) = dir.plan("hl7.fhir.us.core").unwrap();
+        assert_eq!(plan.last(), Some(&newest));
+        // no older version is newer than the newest
+        for v in dir.versions_of("hl7.fhir.us.core") {
+            assert_ne!(version_cmp(v, &newest.version), Ordering::Greater);
+        }
     }
 
     /// `cargo test --release -- --ignored --nocapture timing` prints load times.

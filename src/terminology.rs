@@ -459,16 +459,19 @@ impl Terminology {
         self.find_vs(vs)?.title.as_deref()
     }
 
-    /// The version of value set `url` that `package` (as given to [`Terminology::add_from`])
-    /// defines itself, to pin a binding compiled from that package (`url|version`), as Java
-    /// resolves references within a package's own dependencies. Compile time only: package
-    /// names are not serialised.
-    pub fn value_set_version_in_package(&self, url: &str, package: &str) -> Option<&str> {
-        let list = self.index().vs_by_url.get(url)?;
-        list.iter()
-            .filter_map(|&i| self.value_sets.get(i as usize))
-            .find(|v| v.package.as_deref() == Some(package))
-            .and_then(|v| v.version.as_deref())
+    /// The loaded versions of value set `url` with the package each came from (as given to
+    /// [`Terminology::add_from`]), the one an unversioned reference resolves to first.
+    /// Compile time only: package names are not serialised.
+    pub fn value_set_sources(&self, url: &str) -> Vec<(Option<&str>, Option<&str>)> {
+        self.index()
+            .vs_by_url
+            .get(url)
+            .map_or_else(Vec::new, |list| {
+                list.iter()
+                    .filter_map(|&i| self.value_sets.get(i as usize))
+                    .map(|v| (v.version.as_deref(), v.package.as_deref()))
+                    .collect()
+            })
     }
 
     /// Version of the value set `vs` resolves to.

@@ -6,8 +6,10 @@
 
 use crate::model::{
     Binding, BindingStrength, Capability, Constraint, Context, Discriminator, DiscriminatorType,
-    Element, FValue, Kind, MANY, ProfileSet, Slicing, SlicingRules, Structure, TypeRef,
+    Element, FValue, Kind, MANY, PackageInfo, ProfileSet, Slicing, SlicingRules, Structure,
+    TypeRef,
 };
+mod pin;
 mod snapshot;
 
 use serde_json::Value;
@@ -60,7 +62,16 @@ impl Compiler {
     /// Register a package; returns its index for [`Compiler::add_resource`].
     pub fn add_package(&mut self, name_version: &str) -> u32 {
         self.set.packages.push(name_version.to_string());
+        self.set.package_info.push(PackageInfo::default());
         (self.set.packages.len() - 1) as u32
+    }
+
+    /// What the loader knows of package `index` (its canonical, dependencies, substitution):
+    /// references in its definitions resolve within its dependency closure first.
+    pub fn set_package_info(&mut self, index: u32, info: PackageInfo) {
+        if let Some(slot) = self.set.package_info.get_mut(index as usize) {
+            *slot = info;
+        }
     }
 
     pub fn add_note(&mut self, note: String) {
@@ -163,7 +174,7 @@ impl Compiler {
                 let base = sd
                     .get("baseDefinition")
                     .and_then(Value::as_str)
-                    .and_then(|b| self.set.resolve(b));
+                    .and_then(|b| self.set.resolve_from(b, package));
                 match base {
                     Some(base) => {
                         let mut warnings = Vec::new();
@@ -202,6 +213,7 @@ impl Compiler {
             }
         }
         self.finish_terminology();
+        pin::pin_references(&mut self.set);
         for e in std::mem::take(&mut self.errors) {
             self.set
                 .notes

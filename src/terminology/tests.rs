@@ -438,15 +438,13 @@ fn version_suffixed_canonical() {
     assert_eq!(tx.check_code(vs, Some(p), "R"), Membership::In);
     // pinning a binding to its own package's version
     let cond = "http://hl7.org/fhir/us/core/ValueSet/us-core-condition-code";
+    let sources = tx.value_set_sources(cond);
     assert_eq!(
-        tx.value_set_version_in_package(cond, "hl7.fhir.us.core#3.1.1"),
-        Some("3.1.1")
+        sources.first(),
+        Some(&(Some("7.0.0"), Some("hl7.fhir.us.core#7.0.0")))
     );
+    assert!(sources.contains(&(Some("3.1.1"), Some("hl7.fhir.us.core#3.1.1"))));
     assert_eq!(tx.value_set_version(cond), Some("7.0.0"));
-    assert_eq!(
-        tx.value_set_version_in_package(cond, "hl7.fhir.r4.core#4.0.1"),
-        None
-    );
     assert_eq!(
         tx.describe_value_set(&format!("{GENDER_VS}|4.0.1")),
         "'AdministrativeGender' (http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1)"

@@ -127,6 +127,31 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
     }
 
+    /// An error about content of definition `canonical` (a code missing from its CodeSystem
+    /// or value set) when the package defining it stands in for the version an IG asked for:
+    /// the asked version may have that content, so it is a warning that names the
+    /// substitution. Anything else is returned as it is.
+    pub(crate) fn unless_substituted(
+        &self,
+        severity: Severity,
+        text: String,
+        canonical: &str,
+    ) -> (Severity, String) {
+        if severity != Severity::Error {
+            return (severity, text);
+        }
+        let (url, _) = super::canonical_parts(canonical);
+        match self.set.substitute_for(url) {
+            Some((used, asked)) => (
+                Severity::Warning,
+                format!(
+                    "{text}; the IG depends on {asked}, which is not available here ({used} stands in)"
+                ),
+            ),
+            None => (severity, text),
+        }
+    }
+
     /// The binding of element `el` on one occurrence of type `ty`.
     pub(crate) fn binding(&mut self, sd: StructId, el: u32, item: Item<'v, 'a>, ty: &str) {
         let set = self.set;
@@ -213,7 +238,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 .check_additional_binding(kind, purpose, avs, &codings, &policy)
         });
         for i in issues.into_iter().chain(additional) {
-            self.report(severity(i.severity), i.code, node.offset, || i.text);
+            let (sev, text) = self.unless_substituted(severity(i.severity), i.text, vs);
+            self.report(sev, i.code, node.offset, || text);
         }
     }
 
@@ -232,7 +258,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if i.on_display {
                 self.path.push(Seg::Name("display"));
             }
-            self.report(severity(i.severity), i.code, at, || i.text);
+            let system = c.system.unwrap_or_default();
+            let (sev, text) = self.unless_substituted(severity(i.severity), i.text, system);
+            self.report(sev, i.code, at, || text);
             if i.on_display {
                 self.path.pop();
             }

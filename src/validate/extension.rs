@@ -79,10 +79,19 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     .allowed_extension_domains
                     .iter()
                     .any(|d| url.starts_with(d.as_str()));
-                if !allowed {
-                    self.report(Severity::Error, "structure", node.offset, || {
+                if allowed || is_known_without_definition(url) {
+                    return;
+                }
+                match set.substitute_for(url) {
+                    // the version the IG asked for may define it
+                    Some((used, asked)) => {
+                        self.report(Severity::Warning, "structure", node.offset, || {
+                            format!("The extension {url} could not be found in {used}; the IG depends on {asked}, which is not available here")
+                        });
+                    }
+                    None => self.report(Severity::Error, "structure", node.offset, || {
                         format!("The extension {url} could not be found so is not allowed here")
-                    });
+                    }),
                 }
             }
         }
@@ -247,4 +256,17 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.path.restore(depth);
         }
     }
+}
+
+/// Extensions the Java validator knows without a definition (its `isKnownExtension`): the IG
+/// publisher's example metadata that US Core 4.0.0 and 5.0.1 write on every example
+/// (`meta.extension` `instance-name`, `instance-description`; no package defines these URLs —
+/// the extensions pack later published them as `resource-instance-name` and
+/// `resource-instance-description`, with other constraints). Accepted like an allowed domain.
+fn is_known_without_definition(url: &str) -> bool {
+    const KNOWN: &[&str] = &[
+        "http://hl7.org/fhir/StructureDefinition/instance-name",
+        "http://hl7.org/fhir/StructureDefinition/instance-description",
+    ];
+    KNOWN.contains(&url)
 }

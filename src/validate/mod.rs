@@ -403,7 +403,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         };
         self.path.push(Seg::Name(rt));
-        self.resource_body(node, rt, extra);
+        self.resource_body(node, rt, extra, true);
         self.path.pop();
     }
 
@@ -429,8 +429,16 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
     }
 
-    /// A resource (root, contained or in a Bundle) whose path segment is already pushed.
-    fn resource_body(&mut self, node: &'a Node<'a>, rt: &'a str, extra: &[&str]) {
+    /// A resource (root, contained or in a Bundle) whose path segment is already pushed;
+    /// `extra`: profiles to check it against besides its own, named by the user
+    /// (`extra_named`: `--profile`) or by a definition (a type profile).
+    fn resource_body(
+        &mut self,
+        node: &'a Node<'a>,
+        rt: &'a str,
+        extra: &[&str],
+        extra_named: bool,
+    ) {
         let Some(base) = self.resource_def(node, rt) else {
             return;
         };
@@ -455,7 +463,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.path.push(Seg::Name("meta"));
             self.path.push(Seg::Name("profile"));
             self.path.push(Seg::Index(i));
-            let found = self.profile_for(url, rt, p.offset);
+            let found = self.profile_for(url, rt, p.offset, true);
             self.path.truncate(depth);
             if let Some(id) = found {
                 self.walk_resource(id, node);
@@ -485,8 +493,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             .iter()
             .filter(|(t, _)| t == rt)
             .map(|(_, p)| p.as_str());
-        for url in extra.iter().copied().chain(global).chain(member) {
-            if let Some(id) = self.profile_for(url, rt, node.offset) {
+        let asked = extra.iter().map(|url| (*url, extra_named));
+        let implied = global.chain(member).map(|url| (url, false));
+        for (url, named) in asked.chain(implied) {
+            if let Some(id) = self.profile_for(url, rt, node.offset, named) {
                 self.walk_resource(id, node);
             }
         }
@@ -514,17 +524,55 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         found
     }
 
-    /// Resolve a profile to validate a resource of type `rt` against.
-    fn profile_for(&mut self, url: &str, rt: &str, offset: u32) -> Option<StructId> {
+    /// Resolve a profile to validate a resource of type `rt` against. `named`: the data or
+    /// the user named it (`meta.profile`, `--profile`), rather than an IG's global profiles
+    /// or member-history mode: a version that is not loaded is then an error, and when
+    /// several versions are loaded, the one chosen is named.
+    fn profile_for(&mut self, url: &str, rt: &str, offset: u32, named: bool) -> Option<StructId> {
         match self.set.resolve(url) {
             None => {
-                self.report(Severity::Warning, "not-found", offset, || {
-                    format!("Profile reference '{url}' has not been checked because it could not be found")
-                });
+                let (base, version) = canonical_parts(url);
+                let loaded = self.set.versions_of(base);
+                if let (Some(v), false) = (version, loaded.is_empty()) {
+                    let severity = if named {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    };
+                    self.report(severity, "not-found", offset, || {
+                        format!(
+                            "Profile reference '{url}' has not been checked because version {v} is not loaded (loaded: {})",
+                            loaded.join(", ")
+                        )
+                    });
+                } else if let Some((used, asked)) = self.set.substitute_for(base) {
+                    self.report(Severity::Warning, "not-found", offset, || {
+                        format!(
+                            "Profile reference '{url}' has not been checked because it could not be found in {used}; the IG depends on {asked}, which is not available here"
+                        )
+                    });
+                } else {
+                    self.report(Severity::Warning, "not-found", offset, || {
+                        format!("Profile reference '{url}' has not been checked because it could not be found")
+                    });
+                }
                 None
             }
             Some(id) => {
                 let s = self.set.structure(id);
+                if named && !url.contains('|') {
+                    let loaded = self.set.versions_of(url);
+                    if loaded.len() > 1 {
+                        self.report(Severity::Information, "informational", offset, || {
+                            format!(
+                                "Profile reference '{url}' names no version; {} versions are loaded ({}): checked against the newest, {url}|{}",
+                                loaded.len(),
+                                loaded.join(", "),
+                                s.version
+                            )
+                        });
+                    }
+                }
                 if s.type_name != rt {
                     self.report(Severity::Error, "invalid", offset, || {
                         format!(
@@ -870,7 +918,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let outer = self.profile_walk;
             self.profile_walk = true;
             for url in profiles {
-                if let Some(p) = self.profile_for(url, rt, node.offset) {
+                if let Some(p) = self.profile_for(url, rt, node.offset, false) {
                     self.walk_resource(p, node);
                 }
             }
@@ -881,7 +929,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let errors_before = self.error_count();
         let id = node.get("id").and_then(|n| n.value.as_str());
         self.path.push(Seg::Resource(rt, id));
-        self.resource_body(node, rt, profiles);
+        self.resource_body(node, rt, profiles, false);
         self.path.pop();
         if self.probing == 0 {
             let had_errors = self.error_count() > errors_before;
@@ -918,5 +966,13 @@ pub(crate) fn article(kind: &str) -> String {
         format!("an {name}")
     } else {
         format!("a {name}")
+    }
+}
+
+/// `url|version` → (`url`, `Some(version)`); a canonical without `|` → (`url`, `None`).
+pub(crate) fn canonical_parts(canonical: &str) -> (&str, Option<&str>) {
+    match canonical.split_once('|') {
+        Some((url, version)) => (url, Some(version)),
+        None => (canonical, None),
     }
 }
