@@ -35,6 +35,12 @@ async function fetchBytes(url) {
 
 const host = {
   glue,
+  // browsers have no packages folder: `igs` are .tgz URLs, compiled over options.base
+  async packageSource(igs) {
+    const packages = [];
+    for (const url of igs) packages.push(await fetchBytes(new URL(url, globalThis.location?.href)));
+    return { kind: 'packages', packages };
+  },
   ready: () => ready,
   init,
   defaultSetSync: () => defaultSet,

@@ -21,8 +21,45 @@ function defaultSetSync() {
   return defaultSet;
 }
 
+// The packages folder as the CLI finds it: options.packagesDir, else $FHIRVAL_PACKAGES, else
+// shared/fhir-packages in the working directory or one of its ancestors, else ~/.fhir/packages.
+function packagesDir(options) {
+  if (options.packagesDir !== undefined) {
+    if (typeof options.packagesDir !== 'string' && !(options.packagesDir instanceof URL)) {
+      throw new Error('packagesDir must be a path or a file: URL');
+    }
+    return options.packagesDir instanceof URL ? options.packagesDir.pathname : options.packagesDir;
+  }
+  if (process.env.FHIRVAL_PACKAGES) return process.env.FHIRVAL_PACKAGES;
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared', 'fhir-packages');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) break;
+  }
+  const home = require('node:os').homedir();
+  const cache = path.join(home, '.fhir', 'packages');
+  if (fs.existsSync(cache)) return cache;
+  throw new Error('no FHIR packages folder: give packagesDir or set FHIRVAL_PACKAGES');
+}
+
+// Every .tgz of the folder, as { name, bytes } (package folders in the ~/.fhir cache layout are
+// not read: give the .tgz files).
+function packageSource(_igs, options) {
+  const dir = packagesDir(options);
+  let names;
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.tgz') || n.endsWith('.tar.gz'));
+  } catch (e) {
+    throw new Error(`packages folder ${dir}: ${e.message}`);
+  }
+  if (names.length === 0) throw new Error(`packages folder ${dir} holds no .tgz packages`);
+  names.sort();
+  return { kind: 'dir', files: names.map((name) => ({ name, bytes: fs.readFileSync(path.join(dir, name)) })) };
+}
+
 const host = {
   glue,
+  packageSource: async (igs, options) => packageSource(igs, options),
   ready: () => true,
   init: async () => {},
   defaultSetSync,

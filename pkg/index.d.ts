@@ -60,6 +60,19 @@ export interface CreateOptions extends SetupOptions {
    * path or file: URL; browsers: a URL). Default: the PDex + US Core set shipped in the package.
    */
   profileSet?: Bytes | string | URL;
+  /**
+   * Compile these IGs instead, as the CLI's `--ig` does. Node: package names (`'name#version'`,
+   * or a bare name for the newest) resolved with their dependency closures in `packagesDir`
+   * (R4 core, the extensions pack and HL7 terminology always included). Browsers: URLs of
+   * `.tgz` packages, fetched and compiled over `base` (see `Validator.fromPackages`).
+   */
+  igs?: string[];
+  /**
+   * Node, with `igs`: the folder of `.tgz` packages. Default: as the CLI finds it
+   * (`$FHIRVAL_PACKAGES`, else `shared/fhir-packages` in the working directory or an
+   * ancestor, else `~/.fhir/packages`).
+   */
+  packagesDir?: string | URL;
   /** Compile these FHIR packages (`.tgz` contents) instead (see `Validator.fromPackages`). */
   packages?: Bytes[];
   /** With `packages`: the set compiled in first (see `PackagesOptions.base`). */

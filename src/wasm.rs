@@ -9,7 +9,8 @@
 //! report it as an issue and start a fresh instance.
 
 use crate::compile::Compiler;
-use crate::model::{Kind, ProfileSet};
+use crate::load::{self, IgSpec};
+use crate::model::{Kind, PackageInfo, ProfileSet};
 use crate::outcome::{Issue, Outcome, Severity};
 use crate::package::{self, Load, Package, TarLimits};
 use crate::profileset;
@@ -306,6 +307,54 @@ impl Engine {
         }
     }
 
+    /// Compile the IGs `igs` (`name#version`, or a bare name for the newest) with their
+    /// dependency closures out of a package directory handed over as tarballs (`files`: an
+    /// array of `{ name, bytes }`, `name` the file name, `NAME-VERSION.tgz` or
+    /// `NAME#VERSION.tgz`), as the CLI's `--ig` does over `--packages DIR`: nearest-version
+    /// substitution, R4 core and the always-loaded packages included.
+    pub fn from_package_dir(files: &JsValue, igs: &JsValue, options: &JsValue) -> JsValue {
+        let opts = match setup_options(options) {
+            Ok(o) => o,
+            Err(e) => return error_object(&e),
+        };
+        if !Array::is_array(files) {
+            return error_object("the package directory must be an array of { name, bytes }");
+        }
+        let mut tarballs = Vec::new();
+        for (i, f) in Array::from(files).iter().enumerate() {
+            let name = js_sys::Reflect::get(&f, &JsValue::from_str("name"))
+                .ok()
+                .and_then(|n| n.as_string());
+            let bytes = js_sys::Reflect::get(&f, &JsValue::from_str("bytes"))
+                .ok()
+                .and_then(|b| bytes_of(&b));
+            match (name, bytes) {
+                (Some(n), Some(b)) => tarballs.push((n, b)),
+                _ => return error_object(&format!("package file {i}: not {{ name, bytes }}")),
+            }
+        }
+        let specs: Vec<IgSpec> = if Array::is_array(igs) {
+            let mut out = Vec::new();
+            for (i, s) in Array::from(igs).iter().enumerate() {
+                match s.as_string() {
+                    Some(s) => out.push(IgSpec::Package(s)),
+                    None => return error_object(&format!("igs[{i}] is not a string")),
+                }
+            }
+            out
+        } else {
+            return error_object("igs must be an array of package names (name#version)");
+        };
+        if specs.is_empty() {
+            return error_object("igs is empty: name at least one package (name#version)");
+        }
+        let dir = package::PackageDir::from_tarballs(tarballs);
+        match load::compile_specs_in(&specs, Some(&dir)) {
+            Ok(set) => Engine::new(set, opts).into(),
+            Err(e) => error_object(&e.to_string()),
+        }
+    }
+
     /// Validate a JSON text. `options`: `{ profiles?: string | string[], mode?: 'standard' |
     /// 'pdex', capability?: string, format?: 'json' | 'ndjson' }`. Always an outcome, as
     /// the JSON rows of [`Outcome::to_rows_json`]: one string and the host's `JSON.parse`
@@ -523,6 +572,21 @@ fn compile_packages(
     }
     for p in &pkgs {
         let index = c.add_package(&p.id.to_string());
+        // its dependencies among the packages given or in the base, by name (the last compiled
+        // of that name: the given package over the base's)
+        let dependencies = p
+            .dependencies
+            .iter()
+            .filter_map(|d| c.package_index_of(&d.name))
+            .collect();
+        c.set_package_info(
+            index,
+            PackageInfo {
+                canonical: p.canonical.clone(),
+                dependencies,
+                stands_in_for: None,
+            },
+        );
         for w in &p.warnings {
             c.add_note(format!("{}: {w}", p.id));
         }

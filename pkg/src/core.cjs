@@ -128,6 +128,8 @@ function makeFhirval(host) {
         let r;
         if (recipe.kind === 'set') {
           r = glue.Engine.from_profile_set(recipe.bytes, recipe.options);
+        } else if (recipe.kind === 'dir') {
+          r = glue.Engine.from_package_dir(recipe.files, recipe.igs, recipe.options);
         } else {
           r = glue.Engine.from_packages(recipe.packages, recipe.base, recipe.options);
         }
@@ -198,6 +200,7 @@ function makeFhirval(host) {
       } catch (e) {
         return new FhirvalError(`cannot load the WebAssembly module: ${describe(e)}`);
       }
+      if (opts.igs !== undefined) return Validator.#fromIgs(opts.igs, opts);
       if (opts.packages !== undefined) return Validator.fromPackages(opts.packages, opts);
       if (isBytes(opts.profileSet)) return Validator.fromProfileSet(opts.profileSet, opts);
       let set;
@@ -207,6 +210,23 @@ function makeFhirval(host) {
         return new FhirvalError(`cannot load the profile set: ${describe(e)}`);
       }
       return make({ kind: 'set', bytes: set, options: engineOptions(opts) });
+    }
+
+    // `create({ igs })`: Node compiles the IGs with their dependency closures out of a packages
+    // folder, as the CLI's --ig does; browsers fetch the IGs' .tgz URLs and compile them over
+    // options.base (see fromPackages).
+    static async #fromIgs(igs, opts) {
+      if (!Array.isArray(igs) || igs.length === 0 || !igs.every((s) => typeof s === 'string' && s !== '')) {
+        return new FhirvalError("igs must be a non-empty array of package names ('name#version') or, in browsers, .tgz URLs");
+      }
+      let found;
+      try {
+        found = await host.packageSource(igs, opts);
+      } catch (e) {
+        return new FhirvalError(describe(e));
+      }
+      if (found.kind === 'packages') return Validator.fromPackages(found.packages, opts);
+      return make({ kind: 'dir', files: found.files, igs: [...igs], options: engineOptions(opts) });
     }
 
     /** A validator over a compiled profile set (`fhirval compile -o FILE`). */

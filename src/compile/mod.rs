@@ -66,6 +66,15 @@ impl Compiler {
         (self.set.packages.len() - 1) as u32
     }
 
+    /// The index of the last registered package named `name` (`name#version` → `name`).
+    pub fn package_index_of(&self, name: &str) -> Option<u32> {
+        self.set
+            .packages
+            .iter()
+            .rposition(|p| p.split('#').next() == Some(name))
+            .map(|i| i as u32)
+    }
+
     /// What the loader knows of package `index` (its canonical, dependencies, substitution):
     /// references in its definitions resolve within its dependency closure first.
     pub fn set_package_info(&mut self, index: u32, info: PackageInfo) {

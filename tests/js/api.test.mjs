@@ -264,6 +264,46 @@ test('fromPackages with R4 core itself, no base set', () => {
   w.free();
 });
 
+test('create({ igs }) compiles IGs with their closures from a packages folder, as the CLI --ig', { skip: !fs.existsSync(cli) && 'no CLI build' }, async () => {
+  const w = await Validator.create({ igs: ['hl7.fhir.us.core#8.0.0'], packagesDir: packages });
+  assert.ok(w instanceof Validator, String(w));
+  const info = w.info();
+  assert.ok(info.packages.includes('hl7.fhir.us.core#8.0.0'), info.packages.join(' '));
+  // R4 core and the always-loaded packages, as the CLI adds them
+  assert.equal(info.packages[0], 'hl7.fhir.r4.core#4.0.1');
+  assert.ok(info.packages.some((p) => p.startsWith('hl7.fhir.uv.extensions.r4#')));
+  assert.ok(info.packages.some((p) => p.startsWith('hl7.terminology')));
+  assert.ok(!info.packages.some((p) => p.startsWith('hl7.fhir.us.davinci-pdex#')));
+  // the same outcome as the CLI with the same --ig
+  const patient = INVALID_PATIENT.replace('|6.1.0', '|8.0.0');
+  const file = path.join(os.tmpdir(), `fhirval-igs-${process.pid}.json`);
+  fs.writeFileSync(file, patient);
+  const r = spawnSync(cli, ['validate', '--format', 'json', '--packages', packages, '--ig', 'hl7.fhir.us.core#8.0.0', file], { encoding: 'utf8' });
+  fs.unlinkSync(file);
+  assert.deepEqual(w.validate(patient), JSON.parse(r.stdout));
+  assert.ok(errors(w.validate(patient)).length > 0);
+  // the folder as the CLI finds it: FHIRVAL_PACKAGES
+  const before = process.env.FHIRVAL_PACKAGES;
+  process.env.FHIRVAL_PACKAGES = packages;
+  try {
+    const again = await Validator.create({ igs: ['hl7.fhir.us.core'] });
+    assert.ok(again instanceof Validator, String(again));
+    assert.ok(again.info().packages.includes('hl7.fhir.us.core#8.0.0'));
+    again.free();
+  } finally {
+    if (before === undefined) delete process.env.FHIRVAL_PACKAGES;
+    else process.env.FHIRVAL_PACKAGES = before;
+  }
+  // errors are FhirvalErrors, never exceptions
+  const missing = await Validator.create({ igs: ['no.such.package#1.0.0'], packagesDir: packages });
+  assert.ok(missing instanceof FhirvalError);
+  assert.match(missing.message, /no\.such\.package/);
+  const empty = await Validator.create({ igs: ['x#1'], packagesDir: os.tmpdir() });
+  assert.ok(empty instanceof FhirvalError);
+  assert.ok((await Validator.create({ igs: 'hl7.fhir.us.core' })) instanceof FhirvalError);
+  w.free();
+});
+
 test('validateMany: one OperationOutcome per input, in order', () => {
   const out = v.validateMany([VALID_PATIENT, INVALID_PATIENT, 42, JSON.parse(VALID_PATIENT)]);
   assert.equal(out.length, 4);
