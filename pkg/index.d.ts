@@ -140,6 +140,19 @@ export interface SetInfo {
   engineVersion: string;
 }
 
+/** `Validator.coverage`: per profile the inputs were validated against, how many of the
+ * resources validated against it populate each Must Support element (`fhirval coverage`). */
+export interface CoverageReport {
+  profiles: {
+    /** `url|version` of the profile. */
+    url: string;
+    /** Resources validated against it. */
+    resources: number;
+    /** Its Must Support elements (slices included), in snapshot order. */
+    elements: { id: string; path: string; populated: number }[];
+  }[];
+}
+
 export declare class Validator {
   private constructor();
   /**
@@ -158,6 +171,8 @@ export declare class Validator {
   validate(input: Input, options?: ValidateOptions): OperationOutcome;
   /** Validate several inputs: one OperationOutcome each, in order. */
   validateMany(inputs: Iterable<Input>, options?: ValidateOptions): OperationOutcome[];
+  /** Must Support coverage over one input or several (a FhirvalError if one is not JSON). */
+  coverage(input: Input | Input[], options?: ValidateOptions): CoverageReport | FhirvalError;
   /** The profiles of the set (constraining StructureDefinitions, extensions included). */
   profiles(): ProfileInfo[];
   /** The packages compiled into the set, compile notes and counts. */

@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], stored by
 //! [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`]) →
-//! OperationOutcome ([`outcome`]); [`bulk`] streams NDJSON and [`suppress`] filters known issues.
+//! OperationOutcome ([`outcome`]); [`bulk`] streams NDJSON, [`suppress`] filters known issues and
+//! [`coverage`] counts the Must Support elements the data populates.
 //! The CLI (`src/main.rs`) is a thin host on top.
 //!
 //! Library code never panics on input: no `unwrap`/`expect`/`panic!` and no panicking
@@ -20,6 +21,7 @@
 
 pub mod bulk;
 pub mod compile;
+pub mod coverage;
 pub mod fhirpath;
 pub mod json;
 pub mod load;

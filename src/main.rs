@@ -115,6 +115,27 @@ enum Command {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
+    /// Must Support coverage: per profile the inputs were validated against, how many
+    /// resources populate each Must Support element.
+    Coverage {
+        #[command(flatten)]
+        set: SetArgs,
+        /// Also validate against this profile (canonical URL, optionally |version).
+        #[arg(long = "profile", value_name = "URL")]
+        profiles: Vec<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// `pdex`: entries also counted against the profiles the PDex server
+        /// CapabilityStatement promises for their type (as `validate --mode pdex`).
+        #[arg(long, value_enum, default_value = "standard")]
+        mode: CliMode,
+        /// The server CapabilityStatement `--mode pdex` reads (default: the newest PDex one).
+        #[arg(long, value_name = "URL")]
+        capability: Option<String>,
+        /// JSON or NDJSON files, or directories of them; `-` reads standard input.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+    },
     /// Compile FHIR packages into a profile set file.
     Compile {
         #[command(flatten)]
@@ -166,6 +187,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Coverage {
+            set,
+            profiles,
+            format,
+            mode,
+            capability,
+            inputs,
+        } => coverage(&set, &profiles, format, mode, capability, &inputs),
         Command::Validate {
             set,
             profiles,
@@ -275,6 +304,72 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// `fhirval coverage`: the report on stdout; exit 0 unless an input could not be read or
+/// parsed (2, after the report of the others).
+fn coverage(
+    set: &SetArgs,
+    profiles: &[String],
+    format: Format,
+    mode: CliMode,
+    capability: Option<String>,
+    inputs: &[String],
+) -> Result<ExitCode, String> {
+    let ps = load::load(&set.igs, &config(set)).map_err(|e| e.to_string())?;
+    for p in profiles {
+        if ps.resolve(p).is_none() {
+            return Err(format!("--profile {p}: no such profile in the loaded set"));
+        }
+    }
+    let options = Options {
+        mode: match mode {
+            CliMode::Standard => Mode::Standard,
+            CliMode::Pdex => Mode::MemberHistory,
+        },
+        capability,
+        ..Options::default()
+    };
+    let validator = Validator::new(ps, options);
+    let mut counts = fhirval::coverage::Coverage::default();
+    let mut unreadable = false;
+    for input in expand_inputs(inputs)? {
+        let added = read_input(&input).and_then(|bytes| {
+            if input.ends_with(".ndjson") {
+                bytes
+                    .split(|b| *b == b'\n')
+                    .enumerate()
+                    .filter(|(_, line)| line.iter().any(|b| !b.is_ascii_whitespace()))
+                    .try_for_each(|(i, line)| {
+                        counts
+                            .add(&validator, line, profiles)
+                            .map_err(|e| format!("{input}:{}: {e}", i + 1))
+                    })
+            } else {
+                counts
+                    .add(&validator, &bytes, profiles)
+                    .map_err(|e| format!("{input}: {e}"))
+            }
+        });
+        if let Err(e) = added {
+            eprintln!("fhirval: {e}");
+            unreadable = true;
+        }
+    }
+    let report = counts.report(validator.profile_set());
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
+        Format::Text => report.to_text(),
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A directory stands for the `.json` and `.ndjson` files in it (sorted).

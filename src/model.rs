@@ -247,6 +247,8 @@ pub struct Element {
     pub constraints: Vec<u32>,
     /// `isModifier` (on an extension definition's root: a modifier extension).
     pub is_modifier: bool,
+    /// `mustSupport` (read by the Must Support coverage report, not by validation).
+    pub must_support: bool,
 }
 
 impl Element {

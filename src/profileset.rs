@@ -5,7 +5,7 @@ use crate::model::ProfileSet;
 
 const MAGIC: &[u8; 9] = b"FHIRVALPS";
 /// Bump whenever the model changes shape.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 
 #[derive(Debug)]
 pub struct FormatError(pub String);

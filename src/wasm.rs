@@ -370,6 +370,25 @@ impl Engine {
         outcome_rows(&self.run(input, options))
     }
 
+    /// Must Support coverage over `inputs` (an array of JSON texts; see `coverage_of`): the
+    /// report's JSON text, or an error object.
+    pub fn coverage(&mut self, inputs: &JsValue, options: &JsValue) -> JsValue {
+        if !Array::is_array(inputs) {
+            return error_object("coverage inputs must be an array of JSON texts");
+        }
+        let mut texts = Vec::new();
+        for (i, x) in Array::from(inputs).iter().enumerate() {
+            match x.as_string() {
+                Some(t) => texts.push(t),
+                None => return error_object(&format!("coverage input {i} is not a string")),
+            }
+        }
+        match self.coverage_of(&texts, options) {
+            Ok(json) => JsValue::from_str(&json),
+            Err(e) => error_object(&e),
+        }
+    }
+
     /// The profiles (constraining StructureDefinitions) of the set, extensions included.
     pub fn profiles(&self) -> JsValue {
         let set = self.v.profile_set();
@@ -441,9 +460,17 @@ impl Engine {
                 format!("Profile '{p}' is not in the loaded profile set"),
             );
         }
-        // the call's mode, else the validator's
-        let mode = call.mode.unwrap_or(self.base.mode);
-        let capability = call.capability.or_else(|| self.base.capability.clone());
+        self.use_mode(call.mode, call.capability);
+        match call.format {
+            Format::Json => self.v.validate(input, &call.profiles),
+            Format::Ndjson => self.ndjson(input, &call.profiles),
+        }
+    }
+
+    /// The call's mode and capability, else the validator's.
+    fn use_mode(&mut self, mode: Option<Mode>, capability: Option<String>) {
+        let mode = mode.unwrap_or(self.base.mode);
+        let capability = capability.or_else(|| self.base.capability.clone());
         let current = self.v.options();
         if current.mode != mode || current.capability != capability {
             let mut o = self.base.clone();
@@ -451,10 +478,31 @@ impl Engine {
             o.capability = capability;
             self.v.set_options(o);
         }
-        match call.format {
-            Format::Json => self.v.validate(input, &call.profiles),
-            Format::Ndjson => self.ndjson(input, &call.profiles),
+    }
+
+    /// Must Support coverage over `inputs` (JSON texts, or NDJSON texts with `format:
+    /// 'ndjson'`; options as [`Engine::validate_str`]'s): the report's JSON text, as
+    /// `fhirval coverage --format json` writes it.
+    fn coverage_of(&mut self, inputs: &[String], options: &JsValue) -> Result<String, String> {
+        let call = call_options(options)?;
+        let set = self.v.profile_set();
+        if let Some(p) = call.profiles.iter().find(|p| set.resolve(p).is_none()) {
+            return Err(format!("Profile '{p}' is not in the loaded profile set"));
         }
+        self.use_mode(call.mode, call.capability);
+        let mut counts = crate::coverage::Coverage::default();
+        for (i, input) in inputs.iter().enumerate() {
+            let docs: Vec<&str> = match call.format {
+                Format::Json => vec![input.as_str()],
+                Format::Ndjson => input.lines().filter(|l| !l.trim().is_empty()).collect(),
+            };
+            for doc in docs {
+                counts
+                    .add(&self.v, doc.as_bytes(), &call.profiles)
+                    .map_err(|e| format!("input {i}: {e}"))?;
+            }
+        }
+        serde_json::to_string(&counts.report(self.v.profile_set())).map_err(|e| e.to_string())
     }
 
     /// Each non-blank line is a resource; issue lines are lines of the whole input (as

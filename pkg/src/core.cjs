@@ -327,6 +327,33 @@ function makeFhirval(host) {
       return out;
     }
 
+    /**
+     * Must Support coverage (as `fhirval coverage --format json`): `input` is one input or an
+     * array of them (JSON strings, UTF-8 bytes or plain objects; NDJSON texts with
+     * `options.format: 'ndjson'`), options as validate's. Returns `{ profiles: [{ url,
+     * resources, elements: [{ id, path, populated }] }] }`, or a FhirvalError when an input
+     * is not JSON. Never throws.
+     */
+    coverage(input, options) {
+      const list = Array.isArray(input) ? input : [input];
+      const texts = [];
+      for (const [i, x] of list.entries()) {
+        if (typeof x === 'string') texts.push(x);
+        else if (isBytes(x)) texts.push(new TextDecoder().decode(toUint8(x)));
+        else if (x !== null && typeof x === 'object') texts.push(JSON.stringify(x));
+        else return new FhirvalError(`coverage input ${i}: give a JSON string, UTF-8 bytes or a plain object`);
+      }
+      const engine = this.#live();
+      if (engine instanceof FhirvalError) return engine;
+      return guarded(
+        () => {
+          const r = engine.coverage(texts, options);
+          return typeof r === 'string' ? JSON.parse(r) : new FhirvalError(describe(r));
+        },
+        (msg) => new FhirvalError(msg, 'exception'),
+      );
+    }
+
     /** The profiles in the set: `{ url, name, version, type, kind, package }`, extensions included. */
     profiles() {
       const engine = this.#live();

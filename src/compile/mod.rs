@@ -559,6 +559,7 @@ pub(crate) fn compile_element(
         binding,
         constraints,
         is_modifier: e.get("isModifier").and_then(Value::as_bool) == Some(true),
+        must_support: e.get("mustSupport").and_then(Value::as_bool) == Some(true),
     }
 }
 

@@ -344,6 +344,9 @@ fn merge_into(e: &mut Element, d: &Value) {
     if let Some(m) = d.get("isModifier").and_then(Value::as_bool) {
         e.is_modifier = m;
     }
+    if let Some(m) = d.get("mustSupport").and_then(Value::as_bool) {
+        e.must_support = m;
+    }
 }
 
 /// Append a copy of `src.elements[i]` and its descendants to `dst`, rewriting path prefix

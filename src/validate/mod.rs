@@ -166,6 +166,37 @@ impl Validator {
         w.root_resource(root, &extra);
         w.finish(text)
     }
+
+    /// Walk an already parsed document as [`Validator::validate_node`] does and return, for
+    /// each (resource, profile) pair walked, the profile and the indexes of its elements the
+    /// resource populates (a slice counts when an occurrence matched it). Issues are dropped:
+    /// this is what the Must Support coverage report ([`crate::coverage`]) reads.
+    pub fn populated(&self, root: &Node<'_>, profiles: &[String]) -> Vec<(StructId, Vec<u32>)> {
+        let mut w = Walker::new(&self.set, &self.options);
+        w.populated = Some(Box::default());
+        if self.options.mode == Mode::MemberHistory {
+            w.capability = member::pick(&self.set.capabilities, self.options.capability.as_deref());
+        }
+        let extra: Vec<&str> = profiles.iter().map(String::as_str).collect();
+        w.root_resource(root, &extra);
+        let Some(p) = w.populated.take() else {
+            return Vec::new();
+        };
+        let mut by_pair: FxHashMap<(usize, StructId), Vec<u32>> =
+            p.walked.iter().map(|pair| (*pair, Vec::new())).collect();
+        for (r, sd, el) in p.elements {
+            if let Some(els) = by_pair.get_mut(&(r, sd)) {
+                els.push(el);
+            }
+        }
+        by_pair
+            .into_iter()
+            .map(|((_, sd), mut els)| {
+                els.sort_unstable();
+                (sd, els)
+            })
+            .collect()
+    }
 }
 
 /// One occurrence of an element in the data.
@@ -251,6 +282,19 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     types: FxHashMap<(usize, usize), TypeInfo>,
     /// The target structures and their types of each Reference element met.
     reference_targets: FxHashMap<(StructId, u32), std::rc::Rc<ReferenceTargets<'v>>>,
+    /// What the Must Support coverage report needs, when it is asked for.
+    populated: Option<Box<Populated>>,
+}
+
+/// What a walk saw of the profiles' elements, for the Must Support coverage report
+/// ([`crate::coverage`]); resources are named by their address in the parsed document.
+#[derive(Default)]
+struct Populated {
+    /// (resource, profile) pairs walked outside probing.
+    walked: FxHashSet<(usize, StructId)>,
+    /// (resource, profile, element) triples: an occurrence of the element in the resource
+    /// was walked (outside probing; a slice only when the occurrence matched it).
+    elements: FxHashSet<(usize, StructId, u32)>,
 }
 
 /// The structures a Reference element's target profiles name, their types, and the target
@@ -298,6 +342,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             type_walks: FxHashMap::default(),
             types: FxHashMap::default(),
             reference_targets: FxHashMap::default(),
+            populated: None,
         }
     }
 
@@ -623,6 +668,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     fn walk_resource(&mut self, sd: StructId, node: &'a Node<'a>) {
         self.against_structure(sd, node);
         if self.probing == 0 {
+            if let Some(p) = self.populated.as_mut()
+                && self.set.structure(sd).is_profile
+            {
+                p.walked.insert((node as *const Node<'a> as usize, sd));
+            }
             let walked = self
                 .walked
                 .entry(node as *const Node<'a> as usize)
@@ -668,6 +718,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
 
     /// Validate one occurrence of element `el` of structure `sd`.
     pub(crate) fn element(&mut self, sd: StructId, el: u32, item: Item<'v, 'a>) {
+        if self.populated.is_some() {
+            self.record_populated(sd, el, item);
+        }
         // the root of a resource definition: that resource is the current one meanwhile
         match item.value {
             Some(node) if el == 0 && self.set.structure(sd).kind == Kind::Resource => {
@@ -679,6 +732,24 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }
             }
             _ => self.element_inner(sd, el, item),
+        }
+    }
+
+    /// Remember (outside probing) that the current resource populates element `el` of
+    /// profile `sd` (the root: the resource itself, once it is the current one).
+    fn record_populated(&mut self, sd: StructId, el: u32, item: Item<'v, 'a>) {
+        if self.probing > 0 || !self.set.structure(sd).is_profile {
+            return;
+        }
+        let resource = match item.value {
+            Some(node) if el == 0 => Some(node as *const Node<'a> as usize),
+            _ => self
+                .resources
+                .last()
+                .map(|r| r.node as *const Node<'a> as usize),
+        };
+        if let (Some(r), Some(p)) = (resource, self.populated.as_mut()) {
+            p.elements.insert((r, sd, el));
         }
     }
 

@@ -116,6 +116,28 @@ test("mode 'pdex': the same OperationOutcome as `fhirval validate --mode pdex`",
   w.free();
 });
 
+test('coverage(): the same report as `fhirval coverage --format json`, aggregated over inputs', { skip: !fs.existsSync(cli) && 'no CLI build' }, () => {
+  const names = ['uscore_bundle_patient_355.json', 'pdex_bundle_patient_999.json'];
+  for (const mode of ['standard', 'pdex']) {
+    const r = spawnSync(cli, ['coverage', '--format', 'json', '--mode', mode, ...names.map((n) => path.join(corpus, n))], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const report = v.coverage(names.map(corpusFile), { mode });
+    assert.deepEqual(report, JSON.parse(r.stdout), mode);
+    assert.ok(report.profiles.length > 5, mode);
+  }
+  // one input, as an object: the counts of that input alone
+  const one = v.coverage(JSON.parse(corpusFile(names[0])));
+  const patient = one.profiles.find((p) => p.url.startsWith('http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient|'));
+  assert.equal(patient.resources, 1);
+  assert.equal(patient.elements.find((e) => e.id === 'Patient.name').populated, 1);
+  const bad = v.coverage(['{"resourceType": ']);
+  assert.ok(bad instanceof FhirvalError, `${bad}`);
+  assert.match(bad.message, /input 0/);
+});
+
 test('string, bytes and object input agree', () => {
   const text = corpusFile('uscore_bundle_patient_85.json');
   const fromString = v.validate(text);
