@@ -13,6 +13,9 @@ export interface OperationOutcomeIssue {
   /** FHIR IssueType code: `structure`, `invalid`, `value`, `required`, `not-found`, ... */
   code: string;
   details: { text: string };
+  /** Why, one reason a line (slicing: per occurrence and candidate slice, what the slice
+   * wants and what was found). */
+  diagnostics?: string;
   /** The FHIRPath of the offending element, as the HL7 Java validator writes it. */
   expression?: string[];
 }
@@ -153,6 +156,15 @@ export interface CoverageReport {
   }[];
 }
 
+/** Issues saying the same thing (`Validator.summary`, the summary of `--format text`). */
+export interface IssueGroup {
+  severity: 'fatal' | 'error' | 'warning' | 'information';
+  count: number;
+  message: string;
+  /** The first three issues' expressions (`line:col` for one without). */
+  locations: string[];
+}
+
 export declare class Validator {
   private constructor();
   /**
@@ -169,6 +181,8 @@ export declare class Validator {
   static fromPackages(packages: Bytes[], options?: PackagesOptions): Validator | FhirvalError;
   /** Validate one input. Never throws: bad input gives an OperationOutcome with a fatal issue. */
   validate(input: Input, options?: ValidateOptions): OperationOutcome;
+  /** Validate one input and group its issues: errors first, then the larger groups. */
+  summary(input: Input, options?: ValidateOptions): { outcome: OperationOutcome; groups: IssueGroup[] };
   /** Validate several inputs: one OperationOutcome each, in order. */
   validateMany(inputs: Iterable<Input>, options?: ValidateOptions): OperationOutcome[];
   /** Must Support coverage over one input or several (a FhirvalError if one is not JSON). */

@@ -169,6 +169,7 @@ pub fn validate_ndjson(
             expression: String::new(),
             line: 0,
             col: 0,
+            diagnostics: None,
         });
     }
     Ok((outcome, summary))
@@ -209,6 +210,7 @@ fn too_long(len: usize, max: usize) -> Outcome {
             expression: String::new(),
             line: 0,
             col: 1,
+            diagnostics: None,
         }],
     }
 }

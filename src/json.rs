@@ -22,7 +22,9 @@
 //!
 //! Strings borrow from the input when they contain no escapes. A `\u` escape
 //! that encodes a lone (unpaired) UTF-16 surrogate is replaced with U+FFFD
-//! REPLACEMENT CHARACTER, so decoded strings are always valid UTF-8.
+//! REPLACEMENT CHARACTER, so decoded strings are always valid UTF-8;
+//! [`lone_surrogates`] finds such escapes in a string's source again (the
+//! validator warns about them: the value validated is not the value sent).
 //!
 //! The parser never panics on any input: it uses no `unwrap`/`expect` and no
 //! panicking slice indexing (enforced by the clippy lints below).
@@ -90,6 +92,52 @@ pub struct Member<'a> {
     /// Byte offset of the opening quote of the key.
     pub key_offset: u32,
     pub value: Node<'a>,
+}
+
+/// The four hex digits at `at`, as a number.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    digits.iter().try_fold(0u32, |acc, &d| {
+        let v = (d as char).to_digit(16)?;
+        Some(acc << 4 | v)
+    })
+}
+
+/// The `\u` escapes of unpaired UTF-16 surrogates (`\ud800`) in the JSON string literal
+/// whose opening quote is at byte `open` of `text`, as written: what the parser replaced
+/// with U+FFFD. Empty when there is none (or no string literal at `open`).
+pub fn lone_surrogates(text: &str, open: u32) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = open as usize;
+    if bytes.get(i) != Some(&b'"') {
+        return found;
+    }
+    i += 1;
+    let is_u = |at: usize| bytes.get(at) == Some(&b'\\') && bytes.get(at + 1) == Some(&b'u');
+    loop {
+        match bytes.get(i) {
+            None | Some(b'"') => return found,
+            Some(b'\\') if is_u(i) => {
+                let cp = hex4(bytes, i + 2);
+                let paired = cp.is_some_and(|c| (0xD800..0xDC00).contains(&c))
+                    && is_u(i + 6)
+                    && hex4(bytes, i + 8).is_some_and(|lo| (0xDC00..0xE000).contains(&lo));
+                if paired {
+                    i += 12;
+                    continue;
+                }
+                if cp.is_some_and(|c| (0xD800..0xE000).contains(&c))
+                    && let Some(escape) = text.get(i..i + 6)
+                {
+                    found.push(escape);
+                }
+                i += 6;
+            }
+            Some(b'\\') => i += 2,
+            Some(_) => i += 1,
+        }
+    }
 }
 
 /// A syntax or limit error, with the byte offset where it was detected.
@@ -661,11 +709,7 @@ impl<'a> Parser<'a> {
     }
 
     fn hex4(&self, at: usize) -> Option<u32> {
-        let digits = self.bytes.get(at..at + 4)?;
-        digits.iter().try_fold(0u32, |acc, &d| {
-            let v = (d as char).to_digit(16)?;
-            Some(acc << 4 | v)
-        })
+        hex4(self.bytes, at)
     }
 
     /// Parses a number starting at `pos` (a `-` or a digit).
@@ -1179,6 +1223,18 @@ mod tests {
         let root = p(r#"{"k\u0041": 1}"#);
         assert_eq!(root.value.as_object().unwrap()[0].key, "kA");
         assert_eq!(p("\"\u{7f}\"").value.as_str(), Some("\u{7f}"));
+    }
+
+    #[test]
+    fn lone_surrogates_are_found_again_in_the_source() {
+        let text = r#"{"a": "x\ud800y\ud83d\ude00\\ud800\udc00z", "b": "\u00e9"}"#;
+        let open = text.find(": \"").unwrap() as u32 + 2;
+        assert_eq!(lone_surrogates(text, open), ["\\ud800", "\\udc00"]);
+        let b = text.rfind('"').unwrap() - 7;
+        assert_eq!(lone_surrogates(text, b as u32), Vec::<&str>::new());
+        // not at a string: nothing
+        assert_eq!(lone_surrogates(text, 0), Vec::<&str>::new());
+        assert_eq!(lone_surrogates(r#""\ud800"#, 0), ["\\ud800"]);
     }
 
     #[test]

@@ -108,6 +108,10 @@ enum Command {
         /// The Java validator's security checks: HTML-like text in strings is an error.
         #[arg(long)]
         security_checks: bool,
+        /// Text format: list only fatal and error issues (the grouped summary still counts
+        /// every issue).
+        #[arg(long)]
+        quiet: bool,
         /// Turn off issues listed in this file (`ID-OR-PATTERN<TAB>EXPRESSION-PATTERN` per line).
         #[arg(long, value_name = "FILE")]
         suppress: Option<PathBuf>,
@@ -203,6 +207,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             mode,
             capability,
             suppress,
+            quiet,
             max_input_mb,
             max_depth,
             max_string_mb,
@@ -290,7 +295,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .and_then(|s| writeln!(stdout, "{s}").map_err(|e| e.to_string()))
                 }
                 Format::Text => outcomes.iter().try_for_each(|(f, o)| {
-                    write!(stdout, "{}", o.to_text(f)).map_err(|e| e.to_string())
+                    write!(stdout, "{}", o.to_text_with(f, true, quiet)).map_err(|e| e.to_string())
                 }),
             };
             written?;

@@ -38,6 +38,9 @@ pub struct Issue {
     /// 1-based; 0 when the issue has no place in the input.
     pub line: u32,
     pub col: u32,
+    /// Why, when the message alone does not say it (slicing: what each candidate slice wants
+    /// and what was found): the OperationOutcome's `issue.diagnostics`, one reason a line.
+    pub diagnostics: Option<String>,
 }
 
 /// All issues for one input.
@@ -62,12 +65,19 @@ struct FhirIssue<'a> {
     code: &'static str,
     details: Details<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    diagnostics: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     expression: Option<[&'a str; 1]>,
 }
 
-/// One issue as [`Outcome::to_rows_json`] writes it.
+/// One issue as [`Outcome::to_rows_json`] writes it: six fields, a seventh (the
+/// diagnostics) when the issue has them.
 #[derive(Serialize)]
-struct Row<'a>(&'a str, &'a str, &'a str, &'a str, u32, u32);
+#[serde(untagged)]
+enum Row<'a> {
+    Plain(&'a str, &'a str, &'a str, &'a str, u32, u32),
+    Diagnosed(&'a str, &'a str, &'a str, &'a str, u32, u32, &'a str),
+}
 
 #[derive(Serialize)]
 struct Position {
@@ -111,7 +121,8 @@ impl Outcome {
     }
 
     /// The issues of [`Outcome::to_operation_outcome`] as compact JSON rows, `[severity, code,
-    /// text, expression ("" when none), line, column (0 when unknown)]`: the form the
+    /// text, expression ("" when none), line, column (0 when unknown)]`, and the diagnostics
+    /// as a seventh field when the issue has them: the form the
     /// WebAssembly host hands to its JavaScript wrapper, which builds the OperationOutcome
     /// objects from them (half the text of the full JSON to write, decode and parse).
     pub fn to_rows_json(&self) -> Result<String, serde_json::Error> {
@@ -124,14 +135,12 @@ impl Outcome {
                     .extension
                     .as_ref()
                     .map_or([0, 0], |[l, c]| [l.value_integer, c.value_integer]);
-                Row(
-                    i.severity,
-                    i.code,
-                    i.details.text,
-                    i.expression.map_or("", |[e]| e),
-                    line,
-                    col,
-                )
+                let (severity, code, text) = (i.severity, i.code, i.details.text);
+                let expression = i.expression.map_or("", |[e]| e);
+                match i.diagnostics {
+                    None => Row::Plain(severity, code, text, expression, line, col),
+                    Some(d) => Row::Diagnosed(severity, code, text, expression, line, col, d),
+                }
             })
             .collect();
         serde_json::to_string(&rows)
@@ -155,6 +164,7 @@ impl Outcome {
                 severity: i.severity.code(),
                 code: i.code,
                 details: Details { text: &i.message },
+                diagnostics: i.diagnostics.as_deref(),
                 expression: (!i.expression.is_empty()).then_some([i.expression.as_str()]),
             })
             .collect();
@@ -164,6 +174,7 @@ impl Outcome {
                 severity: "information",
                 code: "informational",
                 details: Details { text: "All OK" },
+                diagnostics: None,
                 expression: None,
             });
         }
@@ -173,10 +184,90 @@ impl Outcome {
         }
     }
 
-    /// A readable report: one line per issue and a summary line.
-    pub fn to_text(&self, source: &str) -> String {
-        let mut out = String::new();
+    /// The issues grouped by severity and message: per group the count, the message and the
+    /// first locations; errors first, then the larger groups, then first seen.
+    pub fn summary(&self) -> Vec<Group> {
+        let mut groups: Vec<(Severity, usize, Group)> = Vec::new();
+        let mut index: std::collections::HashMap<(Severity, &str), usize> =
+            std::collections::HashMap::new();
         for i in &self.issues {
+            let at = *index
+                .entry((i.severity, i.message.as_str()))
+                .or_insert_with(|| {
+                    groups.push((
+                        i.severity,
+                        groups.len(),
+                        Group {
+                            severity: i.severity.code(),
+                            count: 0,
+                            message: i.message.clone(),
+                            locations: Vec::new(),
+                        },
+                    ));
+                    groups.len() - 1
+                });
+            if let Some((_, _, g)) = groups.get_mut(at) {
+                g.count += 1;
+                if g.locations.len() < Group::LOCATIONS {
+                    g.locations.push(if i.expression.is_empty() {
+                        format!("{}:{}", i.line, i.col)
+                    } else {
+                        i.expression.clone()
+                    });
+                }
+            }
+        }
+        groups.sort_by(group_order);
+        groups.into_iter().map(|(_, _, g)| g).collect()
+    }
+
+    /// The grouped summary of [`Outcome::summary`] as text, after a heading line.
+    pub fn summary_text(&self, source: &str) -> String {
+        let groups = self.summary();
+        let mut out = String::new();
+        if groups.is_empty() {
+            return out;
+        }
+        let _ = writeln!(
+            out,
+            "{source}: summary — {} issues in {} groups, errors first:",
+            self.issues.len(),
+            groups.len()
+        );
+        for g in &groups {
+            let _ = writeln!(out, "  {:<11} {:>6}×  {}", g.severity, g.count, g.message);
+            let more = g.count - g.locations.len();
+            let _ = writeln!(
+                out,
+                "  {:<11} {:>6}   at {}{}",
+                "",
+                "",
+                g.locations.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out
+    }
+
+    /// A readable report: one line per issue (its diagnostics indented under it) and a
+    /// summary line.
+    pub fn to_text(&self, source: &str) -> String {
+        self.to_text_with(source, false, false)
+    }
+
+    /// [`Outcome::to_text`], with the grouped summary ([`Outcome::summary_text`]) before the
+    /// verdict line when `grouped`, and only the fatal and error issues listed when `quiet`.
+    pub fn to_text_with(&self, source: &str, grouped: bool, quiet: bool) -> String {
+        let mut out = String::new();
+        for i in self
+            .issues
+            .iter()
+            .filter(|i| !quiet || i.severity.is_error())
+        {
             let _ = writeln!(
                 out,
                 "{source}:{}:{}: {} [{}] {}: {}",
@@ -191,6 +282,12 @@ impl Outcome {
                 },
                 i.message
             );
+            for d in i.diagnostics.iter().flat_map(|d| d.lines()) {
+                let _ = writeln!(out, "    {d}");
+            }
+        }
+        if grouped {
+            out.push_str(&self.summary_text(source));
         }
         let _ = writeln!(
             out,
@@ -207,6 +304,32 @@ impl Outcome {
         );
         out
     }
+}
+
+/// Issues grouped by what they say ([`Outcome::summary`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// `fatal`, `error`, `warning` or `information`.
+    pub severity: &'static str,
+    /// How many issues say it.
+    pub count: usize,
+    /// What they say (the first one's text).
+    pub message: String,
+    /// Where the first [`Group::LOCATIONS`] of them are (their expressions; `line:col` for
+    /// one without).
+    pub locations: Vec<String>,
+}
+
+impl Group {
+    /// Locations kept per group.
+    pub const LOCATIONS: usize = 3;
+}
+
+/// Severity first (fatal, error, warning, information), then the larger groups.
+fn group_order(a: &(Severity, usize, Group), b: &(Severity, usize, Group)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0)
+        .then(b.2.count.cmp(&a.2.count))
+        .then(a.1.cmp(&b.1))
 }
 
 /// Several outcomes (one per input file) as a `collection` Bundle, each tagged with its file.
@@ -243,6 +366,7 @@ mod tests {
                     expression: "Patient.name[0]".into(),
                     line: 3,
                     col: 7,
+                    diagnostics: None,
                 },
                 Issue {
                     severity: Severity::Warning,
@@ -251,10 +375,11 @@ mod tests {
                     expression: String::new(),
                     line: 0,
                     col: 0,
+                    diagnostics: Some("a: why\nb: why not".into()),
                 },
             ],
         };
-        let expected = r#"{"resourceType":"OperationOutcome","issue":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line","valueInteger":3},{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col","valueInteger":7}],"severity":"error","code":"structure","details":{"text":"Unrecognized property 'x\"y'"},"expression":["Patient.name[0]"]},{"severity":"warning","code":"not-found","details":{"text":"no place"}}]}"#;
+        let expected = r#"{"resourceType":"OperationOutcome","issue":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line","valueInteger":3},{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col","valueInteger":7}],"severity":"error","code":"structure","details":{"text":"Unrecognized property 'x\"y'"},"expression":["Patient.name[0]"]},{"severity":"warning","code":"not-found","details":{"text":"no place"},"diagnostics":"a: why\nb: why not"}]}"#;
         assert_eq!(o.to_json().unwrap(), expected);
         assert_eq!(
             serde_json::to_string(&o.to_operation_outcome()).unwrap(),
@@ -270,7 +395,12 @@ mod tests {
         // the rows the WebAssembly host hands over carry the same
         assert_eq!(
             o.to_rows_json().unwrap(),
-            r#"[["error","structure","Unrecognized property 'x\"y'","Patient.name[0]",3,7],["warning","not-found","no place","",0,0]]"#
+            r#"[["error","structure","Unrecognized property 'x\"y'","Patient.name[0]",3,7],["warning","not-found","no place","",0,0,"a: why\nb: why not"]]"#
+        );
+        assert!(
+            o.to_text("f.json").contains(
+                "f.json:0:0: warning [not-found] -: no place\n    a: why\n    b: why not\n"
+            )
         );
         assert_eq!(
             ok.to_rows_json().unwrap(),

@@ -102,6 +102,7 @@ mod tests {
             expression: expression.into(),
             line: 1,
             col: 1,
+            diagnostics: None,
         }
     }
 

@@ -138,6 +138,7 @@ fn fatal(code: &'static str, message: String) -> Outcome {
             expression: String::new(),
             line: 0,
             col: 0,
+            diagnostics: None,
         }],
     }
 }

@@ -193,7 +193,8 @@ fn text_format_one_line_per_issue_and_a_summary() {
     assert_exit(&o, 1);
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
+    // two issues, the grouped summary (a heading, two lines per group), the verdict
+    assert_eq!(lines.len(), 8, "{out}");
     assert!(lines[0].starts_with(&format!("{f}:5:3: error")), "{out}");
     assert!(
         lines[0].contains("Patient") && lines[0].contains("nickname"),
@@ -201,9 +202,98 @@ fn text_format_one_line_per_issue_and_a_summary() {
     );
     assert!(lines[1].starts_with(&format!("{f}:6:16: error")), "{out}");
     assert!(lines[1].contains("Patient.birthDate"), "{out}");
-    let summary = lines[2];
+    assert_eq!(
+        lines[2],
+        format!("{f}: summary — 2 issues in 2 groups, errors first:")
+    );
+    let message_of = |line: &str| {
+        line.split_once(": ")
+            .unwrap()
+            .1
+            .split_once(": ")
+            .unwrap()
+            .1
+            .to_string()
+    };
+    assert_eq!(
+        lines[3],
+        format!("  error            1×  {}", message_of(lines[0]))
+    );
+    assert_eq!(lines[4], "                       at Patient");
+    assert_eq!(
+        lines[5],
+        format!("  error            1×  {}", message_of(lines[1]))
+    );
+    assert_eq!(lines[6], "                       at Patient.birthDate");
+    let summary = lines[7];
     assert!(summary.starts_with(&format!("{f}: INVALID")), "{out}");
     assert!(summary.contains("2 errors"), "{out}");
+}
+
+#[test]
+fn text_summary_groups_repeated_issues_and_quiet_lists_errors_only() {
+    let dir = tmp_dir().join("grouped");
+    std::fs::create_dir_all(&dir).unwrap();
+    // three contained resources without narrative (dom-6, a warning, three times) and one
+    // unknown property (an error)
+    let f = dir.join("grouped.json");
+    std::fs::write(
+        &f,
+        r#"{"resourceType": "Bundle", "type": "collection", "entry": [
+  {"fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000001", "resource": {"resourceType": "Basic", "code": {"text": "a"}}},
+  {"fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000002", "resource": {"resourceType": "Basic", "code": {"text": "b"}}},
+  {"fullUrl": "urn:uuid:00000000-0000-4000-8000-000000000003", "resource": {"resourceType": "Basic", "code": {"text": "c"}, "oops": 1}}
+]}"#,
+    )
+    .unwrap();
+    let f = f.display().to_string();
+    let o = validate(&[&f]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    let dom6 = out
+        .lines()
+        .filter(|l| l.contains(": warning [") && l.contains("dom-6"))
+        .count();
+    assert_eq!(dom6, 3, "{out}");
+    let summary: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.contains(": summary — "))
+        .collect();
+    // errors first: the unknown property, then the three dom-6 warnings as one group
+    assert_eq!(
+        summary[0],
+        format!("{f}: summary — 4 issues in 2 groups, errors first:")
+    );
+    assert_eq!(
+        summary[1],
+        "  error            1×  Unrecognized property 'oops'"
+    );
+    let warning = summary
+        .iter()
+        .position(|l| l.starts_with("  warning          3×  Constraint failed: dom-6"))
+        .expect(&out);
+    assert_eq!(
+        summary[warning + 1],
+        "                       at Bundle.entry[0].resource/*Basic/null*/, Bundle.entry[1].resource/*Basic/null*/, Bundle.entry[2].resource/*Basic/null*/"
+    );
+    // --quiet: the error alone, the same summary
+    let q = validate(&["--quiet", &f]);
+    assert_exit(&q, 1);
+    let quiet = stdout(&q);
+    let listed: Vec<&str> = quiet
+        .lines()
+        .take_while(|l| !l.contains(": summary — "))
+        .collect();
+    assert_eq!(listed.len(), 1, "{quiet}");
+    assert!(
+        listed[0].contains(": error [structure] ") && listed[0].contains("oops"),
+        "{quiet}"
+    );
+    let quiet_summary: Vec<&str> = quiet
+        .lines()
+        .skip_while(|l| !l.contains(": summary — "))
+        .collect();
+    assert_eq!(quiet_summary, summary);
 }
 
 #[test]

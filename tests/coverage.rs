@@ -1,5 +1,6 @@
-//! `fhirval coverage`: Must Support coverage on a Bundle built from US Core 6.1.0's own
-//! examples (read from the package), with one Must Support element removed everywhere.
+//! On US Core 6.1.0's own examples (read from the package): `fhirval coverage` (Must Support
+//! coverage on a Bundle of them with one Must Support element removed everywhere), and the
+//! slice reasoning of `fhirval validate` on a blood pressure with a wrong component code.
 //!
 //! Expected counts are not written down: they are counted from the examples themselves (how
 //! many have each plain Must Support path), so the report must agree with the data.
@@ -43,11 +44,15 @@ fn examples(prefix: &str) -> Vec<Value> {
 }
 
 fn coverage(args: &[&str]) -> Output {
+    run("coverage", args)
+}
+
+fn run(command: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fhirval"))
         .env("FHIRVAL_CACHE", tmp_dir().join("cache"))
         .env_remove("FHIRVAL_PACKAGES")
         .current_dir(ROOT)
-        .args(["coverage", "--ig", US_CORE, "--packages"])
+        .args([command, "--ig", US_CORE, "--packages"])
         .arg(package_dir())
         .args(args)
         .output()
@@ -217,4 +222,68 @@ fn an_unreadable_input_exits_2_and_bad_json_too() {
     // the report of what could be read still comes out
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     assert_eq!(report, json!({"profiles": []}));
+}
+
+#[test]
+fn a_blood_pressure_with_a_wrong_component_code_says_what_systolic_wants() {
+    let mut bp = examples("Observation-blood-pressure").remove(0);
+    let systolic = bp["component"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["code"]["coding"][0]["code"] == "8480-6")
+        .expect("a systolic component");
+    systolic["code"]["coding"][0]["code"] = json!("9999-9");
+    std::fs::create_dir_all(tmp_dir()).unwrap();
+    let file = tmp_dir().join("bp-wrong-code.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&bp).unwrap()).unwrap();
+    let file = file.display().to_string();
+    let out = run("validate", &["--format", "json", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let oo: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<&Value> = oo["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["details"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Slice 'Observation.component:systolic': a matching slice is required")
+        })
+        .collect();
+    assert_eq!(missing.len(), 1, "{oo:#}");
+    let diagnostics = missing[0]["diagnostics"].as_str().unwrap();
+    let lines: Vec<&str> = diagnostics.lines().collect();
+    assert_eq!(lines.len(), 2, "{diagnostics}");
+    let (first, second) = (lines[0], lines[1]);
+    let wants = "slice 'systolic' wants code.coding with system http://loinc.org and code 8480-6";
+    let systolic_at = bp["component"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["code"]["coding"][0]["code"] == "9999-9")
+        .unwrap();
+    assert_eq!(
+        lines[systolic_at],
+        format!("component[{systolic_at}]: {wants}, found http://loinc.org#9999-9")
+    );
+    assert_eq!(
+        lines[1 - systolic_at],
+        format!(
+            "component[{}]: {wants}, found http://loinc.org#8462-4",
+            1 - systolic_at
+        )
+    );
+    assert_ne!(first, second);
+    // the text form: the reasons indented under the issue
+    let text = run("validate", &[&file]);
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(
+        text.contains(&format!(
+            "a matching slice is required, but not found (from http://hl7.org/fhir/us/core/StructureDefinition/us-core-blood-pressure|6.1.0)\n    {}\n    {}\n",
+            lines[0], lines[1]
+        )),
+        "{text}"
+    );
 }

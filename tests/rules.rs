@@ -13,6 +13,7 @@
 mod common;
 
 use common::*;
+use fhirval::Issue;
 use fhirval::Severity::{Error, Fatal, Information, Warning};
 use serde_json::Value;
 
@@ -1074,6 +1075,74 @@ fn slicing_closed_rejects_unmatched_element() {
 }
 
 #[test]
+fn slicing_closed_unmatched_element_says_what_each_slice_wants() {
+    let p = fx("patient-slice-closed");
+    let json = patient_identifiers(&[MRN, OTHER]);
+    let e = single_error(&json, &[&p]);
+    assert_eq!(
+        e.diagnostics.as_deref(),
+        Some(
+            "identifier[1]: slice 'mrn' wants system = http://fhirval.test/mrn, found http://example.net/other\n\
+             identifier[1]: slice 'ssn' wants system = http://hl7.org/fhir/sid/us-ssn, found http://example.net/other"
+        )
+    );
+    // the OperationOutcome carries them as `diagnostics`, the text indented under the issue
+    let o = outcome(&json, &[&p]);
+    let oo = o.to_operation_outcome();
+    let closed = oo["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["severity"] == "error")
+        .unwrap();
+    assert_eq!(closed["diagnostics"], e.diagnostics.clone().unwrap());
+    let text = o.to_text("p.json");
+    assert!(
+        text.contains("CLOSED: Patient.identifier\n    identifier[1]: slice 'mrn' wants system = http://fhirval.test/mrn, found http://example.net/other\n    identifier[1]: slice 'ssn'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn blood_pressure_with_a_wrong_component_code_says_why_no_component_is_systolic() {
+    let json = r#"{
+  "resourceType": "Observation",
+  "meta": {"profile": ["http://hl7.org/fhir/StructureDefinition/bp"]},
+  "status": "final",
+  "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}],
+  "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"}]},
+  "subject": {"reference": "Patient/1"},
+  "effectiveDateTime": "2024-01-01",
+  "component": [
+    {"code": {"coding": [{"system": "http://loinc.org", "code": "9999-9"}]},
+     "valueQuantity": {"value": 120, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"}},
+    {"code": {"coding": [{"system": "http://loinc.org", "code": "8462-4"}]},
+     "valueQuantity": {"value": 80, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"}}
+  ]
+}"#;
+    let all = issues(json, &[]);
+    let missing: Vec<&Issue> = all
+        .iter()
+        .filter(|i| i.message.contains("a matching slice is required"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{}", show(&all));
+    let m = missing[0];
+    assert_issue(
+        m,
+        Error,
+        "Observation",
+        "Slice 'Observation.component:SystolicBP': a matching slice is required, but not found",
+    );
+    assert_eq!(
+        m.diagnostics.as_deref(),
+        Some(
+            "component[0]: slice 'SystolicBP' wants code.coding.code = 8480-6, found 9999-9\n\
+             component[1]: slice 'SystolicBP' wants code.coding.code = 8480-6, found 8462-4"
+        )
+    );
+}
+
+#[test]
 fn slicing_open_accepts_unmatched_element() {
     let p = fx("patient-slice-open");
     let json = patient_identifiers(&[MRN, OTHER]);
@@ -1575,4 +1644,29 @@ fn operation_outcome_of_malformed_json() {
     assert!(issues[0].get("expression").is_none(), "{oo:#}");
     assert_eq!(issues[0]["extension"][0]["valueInteger"], 3);
     assert_eq!(issues[0]["extension"][1]["valueInteger"], 13);
+}
+
+#[test]
+fn an_unpaired_surrogate_is_a_warning_at_its_element() {
+    let json = r#"{"resourceType": "Patient", "name": [{"family": "Sm\ud800ith", "given": ["\ud83d\ude00", "A\udc00"]}]}"#;
+    let all = issues(json, &[]);
+    let surrogates: Vec<&Issue> = all
+        .iter()
+        .filter(|i| i.message.contains("unpaired UTF-16 surrogate"))
+        .collect();
+    assert_eq!(surrogates.len(), 2, "{}", show(&all));
+    assert_issue(
+        surrogates[0],
+        Warning,
+        "Patient.name[0].family",
+        "The string contains an unpaired UTF-16 surrogate (\\ud800), which is not a Unicode character: it was replaced by U+FFFD, so the value validated is not the value sent",
+    );
+    assert_at(surrogates[0], pos(json, r#""Sm\ud800ith""#));
+    // a surrogate pair is a character: no warning for given[0]
+    assert_issue(
+        surrogates[1],
+        Warning,
+        "Patient.name[0].given[1]",
+        "unpaired UTF-16 surrogate (\\udc00)",
+    );
 }

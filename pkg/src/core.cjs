@@ -36,7 +36,7 @@ function makeFhirval(host) {
   function outcomeOfRows(rows) {
     const issue = new Array(rows.length);
     for (let k = 0; k < rows.length; k++) {
-      const [severity, code, text, expression, line, col] = rows[k];
+      const [severity, code, text, expression, line, col, diagnostics] = rows[k];
       const i = {};
       if (line > 0) {
         i.extension = [
@@ -47,10 +47,39 @@ function makeFhirval(host) {
       i.severity = severity;
       i.code = code;
       i.details = { text };
+      if (diagnostics !== undefined) i.diagnostics = diagnostics;
       if (expression) i.expression = [expression];
       issue[k] = i;
     }
     return { resourceType: 'OperationOutcome', issue };
+  }
+
+  const SEVERITY_RANK = { fatal: 0, error: 1, warning: 2, information: 3 };
+  const GROUP_LOCATIONS = 3;
+
+  // The issues of an OperationOutcome grouped as `fhirval validate --format text` summarises
+  // them (src/outcome.rs Outcome::summary): by severity and message; per group the count and
+  // the first locations; errors first, then the larger groups, then first seen.
+  function groupIssues(oo) {
+    const groups = new Map();
+    const issues = oo.issue.length === 1 && oo.issue[0].details.text === 'All OK' && !oo.issue[0].expression ? [] : oo.issue;
+    for (const i of issues) {
+      const key = `${i.severity}\u0000${i.details.text}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { severity: i.severity, count: 0, message: i.details.text, locations: [], first: groups.size };
+        groups.set(key, g);
+      }
+      g.count += 1;
+      if (g.locations.length < GROUP_LOCATIONS) {
+        const ext = i.extension || [];
+        const at = (url) => (ext.find((x) => x.url === url) || { valueInteger: 0 }).valueInteger;
+        g.locations.push(i.expression ? i.expression[0] : `${at(LINE_EXT)}:${at(COL_EXT)}`);
+      }
+    }
+    return [...groups.values()]
+      .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.count - a.count || a.first - b.first)
+      .map(({ severity, count, message, locations }) => ({ severity, count, message, locations }));
   }
 
   /** An error object: an `Error` that is also an OperationOutcome with one fatal issue. */
@@ -315,6 +344,16 @@ function makeFhirval(host) {
           ),
         (msg) => fatalOutcome(msg, 'exception'),
       );
+    }
+
+    /**
+     * Validate one input (as validate()) and group its issues as `fhirval validate --format
+     * text` summarises them: `{ outcome, groups: [{ severity, count, message, locations }] }`,
+     * errors first. Never throws.
+     */
+    summary(input, options) {
+      const outcome = this.validate(input, options);
+      return { outcome, groups: groupIssues(outcome) };
     }
 
     /** Validate several inputs; one OperationOutcome each, in order. */

@@ -139,6 +139,7 @@ impl Validator {
                         expression: String::new(),
                         line,
                         col,
+                        diagnostics: None,
                     }],
                 }
             }
@@ -149,6 +150,7 @@ impl Validator {
     /// Validate an already parsed document; `text` is its source (for line/column).
     pub fn validate_node(&self, root: &Node<'_>, text: &str, profiles: &[String]) -> Outcome {
         let mut w = Walker::new(&self.set, &self.options);
+        w.source = text;
         if self.options.mode == Mode::MemberHistory {
             w.capability = member::pick(&self.set.capabilities, self.options.capability.as_deref());
             if w.capability.is_none() {
@@ -218,6 +220,7 @@ struct RawIssue {
     message: String,
     expression: String,
     offset: u32,
+    diagnostics: Option<String>,
 }
 
 /// A resource being walked.
@@ -284,6 +287,8 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     reference_targets: FxHashMap<(StructId, u32), std::rc::Rc<ReferenceTargets<'v>>>,
     /// What the Must Support coverage report needs, when it is asked for.
     populated: Option<Box<Populated>>,
+    /// The JSON text walked (to find what the parser replaced in a string).
+    source: &'a str,
 }
 
 /// What a walk saw of the profiles' elements, for the Must Support coverage report
@@ -343,6 +348,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             types: FxHashMap::default(),
             reference_targets: FxHashMap::default(),
             populated: None,
+            source: "",
         }
     }
 
@@ -353,6 +359,19 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         code: &'static str,
         offset: u32,
         message: impl FnOnce() -> String,
+    ) {
+        self.report_with(severity, code, offset, message, None);
+    }
+
+    /// [`Walker::report`] with the issue's diagnostics (why; build them only outside
+    /// probing, where they are kept).
+    pub(crate) fn report_with(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        offset: u32,
+        message: impl FnOnce() -> String,
+        diagnostics: Option<String>,
     ) {
         if self.probing > 0 {
             if severity.is_error() {
@@ -394,6 +413,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             message,
             expression,
             offset,
+            diagnostics,
         });
     }
 
@@ -423,6 +443,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     expression: r.expression,
                     line,
                     col,
+                    diagnostics: r.diagnostics,
                 });
             }
         }
@@ -437,6 +458,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 expression: String::new(),
                 line: 0,
                 col: 0,
+                diagnostics: None,
             });
         }
         Outcome { issues }
@@ -735,6 +757,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
     }
 
+    /// The string at `offset` had `\u` escapes of unpaired UTF-16 surrogates, which the parser
+    /// replaced with U+FFFD: the value validated is not the value sent.
+    fn lone_surrogates(&mut self, offset: u32) {
+        let found = json::lone_surrogates(self.source, offset);
+        if found.is_empty() {
+            return;
+        }
+        self.report(Severity::Warning, "invalid", offset, || {
+            format!(
+                "The string contains an unpaired UTF-16 surrogate ({}), which is not a Unicode character: it was replaced by U+FFFD, so the value validated is not the value sent",
+                found.join(", ")
+            )
+        });
+    }
+
     /// Remember (outside probing) that the current resource populates element `el` of
     /// profile `sd` (the root: the resource itself, once it is the current one).
     fn record_populated(&mut self, sd: StructId, el: u32, item: Item<'v, 'a>) {
@@ -768,6 +805,15 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         });
         let info = type_code.map(|code| self.type_info(code));
         if let Some(p) = info.and_then(|i| i.primitive) {
+            if let Some(Node {
+                value: Value::String(std::borrow::Cow::Owned(text)),
+                offset,
+            }) = item.value
+                && !self.profile_walk
+                && text.contains('\u{FFFD}')
+            {
+                self.lone_surrogates(*offset);
+            }
             self.primitive(sd, el, p, item);
         } else if let Some(node) = item.value {
             if info.is_some_and(|i| i.is_resource) {

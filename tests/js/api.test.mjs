@@ -138,6 +138,29 @@ test('coverage(): the same report as `fhirval coverage --format json`, aggregate
   assert.match(bad.message, /input 0/);
 });
 
+test('summary(): the grouping `fhirval validate --format text` prints', { skip: !fs.existsSync(cli) && 'no CLI build' }, () => {
+  const name = 'uscore_bundle_patient_355.json';
+  const file = path.join(corpus, name);
+  const r = spawnSync(cli, ['validate', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  const lines = r.stdout.split('\n');
+  const from = lines.findIndex((l) => l.startsWith(`${file}: summary — `));
+  assert.ok(from > 0, r.stdout.slice(-2000));
+  const cliGroups = lines.slice(from + 1, lines.length - 2);
+  const { outcome, groups } = v.summary(corpusFile(name));
+  assert.deepEqual(outcome, v.validate(corpusFile(name)));
+  const pad = (x, n) => String(x).padStart(n);
+  const rendered = groups.flatMap((g) => [
+    `  ${g.severity.padEnd(11)} ${pad(g.count, 6)}×  ${g.message}`,
+    `  ${''.padEnd(11)} ${pad('', 6)}   at ${g.locations.join(', ')}${g.count > g.locations.length ? ` and ${g.count - g.locations.length} more` : ''}`,
+  ]);
+  assert.deepEqual(rendered, cliGroups);
+  assert.equal(groups.reduce((n, g) => n + g.count, 0), outcome.issue.length);
+  const rank = { fatal: 0, error: 1, warning: 2, information: 3 };
+  assert.ok(groups.every((g, k) => k === 0 || rank[groups[k - 1].severity] <= rank[g.severity]), 'errors first');
+  assert.deepEqual(v.summary('{"resourceType":"Basic","text":{"status":"generated","div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\">x</div>"},"code":{"text":"x"}}').groups, []);
+});
+
 test('string, bytes and object input agree', () => {
   const text = corpusFile('uscore_bundle_patient_85.json');
   const fromString = v.validate(text);
