@@ -16,7 +16,9 @@ use std::collections::HashMap;
 /// Why a StructureDefinition could not be compiled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompileError {
+    /// The StructureDefinition's canonical URL.
     pub url: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -25,6 +27,8 @@ impl std::fmt::Display for CompileError {
         write!(f, "{}: {}", self.url, self.message)
     }
 }
+
+impl std::error::Error for CompileError {}
 
 /// Builds a profile set from packages and loose resources.
 #[derive(Default)]
@@ -39,6 +43,7 @@ pub struct Compiler {
 }
 
 impl Compiler {
+    /// An empty compiler (add R4 core first).
     pub fn new() -> Self {
         Self::default()
     }
@@ -63,6 +68,7 @@ impl Compiler {
         (self.set.packages.len() - 1) as u32
     }
 
+    /// Add a note for the user to the set's notes.
     pub fn add_note(&mut self, note: String) {
         self.set.notes.push(note);
     }
@@ -154,6 +160,7 @@ impl Compiler {
         self.set.notes.push(note);
     }
 
+    /// Generate pending snapshots, index the set and hand it over (compile errors become notes).
     pub fn finish(mut self) -> ProfileSet {
         self.set.reindex();
         // generate snapshots, bases first: each round generates those whose base is known
