@@ -64,12 +64,15 @@ impl Default for Limits {
 /// A parsed JSON value.
 #[derive(Debug, Clone)]
 pub enum Value<'a> {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// Raw number text exactly as written (already validated).
     Number(&'a str),
     /// Unescaped string; `Borrowed` when the source had no escapes.
     String(Cow<'a, str>),
+    /// Elements in order.
     Array(Vec<Node<'a>>),
     /// Members in document order; duplicate keys are kept.
     Object(Vec<Member<'a>>),
@@ -78,6 +81,7 @@ pub enum Value<'a> {
 /// A value together with its source position.
 #[derive(Debug, Clone)]
 pub struct Node<'a> {
+    /// The value.
     pub value: Value<'a>,
     /// Byte offset of the first character of the value.
     pub offset: u32,
@@ -86,16 +90,20 @@ pub struct Node<'a> {
 /// One `"key": value` member of an object.
 #[derive(Debug, Clone)]
 pub struct Member<'a> {
+    /// The key, unescaped.
     pub key: Cow<'a, str>,
     /// Byte offset of the opening quote of the key.
     pub key_offset: u32,
+    /// The value.
     pub value: Node<'a>,
 }
 
 /// A syntax or limit error, with the byte offset where it was detected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
+    /// What is wrong.
     pub message: String,
+    /// Byte offset where it was found.
     pub offset: u32,
 }
 
@@ -952,6 +960,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// The index of `input`'s line starts (a leading BOM is not a column).
     pub fn new(input: &str) -> Self {
         let bom = input.starts_with('\u{FEFF}');
         let mut line_starts = vec![if bom { 3 } else { 0 }];

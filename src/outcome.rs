@@ -1,18 +1,27 @@
-//! The result of validation: issues, rendered as a FHIR `OperationOutcome` or as text.
+//! The result of validation: [`OperationOutcome`], a list of typed [`Issue`]s that serialises (with
+//! serde) to the FHIR `OperationOutcome` JSON exactly as `fhirval validate --format json` writes
+//! it, key order included; also rendered as text and as the compact rows the WebAssembly host
+//! hands to JavaScript.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
+/// How bad an issue is (FHIR `IssueSeverity`), worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// The input could not be processed (not JSON, over a limit, ...).
     Fatal,
+    /// The input is invalid.
     Error,
+    /// Possibly a problem.
     Warning,
+    /// For the reader; not a problem.
     Information,
 }
 
 impl Severity {
+    /// The FHIR code: `fatal`, `error`, `warning`, `information`.
     pub fn code(self) -> &'static str {
         match self {
             Severity::Fatal => "fatal",
@@ -21,6 +30,7 @@ impl Severity {
             Severity::Information => "information",
         }
     }
+    /// Fatal or error: the input is not valid.
     pub fn is_error(self) -> bool {
         matches!(self, Severity::Fatal | Severity::Error)
     }
@@ -29,26 +39,42 @@ impl Severity {
 /// One problem found, located by FHIRPath expression and by line/column in the input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Issue {
+    /// How bad it is.
     pub severity: Severity,
     /// FHIR IssueType code (`structure`, `invalid`, `value`, `required`, `not-found`, ...).
     pub code: &'static str,
+    /// What is wrong, in the Java validator's words where it has them (`details.text`).
     pub message: String,
     /// FHIRPath of the offending element as the Java validator writes it.
     pub expression: String,
-    /// 1-based; 0 when the issue has no place in the input.
+    /// 1-based line in the input; 0 when the issue has no place in the input.
     pub line: u32,
+    /// 1-based column (in characters); 0 when the issue has no place in the input.
     pub col: u32,
 }
 
-/// All issues for one input.
+/// All issues for one input, in the order found: what [`Validator::validate`](crate::Validator::validate)
+/// returns. Serialised with serde it is the FHIR `OperationOutcome` (see [`Serialize`] below);
+/// `serde_json::to_string_pretty` of it is byte for byte what `fhirval validate --format json`
+/// prints for one input.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Outcome {
+pub struct OperationOutcome {
+    /// The issues; empty when the input is valid without remarks.
     pub issues: Vec<Issue>,
+}
+
+/// The FHIR JSON form: `resourceType`, then `issue` (each with the line/column extensions when
+/// placed, `severity`, `code`, `details.text` and `expression`); an outcome without issues holds
+/// the one information issue "All OK", as the Java validator writes it.
+impl Serialize for OperationOutcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.fhir().serialize(serializer)
+    }
 }
 
 /// The JSON form of an outcome (fields in the order written).
 #[derive(Serialize)]
-struct OperationOutcome<'a> {
+struct FhirOutcome<'a> {
     #[serde(rename = "resourceType")]
     resource_type: &'static str,
     issue: Vec<FhirIssue<'a>>,
@@ -65,7 +91,7 @@ struct FhirIssue<'a> {
     expression: Option<[&'a str; 1]>,
 }
 
-/// One issue as [`Outcome::to_rows_json`] writes it.
+/// One issue as [`OperationOutcome::to_rows_json`] writes it.
 #[derive(Serialize)]
 struct Row<'a>(&'a str, &'a str, &'a str, &'a str, u32, u32);
 
@@ -83,13 +109,16 @@ struct Details<'a> {
 
 const LINE_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line";
 const COL_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col";
+/// The extension tagging each outcome of a Bundle of outcomes with its input file.
 pub const FILE_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-file";
 
-impl Outcome {
+impl OperationOutcome {
+    /// Any fatal or error issue: the input is not valid.
     pub fn has_errors(&self) -> bool {
         self.issues.iter().any(|i| i.severity.is_error())
     }
 
+    /// The number of issues of this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.issues
             .iter()
@@ -104,14 +133,20 @@ impl Outcome {
         serde_json::to_value(self.fhir()).unwrap_or(Value::Null)
     }
 
-    /// [`Outcome::to_operation_outcome`] as compact JSON text, written without building the
-    /// JSON tree first.
+    /// [`OperationOutcome::to_operation_outcome`] as compact JSON text, written without building
+    /// the JSON tree first.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string(&self.fhir())
     }
 
-    /// The issues of [`Outcome::to_operation_outcome`] as compact JSON rows, `[severity, code,
-    /// text, expression ("" when none), line, column (0 when unknown)]`: the form the
+    /// The JSON text `fhirval validate --format json` prints for one input (without the final
+    /// newline): `serde_json::to_string_pretty` of the outcome.
+    pub fn to_json_pretty(&self) -> Result<String, crate::Error> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+
+    /// The issues of [`OperationOutcome::to_operation_outcome`] as compact JSON rows, `[severity,
+    /// code, text, expression ("" when none), line, column (0 when unknown)]`: the form the
     /// WebAssembly host hands to its JavaScript wrapper, which builds the OperationOutcome
     /// objects from them (half the text of the full JSON to write, decode and parse).
     pub fn to_rows_json(&self) -> Result<String, serde_json::Error> {
@@ -137,7 +172,7 @@ impl Outcome {
         serde_json::to_string(&rows)
     }
 
-    fn fhir(&self) -> OperationOutcome<'_> {
+    fn fhir(&self) -> FhirOutcome<'_> {
         let mut issue: Vec<FhirIssue<'_>> = self
             .issues
             .iter()
@@ -167,7 +202,7 @@ impl Outcome {
                 expression: None,
             });
         }
-        OperationOutcome {
+        FhirOutcome {
             resource_type: "OperationOutcome",
             issue,
         }
@@ -210,7 +245,7 @@ impl Outcome {
 }
 
 /// Several outcomes (one per input file) as a `collection` Bundle, each tagged with its file.
-pub fn bundle_of_outcomes(outcomes: &[(String, &Outcome)]) -> Value {
+pub fn bundle_of_outcomes(outcomes: &[(String, &OperationOutcome)]) -> Value {
     let entries: Vec<Value> = outcomes
         .iter()
         .map(|(file, o)| {
@@ -234,7 +269,7 @@ mod tests {
 
     #[test]
     fn json_text_is_the_operation_outcome() {
-        let o = Outcome {
+        let o = OperationOutcome {
             issues: vec![
                 Issue {
                     severity: Severity::Error,
@@ -260,7 +295,7 @@ mod tests {
             serde_json::to_string(&o.to_operation_outcome()).unwrap(),
             expected
         );
-        let ok = Outcome::default();
+        let ok = OperationOutcome::default();
         let all_ok = r#"{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","details":{"text":"All OK"}}]}"#;
         assert_eq!(ok.to_json().unwrap(), all_ok);
         assert_eq!(

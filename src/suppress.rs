@@ -4,15 +4,17 @@
 //! key (`us-core-8` matches "Constraint failed: us-core-8: ...") or matches its message, and
 //! the second matches its expression. Patterns are globs: `*` any run, `?` one character.
 
-use crate::outcome::Outcome;
+use crate::outcome::OperationOutcome;
 
+/// The rules of a suppression file.
 #[derive(Debug, Clone, Default)]
 pub struct Suppressions {
     rules: Vec<(String, String)>,
 }
 
 impl Suppressions {
-    pub fn parse(text: &str) -> Result<Suppressions, String> {
+    /// Read the rules of a suppression file's text.
+    pub fn parse(text: &str) -> Result<Suppressions, crate::Error> {
         let mut rules = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or_default().trim();
@@ -28,22 +30,20 @@ impl Suppressions {
                 (Some(id), Some(expr), None) => rules.push((id.to_string(), expr.to_string())),
                 (Some(id), None, None) => rules.push((id.to_string(), "*".to_string())),
                 _ => {
-                    return Err(format!(
-                        "line {}: expected `ID-OR-PATTERN<TAB>EXPRESSION-PATTERN`",
-                        n + 1
-                    ));
+                    return Err(crate::Error::Suppressions { line: n + 1 });
                 }
             }
         }
         Ok(Suppressions { rules })
     }
 
+    /// No rules.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
 
     /// Drop the matching issues; returns how many were dropped.
-    pub fn apply(&self, outcome: &mut Outcome) -> usize {
+    pub fn apply(&self, outcome: &mut OperationOutcome) -> usize {
         let before = outcome.issues.len();
         outcome.issues.retain(|i| {
             !self.rules.iter().any(|(id, expr)| {
@@ -120,7 +120,7 @@ mod tests {
             "# known\nus-core-8 Patient.name*\n*could not be found*\tBundle.entry[*].resource*\n",
         )
         .unwrap();
-        let mut o = Outcome {
+        let mut o = OperationOutcome {
             issues: vec![
                 issue("Constraint failed: us-core-8: 'x'", "Patient.name[0]"),
                 issue("Constraint failed: us-core-8: 'x'", "Patient.telecom[0]"),

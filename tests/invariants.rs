@@ -28,7 +28,7 @@ const NARRATIVE: &str = r#""text": {"status": "generated", "div": "<div xmlns=\"
 fn invariants(json: &str, profiles: &[&str]) -> Vec<Issue> {
     let profiles: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
     validator()
-        .validate(json.as_bytes(), &profiles)
+        .validate_against(json.as_bytes(), &profiles)
         .issues
         .into_iter()
         .filter(|i| i.code == "invariant")

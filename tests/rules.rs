@@ -1488,7 +1488,7 @@ fn resolved_reference_whose_target_profile_is_not_loaded() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Outcome
+// OperationOutcome
 
 #[track_caller]
 fn assert_single_fatal_parse_error(json: &str, at: (u32, u32)) {

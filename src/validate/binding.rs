@@ -9,9 +9,7 @@ use super::{Item, Walker};
 use crate::json::{Node, Value};
 use crate::model::{BindingStrength, StructId};
 use crate::outcome::Severity;
-use crate::terminology::binding::{
-    CodingRef, Kind, Policy, Severity as TxSeverity, Strength, TxIssue,
-};
+use crate::terminology::binding::{CodingRef, Kind, Policy, Strength, TxIssue};
 use crate::terminology::{Membership, Terminology};
 use std::hash::{Hash, Hasher};
 
@@ -103,26 +101,18 @@ fn is_common_ucum(vs: &str) -> bool {
     )
 }
 
-fn severity(s: TxSeverity) -> Severity {
-    match s {
-        TxSeverity::Error => Severity::Error,
-        TxSeverity::Warning => Severity::Warning,
-        TxSeverity::Information => Severity::Information,
-    }
-}
-
 impl<'v: 'a, 'a> Walker<'v, 'a> {
     pub(crate) fn tx_policy(&self) -> Policy {
         Policy {
-            not_checked: if self.opts.unchecked_codes_as_warnings {
-                TxSeverity::Warning
+            not_checked: if self.opts.unchecked_codes_are_warnings {
+                Severity::Warning
             } else {
-                TxSeverity::Information
+                Severity::Information
             },
-            display: if self.opts.display_issues_as_warnings {
-                TxSeverity::Warning
+            display: if self.opts.display_issues_are_warnings {
+                Severity::Warning
             } else {
-                TxSeverity::Error
+                Severity::Error
             },
         }
     }
@@ -238,7 +228,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 .check_additional_binding(kind, purpose, avs, &codings, &policy)
         });
         for i in issues.into_iter().chain(additional) {
-            let (sev, text) = self.unless_substituted(severity(i.severity), i.text, vs);
+            let (sev, text) = self.unless_substituted(i.severity, i.text, vs);
             self.report(sev, i.code, node.offset, || text);
         }
     }
@@ -259,7 +249,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 self.path.push(Seg::Name("display"));
             }
             let system = c.system.unwrap_or_default();
-            let (sev, text) = self.unless_substituted(severity(i.severity), i.text, system);
+            let (sev, text) = self.unless_substituted(i.severity, i.text, system);
             self.report(sev, i.code, at, || text);
             if i.on_display {
                 self.path.pop();

@@ -90,6 +90,7 @@ pub(crate) fn effective_expression<'e>(key: &str, expression: &'e str) -> &'e st
 /// (the validator's model adds those); public for tools that evaluate FHIRPath over data
 /// without validating it (the differential test against fhirpath.js).
 pub struct TypeModel<'v> {
+    /// The profile set whose structures describe the types.
     pub set: &'v ProfileSet,
 }
 

@@ -30,90 +30,53 @@ pub mod xhtml;
 
 use crate::json::{self, LineIndex, Node, Value};
 use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
-use crate::outcome::{Issue, Outcome, Severity};
+use crate::outcome::{Issue, OperationOutcome, Severity};
 use path::{Path, Seg};
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::hash::{Hash, Hasher};
 
-/// How validation behaves; every limit has a safe default.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Extension URLs starting with one of these are accepted without a definition (the Java
-    /// validator's `-allow-example-urls`/extension-domain setting; default none).
-    pub allowed_extension_domains: Vec<String>,
-    pub limits: json::Limits,
-    /// After this many issues, validation stops with a summary issue.
-    pub max_issues: usize,
-    /// Java's security checks: HTML-like text in strings is an error, not information.
-    pub security_checks: bool,
-    /// How to treat HTML tags in markdown (Java: a warning; `noHtmlInMarkdown`: an error).
-    pub html_in_markdown: primitive::HtmlInMarkdown,
-    /// Member-history mode: also check each top-level resource or Bundle entry against the
-    /// profiles a PDex server promises for its type.
-    pub mode: Mode,
-    /// The server CapabilityStatement member-history mode reads (default: the newest PDex
-    /// server statement loaded).
-    pub capability: Option<String>,
-    /// Evaluate FHIRPath invariants (on by default; off measures the structural engine alone).
-    pub invariants: bool,
-    /// Check terminology bindings and codings (on by default).
-    pub terminology: bool,
-    /// Codes that cannot be checked offline are warnings rather than information.
-    pub unchecked_codes_as_warnings: bool,
-    /// Wrong displays are warnings rather than errors (Java's display-issues-are-warnings).
-    pub display_issues_as_warnings: bool,
-    /// References must resolve (Java's `validateReference` CHECK_EXISTS policy): a relative
-    /// reference (`Patient/2`) that is not found in its Bundle, Parameters or container is an
-    /// error, since nothing can be fetched offline. Off by default (Java's default ignores it).
-    pub check_references_resolve: bool,
-}
+pub use crate::options::{Mode, Options};
 
-/// What a validation run checks beyond the declared profiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    #[default]
-    Standard,
-    /// PDex member health history: entries also against the PDex server's promises.
-    MemberHistory,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            allowed_extension_domains: Vec::new(),
-            limits: json::Limits::default(),
-            max_issues: 10_000,
-            security_checks: false,
-            html_in_markdown: primitive::CheckOptions::DEFAULT.html_in_markdown,
-            mode: Mode::Standard,
-            capability: None,
-            invariants: true,
-            terminology: true,
-            unchecked_codes_as_warnings: false,
-            display_issues_as_warnings: false,
-            check_references_resolve: false,
-        }
-    }
-}
-
-/// A compiled profile set ready to validate.
+/// A compiled profile set and the options to validate with: the front door's validator. Build
+/// one with [`Validator::builder`]; it is `Send + Sync`, so one validator serves many threads.
 pub struct Validator {
     set: ProfileSet,
     options: Options,
+    /// Profiles every input is also validated against ([`crate::ValidatorBuilder::profile`]).
+    profiles: Vec<String>,
 }
 
 impl Validator {
+    /// A validator over an already loaded set, unchecked options and no extra profiles (the
+    /// engine's constructor; [`Validator::builder`] is the front door).
     pub fn new(set: ProfileSet, options: Options) -> Self {
-        Validator { set, options }
+        Validator {
+            set,
+            options,
+            profiles: Vec::new(),
+        }
     }
 
+    /// [`Validator::new`] with profiles every input is also validated against.
+    pub(crate) fn with_profiles(mut self, profiles: Vec<String>) -> Self {
+        self.profiles = profiles;
+        self
+    }
+
+    /// The compiled profile set.
     pub fn profile_set(&self) -> &ProfileSet {
         &self.set
     }
 
+    /// The options it validates with.
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// The profiles every input is also validated against.
+    pub fn profiles(&self) -> &[String] {
+        &self.profiles
     }
 
     /// Change the options (the mode, limits, ...) of a validator without recompiling its set.
@@ -122,16 +85,22 @@ impl Validator {
     }
 
     /// Validate one JSON resource (any resource type, Bundles included) against its base
-    /// definition, its `meta.profile`s and `profiles`.
-    pub fn validate(&self, input: &[u8], profiles: &[String]) -> Outcome {
-        let limits = &self.options.limits;
+    /// definition, its `meta.profile`s and the validator's profiles. Never fails: input that is
+    /// not JSON, or over a limit, is a fatal issue.
+    pub fn validate(&self, input: &[u8]) -> OperationOutcome {
+        self.validate_against(input, &self.profiles)
+    }
+
+    /// [`Validator::validate`], against `profiles` instead of the validator's profiles.
+    pub fn validate_against(&self, input: &[u8], profiles: &[String]) -> OperationOutcome {
+        let limits = &self.options.limits();
         let parsed =
             json::utf8_text(input, limits).and_then(|text| Ok((text, json::parse(text, limits)?)));
         match parsed {
             Err(e) => {
                 let text = String::from_utf8_lossy(input);
                 let (line, col) = LineIndex::new(&text).line_col(e.offset);
-                Outcome {
+                OperationOutcome {
                     issues: vec![Issue {
                         severity: Severity::Fatal,
                         code: "invalid",
@@ -147,7 +116,12 @@ impl Validator {
     }
 
     /// Validate an already parsed document; `text` is its source (for line/column).
-    pub fn validate_node(&self, root: &Node<'_>, text: &str, profiles: &[String]) -> Outcome {
+    pub fn validate_node(
+        &self,
+        root: &Node<'_>,
+        text: &str,
+        profiles: &[String],
+    ) -> OperationOutcome {
         let mut w = Walker::new(&self.set, &self.options);
         if self.options.mode == Mode::MemberHistory {
             w.capability = member::pick(&self.set.capabilities, self.options.capability.as_deref());
@@ -365,7 +339,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         ok
     }
 
-    fn finish(self, text: &str) -> Outcome {
+    fn finish(self, text: &str) -> OperationOutcome {
         let mut issues = Vec::with_capacity(self.issues.len());
         if !self.issues.is_empty() {
             let index = LineIndex::new(text);
@@ -394,7 +368,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 col: 0,
             });
         }
-        Outcome { issues }
+        OperationOutcome { issues }
     }
 
     /// The document root: a resource validated against its type, meta.profile and `extra`.
@@ -597,12 +571,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         };
         if let Some(issue) = primitive::check_resource_id(s) {
             self.path.push(Seg::Name("id"));
-            self.report(
-                value::severity_of(issue.severity),
-                issue.code,
-                id.offset,
-                || issue.message,
-            );
+            self.report(issue.severity, issue.code, id.offset, || issue.message);
             self.path.pop();
         }
     }

@@ -28,56 +28,78 @@ use std::sync::OnceLock;
 /// The FHIR primitive data types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Primitive {
+    /// `boolean`
     Boolean,
+    /// `integer`
     Integer,
+    /// `integer64` (R5; checked as in Java)
     Integer64,
+    /// `string`
     String,
+    /// `decimal`
     Decimal,
+    /// `uri`
     Uri,
+    /// `url`
     Url,
+    /// `canonical`
     Canonical,
+    /// `base64Binary`
     Base64Binary,
+    /// `instant`
     Instant,
+    /// `date`
     Date,
+    /// `dateTime`
     DateTime,
+    /// `time`
     Time,
+    /// `code`
     Code,
+    /// `oid`
     Oid,
+    /// `id`
     Id,
+    /// `markdown`
     Markdown,
+    /// `unsignedInt`
     UnsignedInt,
+    /// `positiveInt`
     PositiveInt,
+    /// `uuid`
     Uuid,
+    /// `xhtml`
     Xhtml,
 }
 
 /// The kind of JSON value actually present (or expected) for a primitive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonKind {
+    /// `true` / `false`.
     Bool,
+    /// A JSON number.
     Number,
+    /// A JSON string.
     String,
 }
 
-/// Issue severity, as in OperationOutcome.issue.severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-}
+pub use crate::outcome::Severity;
 
 /// One issue about a primitive value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrimitiveIssue {
+    /// How bad it is.
     pub severity: Severity,
     /// FHIR IssueType code, as Java uses it ("invalid", "value", "code-invalid").
     pub code: &'static str,
+    /// The Java validator's message.
     pub message: String,
 }
 
-/// How HTML-like tags in markdown are reported (Java `HtmlInMarkdownCheck`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How HTML-like tags in markdown are reported (Java `HtmlInMarkdownCheck`); in options,
+/// `"ignore"`, `"warning"` or `"error"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum HtmlInMarkdown {
     /// No check.
     Ignore,

@@ -65,21 +65,17 @@ use std::collections::{HashMap, HashSet};
 /// The XHTML namespace.
 pub const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
-/// Issue severity (as in an OperationOutcome).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-}
+pub use crate::outcome::Severity;
 
 /// One problem found in a narrative div.
 #[derive(Debug, Clone, PartialEq)]
 pub struct XhtmlIssue {
+    /// How bad it is.
     pub severity: Severity,
     /// FHIR IssueType code as Java uses it (`invalid`, `invariant`, `structure`,
     /// `business-rule`, `informational`).
     pub code: &'static str,
+    /// The Java validator's message.
     pub message: String,
     /// `Some("txt-1")` / `Some("txt-2")` when the issue is that Narrative invariant.
     pub key: Option<&'static str>,
