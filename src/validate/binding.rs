@@ -203,7 +203,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 .check_additional_binding(kind, purpose, avs, &codings, &policy)
         });
         for i in issues.into_iter().chain(additional) {
-            self.report(i.severity, i.code, node.offset, || i.text);
+            self.report_keyed(i.severity, i.code, Some(i.message_id), node.offset, || {
+                i.text
+            });
         }
     }
 
@@ -222,7 +224,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if i.on_display {
                 self.path.push(Seg::Name("display"));
             }
-            self.report(i.severity, i.code, at, || i.text);
+            self.report_keyed(i.severity, i.code, Some(i.message_id), at, || i.text);
             if i.on_display {
                 self.path.pop();
             }
