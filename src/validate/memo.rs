@@ -74,8 +74,9 @@ const CORRECTED: &[(&str, &str, &str)] = &[(
     "enableWhen.count() > 1 implies enableBehavior.exists()",
 )];
 
-/// The expression to evaluate for a constraint: its own, or the corrected one.
-pub(crate) fn effective_expression<'e>(key: &str, expression: &'e str) -> &'e str {
+/// The expression the validator evaluates for a constraint: its own, or the corrected one
+/// where R4 published a bug that the Java validator evaluates corrected (`que-12`).
+pub fn effective_expression<'e>(key: &str, expression: &'e str) -> &'e str {
     CORRECTED
         .iter()
         .find(|(k, published, _)| *k == key && *published == expression)
