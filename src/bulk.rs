@@ -176,6 +176,7 @@ pub fn validate_ndjson(
             expression: String::new(),
             line: 0,
             col: 0,
+            key: None,
         });
     }
     Ok((outcome, summary))
@@ -216,6 +217,7 @@ fn too_long(len: usize, max: usize) -> OperationOutcome {
             expression: String::new(),
             line: 0,
             col: 1,
+            key: None,
         }],
     }
 }

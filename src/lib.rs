@@ -88,6 +88,7 @@ mod error;
 mod options;
 
 pub mod bulk;
+pub mod checks;
 pub mod compile;
 pub mod fhirpath;
 pub mod json;
@@ -107,6 +108,7 @@ pub mod validate;
 pub mod wasm;
 
 pub use builder::ValidatorBuilder;
+pub use checks::primitive::HtmlInMarkdown;
 pub use error::Error;
 pub use options::{MAX_DEPTH, Mode, Options};
 pub use outcome::{Issue, OperationOutcome, Severity};

@@ -481,35 +481,14 @@ pub struct ProfileSet {
 
 #[derive(Debug, Clone, Default)]
 struct Index {
-    /// `constraints[i]` parsed on first use (loading stays fast: most invariants of a large
-    /// set are never evaluated in one run); `Err` holds why an expression does not parse.
-    expressions: Vec<std::sync::OnceLock<Result<crate::fhirpath::Expr, String>>>,
     /// canonical URL → structure ids, newest version last.
     by_url: FxHashMap<String, Vec<u32>>,
     /// type name → the base (non-profile) structure defining it.
     by_type: FxHashMap<String, u32>,
-    /// How the validator handles `constraints[i]` (its own code, 0 until first asked).
-    constraint_class: Classes,
     /// `structures[i]`'s children packed for the walk, built on first use.
     children: Vec<std::sync::OnceLock<Children>>,
     /// Per package: the package and its transitive dependencies, sorted.
     closure: Vec<Vec<u32>>,
-}
-
-/// Remembered classes of constraints (see [`ProfileSet::constraint_class`]).
-#[derive(Debug, Default)]
-struct Classes(Vec<std::sync::atomic::AtomicU8>);
-
-impl Clone for Classes {
-    fn clone(&self) -> Self {
-        use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
-        Classes(
-            self.0
-                .iter()
-                .map(|c| AtomicU8::new(c.load(Relaxed)))
-                .collect(),
-        )
-    }
 }
 
 /// The children of every element of one structure, packed: matching a JSON property to a
@@ -589,19 +568,8 @@ impl ProfileSet {
                 index.by_type.entry(s.type_name.clone()).or_insert(id);
             }
         }
-        index.constraint_class = Classes(
-            self.constraints
-                .iter()
-                .map(|_| std::sync::atomic::AtomicU8::new(0))
-                .collect(),
-        );
         index.children = self
             .structures
-            .iter()
-            .map(|_| std::sync::OnceLock::new())
-            .collect();
-        index.expressions = self
-            .constraints
             .iter()
             .map(|_| std::sync::OnceLock::new())
             .collect();
@@ -735,36 +703,6 @@ impl ProfileSet {
     pub fn stands_in_for(&self, package: &str) -> Option<&str> {
         let i = self.packages.iter().position(|p| p == package)?;
         self.package_info.get(i)?.stands_in_for.as_deref()
-    }
-
-    /// The parsed FHIRPath of constraint `i`.
-    pub fn constraint_expr(&self, i: u32) -> Option<&Result<crate::fhirpath::Expr, String>> {
-        let c = self.constraints.get(i as usize)?;
-        let cell = self.index.expressions.get(i as usize)?;
-        Some(cell.get_or_init(|| {
-            let text = crate::validate::effective_expression(&c.key, &c.expression);
-            crate::fhirpath::parse(text).map_err(|e| e.message)
-        }))
-    }
-
-    /// A code (1..=255) classifying constraint `i`, computed by `classify` on first use and
-    /// remembered (0 when there is no such constraint).
-    pub fn constraint_class(&self, i: u32, classify: impl FnOnce(&Constraint) -> u8) -> u8 {
-        use std::sync::atomic::Ordering::Relaxed;
-        let (Some(c), Some(cell)) = (
-            self.constraints.get(i as usize),
-            self.index.constraint_class.0.get(i as usize),
-        ) else {
-            return 0;
-        };
-        match cell.load(Relaxed) {
-            0 => {
-                let class = classify(c);
-                cell.store(class, Relaxed);
-                class
-            }
-            known => known,
-        }
     }
 
     /// A SearchParameter by canonical URL (`url|version` honoured).

@@ -6,8 +6,8 @@
 //! of `pkg/index.d.ts`) and the test manifests' `options` (tests/hostile). Unknown keys are an
 //! error, missing keys take the defaults.
 
+use crate::checks::primitive::HtmlInMarkdown;
 use crate::json;
-use crate::validate::primitive::HtmlInMarkdown;
 use serde::{Deserialize, Serialize};
 
 /// How validation behaves; every limit has a safe default.

@@ -51,6 +51,10 @@ pub struct Issue {
     pub line: u32,
     /// 1-based column (in characters); 0 when the issue has no place in the input.
     pub col: u32,
+    /// The invariant key (`us-core-8`, `txt-1`, `bdl-7`) or the Java validator's message id
+    /// (`Terminology_TX_NoValid_1_CC`) the issue answers to, when it has one: what suppression
+    /// files name. Data only: the JSON stays the Java validator's (no extension is added).
+    pub key: Option<String>,
 }
 
 /// All issues for one input, in the order found: what [`Validator::validate`](crate::Validator::validate)
@@ -278,6 +282,7 @@ mod tests {
                     expression: "Patient.name[0]".into(),
                     line: 3,
                     col: 7,
+                    key: None,
                 },
                 Issue {
                     severity: Severity::Warning,
@@ -286,6 +291,7 @@ mod tests {
                     expression: String::new(),
                     line: 0,
                     col: 0,
+                    key: Some("x-1".into()),
                 },
             ],
         };

@@ -1,8 +1,8 @@
 //! Issue suppression: a file of `ID-OR-PATTERN <TAB> EXPRESSION-PATTERN` lines (`#`
 //! comments; without a tab, the two fields are separated by white space and cannot contain
-//! it). An issue is suppressed when the first field names its invariant
-//! key (`us-core-8` matches "Constraint failed: us-core-8: ...") or matches its message, and
-//! the second matches its expression. Patterns are globs: `*` any run, `?` one character.
+//! it). An issue is suppressed when the first field names its [key](crate::Issue::key) (an
+//! invariant key such as `us-core-8`, or a Java message id such as
+//! `Terminology_TX_NoValid_1_CC`) or matches its message, and the second matches its expression. Patterns are globs: `*` any run, `?` one character.
 
 use crate::outcome::OperationOutcome;
 
@@ -47,11 +47,7 @@ impl Suppressions {
         let before = outcome.issues.len();
         outcome.issues.retain(|i| {
             !self.rules.iter().any(|(id, expr)| {
-                let by_key = i
-                    .message
-                    .strip_prefix("Constraint failed: ")
-                    .and_then(|m| m.split_once(':'))
-                    .is_some_and(|(key, _)| glob(id, key));
+                let by_key = i.key.as_deref().is_some_and(|key| glob(id, key));
                 (by_key || glob(id, &i.message)) && glob(expr, &i.expression)
             })
         });
@@ -95,6 +91,11 @@ mod tests {
     use crate::outcome::{Issue, Severity};
 
     fn issue(message: &str, expression: &str) -> Issue {
+        // the key as the validator records it with an invariant's issue
+        let key = message
+            .strip_prefix("Constraint failed: ")
+            .and_then(|m| m.split_once(':'))
+            .map(|(k, _)| k.to_string());
         Issue {
             severity: Severity::Error,
             code: "invariant",
@@ -102,6 +103,7 @@ mod tests {
             expression: expression.into(),
             line: 1,
             col: 1,
+            key,
         }
     }
 

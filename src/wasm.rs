@@ -124,6 +124,7 @@ fn fatal(code: &'static str, message: String) -> OperationOutcome {
             expression: String::new(),
             line: 0,
             col: 0,
+            key: None,
         }],
     }
 }

@@ -34,10 +34,10 @@
 //! The Java validator also loaded hl7.terminology and hl7.fhir.uv.extensions (SOURCES.txt);
 //! the base set is the core plus the nearest versions of those in `../shared/fhir-packages`.
 
+use fhirval::HtmlInMarkdown;
 use fhirval::compile::Compiler;
 use fhirval::load::{IgSpec, compile_specs};
 use fhirval::model::ProfileSet;
-use fhirval::validate::primitive::HtmlInMarkdown;
 use fhirval::{OperationOutcome, Options, Validator};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -515,7 +515,7 @@ fn invalid_choice_type_name() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Base R4: primitive formats (src/validate/primitive.rs, Java's checkPrimitive)
+// Base R4: primitive formats (src/checks/primitive.rs, Java's checkPrimitive)
 
 /// A Patient with one extra property; its only error is about that property.
 fn patient_with(property: &str) -> String {

@@ -69,7 +69,7 @@ pub struct TxIssue {
     pub severity: Severity,
     /// OperationOutcome issue type: `code-invalid`, `not-found`, `invalid`, `not-supported`
     pub code: &'static str,
-    /// Java's message id (for suppression files and comparisons)
+    /// Java's message id, kept as the issue's [key](crate::Issue::key) (suppression files name it)
     pub message_id: &'static str,
     /// The message.
     pub text: String,

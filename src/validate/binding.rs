@@ -229,7 +229,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         });
         for i in issues.into_iter().chain(additional) {
             let (sev, text) = self.unless_substituted(i.severity, i.text, vs);
-            self.report(sev, i.code, node.offset, || text);
+            self.report_keyed(sev, i.code, Some(i.message_id), node.offset, || text);
         }
     }
 
@@ -250,7 +250,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             }
             let system = c.system.unwrap_or_default();
             let (sev, text) = self.unless_substituted(i.severity, i.text, system);
-            self.report(sev, i.code, at, || text);
+            self.report_keyed(sev, i.code, Some(i.message_id), at, || text);
             if i.on_display {
                 self.path.pop();
             }

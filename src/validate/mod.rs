@@ -13,11 +13,11 @@ mod business;
 mod extension;
 mod implied;
 mod invariant;
-pub(crate) use invariant::effective_expression;
 mod measure;
 mod member;
+mod memo;
+pub use memo::effective_expression;
 mod path;
-pub mod primitive;
 pub use invariant::TypeModel;
 mod profile_content;
 mod questionnaire;
@@ -26,8 +26,8 @@ mod slicing;
 mod structure;
 mod ucum;
 mod value;
-pub mod xhtml;
 
+use crate::checks::{primitive, xhtml};
 use crate::json::{self, LineIndex, Node, Value};
 use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, OperationOutcome, Severity};
@@ -42,6 +42,8 @@ pub use crate::options::{Mode, Options};
 /// one with [`Validator::builder`]; it is `Send + Sync`, so one validator serves many threads.
 pub struct Validator {
     set: ProfileSet,
+    /// Caches about `set` filled while validating.
+    memo: memo::Memo,
     options: Options,
     /// Profiles every input is also validated against ([`crate::ValidatorBuilder::profile`]).
     profiles: Vec<String>,
@@ -52,6 +54,7 @@ impl Validator {
     /// engine's constructor; [`Validator::builder`] is the front door).
     pub fn new(set: ProfileSet, options: Options) -> Self {
         Validator {
+            memo: memo::Memo::new(&set),
             set,
             options,
             profiles: Vec::new(),
@@ -108,6 +111,7 @@ impl Validator {
                         expression: String::new(),
                         line,
                         col,
+                        key: None,
                     }],
                 }
             }
@@ -122,7 +126,7 @@ impl Validator {
         text: &str,
         profiles: &[String],
     ) -> OperationOutcome {
-        let mut w = Walker::new(&self.set, &self.options);
+        let mut w = Walker::new(&self.set, &self.memo, &self.options);
         if self.options.mode == Mode::MemberHistory {
             w.capability = member::pick(&self.set.capabilities, self.options.capability.as_deref());
             if w.capability.is_none() {
@@ -161,6 +165,8 @@ struct RawIssue {
     message: String,
     expression: String,
     offset: u32,
+    /// The invariant key or Java message id ([`Issue::key`]).
+    key: Option<String>,
 }
 
 /// A resource being walked.
@@ -175,6 +181,8 @@ struct Current<'a> {
 
 pub(crate) struct Walker<'v: 'a, 'a> {
     set: &'v ProfileSet,
+    /// The validator's caches about `set`.
+    memo: &'v memo::Memo,
     opts: &'v Options,
     path: Path<'a>,
     issues: Vec<RawIssue>,
@@ -246,9 +254,10 @@ struct TypeInfo {
 const MAX_WALK_DEPTH: usize = 2_000;
 
 impl<'v: 'a, 'a> Walker<'v, 'a> {
-    fn new(set: &'v ProfileSet, opts: &'v Options) -> Self {
+    fn new(set: &'v ProfileSet, memo: &'v memo::Memo, opts: &'v Options) -> Self {
         Walker {
             set,
+            memo,
             opts,
             path: Path::default(),
             issues: Vec::new(),
@@ -280,6 +289,18 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         &mut self,
         severity: Severity,
         code: &'static str,
+        offset: u32,
+        message: impl FnOnce() -> String,
+    ) {
+        self.report_keyed(severity, code, None, offset, message);
+    }
+
+    /// [`Walker::report`] for an issue that answers to an invariant key or a Java message id.
+    pub(crate) fn report_keyed(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        key: Option<&str>,
         offset: u32,
         message: impl FnOnce() -> String,
     ) {
@@ -323,6 +344,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             message,
             expression,
             offset,
+            key: key.map(str::to_string),
         });
     }
 
@@ -352,6 +374,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     expression: r.expression,
                     line,
                     col,
+                    key: r.key,
                 });
             }
         }
@@ -366,6 +389,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 expression: String::new(),
                 line: 0,
                 col: 0,
+                key: None,
             });
         }
         OperationOutcome { issues }

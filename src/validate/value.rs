@@ -183,7 +183,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             ..xhtml::XhtmlOptions::default()
         };
         for issue in xhtml::check_div(div, &options) {
-            self.report(issue.severity, issue.code, node.offset, || issue.message);
+            self.report_keyed(issue.severity, issue.code, issue.key, node.offset, || {
+                issue.message
+            });
         }
     }
 
