@@ -127,13 +127,14 @@ export function outcomeOf(recs) {
 
 const PROFILE_REF = /https?:\/\/[^\s'"|,()<>]+\|[0-9][\w.+-]*/g;
 
-/** The `url|version` canonicals the messages name (the profiles that answered), with how many
- * issues name each, most named first. */
+/** The profiles (StructureDefinition `url|version`) the messages name, i.e. the versions that
+ * answered, with how many issues name each, most named first. */
 export function profilesNamed(recs) {
   const seen = new Map();
   for (const r of recs) {
     for (const m of new Set(r.text.match(PROFILE_REF) || [])) {
       const ref = m.replace(/[.:;]+$/, '');
+      if (!ref.includes('/StructureDefinition/')) continue;
       seen.set(ref, (seen.get(ref) || 0) + 1);
     }
   }

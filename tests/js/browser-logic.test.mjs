@@ -50,14 +50,17 @@ test('CSV quotes what needs quoting; the profiles named are counted', () => {
     issue: [
       issue('error', 'required', `Patient.identifier: minimum required = 1, but only found 0 (from ${US_CORE_PATIENT}|8.0.0)`, 'Patient', 2, 1),
       issue('error', 'value', `He said "no", twice (from ${US_CORE_PATIENT}|8.0.0)`, 'Patient.name[0]', 5, 3),
+      issue('warning', 'code-invalid', "Not in the value set 'Gender' (http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1)", 'Patient.gender', 6, 3),
     ],
   });
   assert.equal(
     oo.toCsv(recs),
     'severity,code,line,column,expression,message\r\n' +
       `error,required,2,1,Patient,"Patient.identifier: minimum required = 1, but only found 0 (from ${US_CORE_PATIENT}|8.0.0)"\r\n` +
-      `error,value,5,3,Patient.name[0],"He said ""no"", twice (from ${US_CORE_PATIENT}|8.0.0)"\r\n`,
+      `error,value,5,3,Patient.name[0],"He said ""no"", twice (from ${US_CORE_PATIENT}|8.0.0)"\r\n` +
+      "warning,code-invalid,6,3,Patient.gender,Not in the value set 'Gender' (http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1)\r\n",
   );
+  // value sets are not profiles
   assert.deepEqual(oo.profilesNamed(recs), [[`${US_CORE_PATIENT}|8.0.0`, 2]]);
   assert.deepEqual(oo.multipleVersions(['a#1.0.0', 'b#10.0.0', 'b#9.1.0', 'b#3.1.1']), [['b', ['3.1.1', '9.1.0', '10.0.0']]]);
   assert.ok(oo.compareVersions('1.0.0', '1.0.0-ballot') > 0);
