@@ -178,16 +178,21 @@ export async function allRows(page) {
   return rows;
 }
 
-/** Scroll the list until row `index` is drawn; its button. */
+/** Scroll the list (as a user drags its scroll bar) until row `index` is drawn; its button. */
 export async function rowAt(page, index) {
   await page.evaluate(async (index) => {
     const s = document.getElementById('issues');
     const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    s.scrollTop = 0;
-    await frame();
-    for (let guard = 0; guard < 10_000 && !s.querySelector(`button[data-index="${index}"]`); guard++) {
-      s.scrollTop += s.clientHeight / 2;
+    for (let guard = 0; guard < 1000; guard++) {
       await frame();
+      if (s.querySelector(`button[data-index="${index}"]`)) return;
+      // jump by the rows drawn: their indices and their height tell how far row `index` is
+      const drawn = [...s.querySelectorAll('button[data-index]')].map((b) => [Number(b.dataset.index), b.parentElement]);
+      const first = drawn.reduce((a, b) => (b[0] < a[0] ? b : a));
+      const last = drawn.reduce((a, b) => (b[0] > a[0] ? b : a));
+      const per = (last[1].offsetTop + last[1].offsetHeight - first[1].offsetTop) / (last[0] - first[0] + 1);
+      const target = index < first[0] ? first[1].offsetTop - (first[0] - index) * per : last[1].offsetTop + (index - last[0]) * per;
+      s.scrollTop = Math.max(0, target - s.clientHeight / 2);
     }
   }, index);
   return page.locator(`#issue-list button[data-index="${index}"]`);

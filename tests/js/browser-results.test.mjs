@@ -164,7 +164,8 @@ test("row 600 of the 1.1 MB Bundle: a click shows its line and column in the vie
 });
 
 test('group by message, filter by severity and text, sort by line and expression', { skip }, async () => {
-  const { context, page } = await openPage(browser, server.base);
+  // a tall window: fewer steps to read every row
+  const { context, page } = await openPage(browser, server.base, { width: 1280, height: 2400 });
   const big = corpusFile(BIG);
   await nextResult(page, () => dropFile(page, BIG, big));
   const issues = node.validate(big).issue;
