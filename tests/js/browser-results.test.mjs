@@ -55,6 +55,15 @@ async function axe(page) {
 
 test('keyboard only: open a file, validate, move through the issues, show one in the viewer', { skip }, async () => {
   const { context, page } = await openPage(browser, server.base);
+  // one listener for the whole test: Playwright intercepts file choosers while one is attached
+  // (attaching it anew for each chooser races with the key press that opens it)
+  const choosers = [];
+  page.on('filechooser', (c) => choosers.push(c));
+  const nextChooser = async () => {
+    for (let k = 0; k < 300 && choosers.length === 0; k++) await page.waitForTimeout(100);
+    assert.ok(choosers.length, 'a file chooser opened');
+    return choosers.shift();
+  };
   const focused = () => page.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.className));
   // Tab reaches the drop area, then "Open…", both with a visible focus outline
   const order = [];
@@ -68,10 +77,9 @@ test('keyboard only: open a file, validate, move through the issues, show one in
 
   // Enter on "Open…" opens the file chooser; the file is validated at once
   const bundle = JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:2b1b0a4e-8a0b-4d6e-9d5e-0f0e1c2d3a4b', resource: JSON.parse(INVALID_PATIENT) }] }, null, 2);
-  let chooser = page.waitForEvent('filechooser');
   await nextResult(page, async () => {
     await page.keyboard.press('Enter');
-    await (await chooser).setFiles({ name: 'bundle.json', mimeType: 'application/json', buffer: Buffer.from(bundle) });
+    await (await nextChooser()).setFiles({ name: 'bundle.json', mimeType: 'application/json', buffer: Buffer.from(bundle) });
   });
   const errors = node.validate(bundle).issue.filter((i) => i.severity === 'error').length;
   // the verdict and the counts are announced (a polite live region)
@@ -80,9 +88,8 @@ test('keyboard only: open a file, validate, move through the issues, show one in
 
   // Space on the drop area opens the file chooser too
   await page.focus('#drop');
-  chooser = page.waitForEvent('filechooser');
   await page.keyboard.press(' ');
-  await (await chooser).setFiles([]);
+  await (await nextChooser()).setFiles([]);
 
   // typed input, validated with Ctrl+Enter
   await page.focus('#input');
