@@ -191,7 +191,9 @@ function removePackage(name) {
     document.querySelector('input[name=set][value=default]').checked = true;
   }
   announce(`${name} removed.`);
-  $('set').focus();
+  // the button is gone: the focus goes to the next package's, else to the set chosen
+  const next = $('dropped').querySelector('button') || document.querySelector('input[name=set]:checked');
+  next.focus();
   useSet();
 }
 

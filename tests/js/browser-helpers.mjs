@@ -3,6 +3,7 @@
 // page's issue list read back (it is virtualised: only rows near the visible part exist).
 import fs from 'node:fs';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { repo, output } from './helpers.mjs';
@@ -217,4 +218,77 @@ export async function inView(page, selector, scroller) {
 /** No horizontal scrolling of the page. */
 export async function horizontalOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/**
+ * A screenshot of the window as a small PNG: at most 256 colours (a palette PNG). The colours
+ * are the 256 most used after 5 bits per channel, each pixel drawn in the nearest of them (for
+ * a page of flat colours and anti-aliased text this is near lossless, at a third of the size).
+ * pngjs decodes; it cannot write palette PNGs, so the few chunks are written here.
+ */
+export async function screenshot(page, file) {
+  const { PNG } = createRequire(import.meta.url)('pngjs');
+  const img = PNG.sync.read(await page.screenshot());
+  const { width, height, data } = img;
+  const bins = new Map(); // 15-bit colour → [count, r, g, b]
+  for (let p = 0; p < data.length; p += 4) {
+    const key = ((data[p] >> 3) << 10) | ((data[p + 1] >> 3) << 5) | (data[p + 2] >> 3);
+    const bin = bins.get(key);
+    if (bin) {
+      bin[0]++;
+      bin[1] += data[p];
+      bin[2] += data[p + 1];
+      bin[3] += data[p + 2];
+    } else bins.set(key, [1, data[p], data[p + 1], data[p + 2]]);
+  }
+  const palette = [...bins.values()]
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, 256)
+    .map(([n, r, g, b]) => [Math.round(r / n), Math.round(g / n), Math.round(b / n)]);
+  const nearest = new Map();
+  const indexOf = (key, r, g, b) => {
+    let k = nearest.get(key);
+    if (k === undefined) {
+      let best = Infinity;
+      palette.forEach(([pr, pg, pb], i) => {
+        const d = (pr - r) ** 2 + (pg - g) ** 2 + (pb - b) ** 2;
+        if (d < best) {
+          best = d;
+          k = i;
+        }
+      });
+      nearest.set(key, k);
+    }
+    return k;
+  };
+  const raw = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width + 1)] = 0; // filter: none
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 4;
+      const key = ((data[p] >> 3) << 10) | ((data[p + 1] >> 3) << 5) | (data[p + 2] >> 3);
+      raw[y * (width + 1) + 1 + x] = indexOf(key, data[p], data[p + 1], data[p + 2]);
+    }
+  }
+  const chunk = (type, body) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(Buffer.concat([Buffer.from(type, 'ascii'), body])));
+    return Buffer.concat([len, Buffer.from(type, 'ascii'), body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 3, 0, 0, 0], 8); // 8-bit indices, palette, deflate, no filter choice, no interlace
+  fs.writeFileSync(
+    file,
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('PLTE', Buffer.from(palette.flat())),
+      chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }

@@ -24,6 +24,7 @@ import {
   horizontalOverflow,
   lineOf,
   shots,
+  screenshot,
 } from './browser-helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -136,7 +137,7 @@ for (const [width, height] of [
     assert.ok(await inView(page, '#summary'), 'the summary is in view');
     const box = await page.locator('#issues').boundingBox();
     assert.ok(box.y < height, `the issue list starts at ${box.y}px`);
-    await page.screenshot({ path: path.join(shots, `page-${width}.png`) });
+    await screenshot(page, path.join(shots, `page-${width}.png`));
     // grouped, with a group open and a row chosen: still no violation, no sideways scrolling
     await page.check('#group');
     await page.click('#issue-list button[data-index="0"]');
