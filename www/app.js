@@ -802,6 +802,9 @@ async function loadManifest() {
     }),
   );
   $('set-shipped').disabled = manifest.sets.length === 0;
+  // what "dropped packages only" is compiled over: the R4 core set (and what the engine adds
+  // to every set, e.g. the extensions pack)
+  if (manifest.core) $('only-base').textContent = `(with ${manifest.core.packages.join(' + ')})`;
 }
 
 async function start() {

@@ -68,7 +68,11 @@ test('IG sets: default, default + dropped, dropped only, each naming the version
   assert.deepEqual(await allRows(page), expectedRows(plusNode.validate(PATIENT)));
   await page.screenshot({ path: path.join(shots, 'sets-default-plus-dropped.png') });
 
-  // dropped packages only: R4 core (the shipped core set) and US Core 8.0.0, no PDex
+  // dropped packages only: R4 core (the shipped core set) and US Core 8.0.0, no PDex; the option
+  // names its base
+  const core = JSON.parse(fs.readFileSync(path.join(sets, 'index.json'), 'utf8')).core;
+  assert.equal(await page.textContent('#only-base'), `(with ${core.packages.join(' + ')})`);
+  assert.ok(core.packages.includes('hl7.fhir.r4.core#4.0.1'));
   await page.check('#set-only');
   await setInfo(page, /^Dropped packages only: /);
   const info = await page.textContent('#set-info');
