@@ -143,7 +143,9 @@ async function loadSet() {
     document.querySelector('input[name=set][value=default]').checked = true;
     const d = await post({ type: 'default' });
     if (d.type !== 'error') showSet(d, 'default');
-    $('set-info').textContent = `Cannot use this profile set (${m.message}); the default set is in use.`;
+    // the engine numbers the packages given: name the file
+    const why = m.message.replace(/^package (\d+)/, (all, k) => (packages[Number(k)] ? packages[Number(k)].name : all));
+    $('set-info').textContent = `Cannot use this profile set (${why}); the default set is in use.`;
     $('set-info').classList.add('bad');
   } else {
     showSet(m, which, label);

@@ -128,3 +128,17 @@ test('shipped IG sets: fetched only when chosen, the version named, then offline
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a dropped file that is no package: a clear message naming it, the default set kept, removable', { skip }, async () => {
+  const { context, page } = await openPage(browser, server.base);
+  await dropFile(page, 'junk.tgz', Buffer.from('not a tarball at all'));
+  await setInfo(page, /^Cannot use this profile set \(junk\.tgz: .*gzip.*\); the default set is in use\.$/);
+  assert.ok(await page.isChecked('input[name=set][value=default]'));
+  await page.fill('#input', PATIENT);
+  await nextResult(page, () => page.click('#validate'));
+  assert.match(await page.textContent('#summary'), /INVALID/);
+  await page.getByRole('button', { name: 'Remove junk.tgz' }).click();
+  await setInfo(page, /^Default set: /);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
