@@ -23,8 +23,8 @@ export function isAllOk(issue) {
  * The issues of an outcome as the page's records: `{ n, issue, severity, rank, line, col,
  * expression, text, key, keyLabel }`. `key` groups identical messages: the issue's message id
  * (the `operationoutcome-message-id` extension) when the engine gives one, else the invariant
- * key of a "Constraint failed: KEY: ..." message, else the message text; always with the
- * severity.
+ * key of a "Constraint failed: KEY: ..." message (with the message id too when both are
+ * there), else the message text; always with the severity.
  */
 export function records(oo) {
   const out = [];
@@ -37,8 +37,9 @@ export function records(oo) {
     let key;
     let keyLabel;
     if (id) {
-      key = `id:${id}`;
-      keyLabel = String(id);
+      // an invariant's message id may be shared by every invariant: its key keeps them apart
+      key = invariant ? `id:${id}:${invariant[1]}` : `id:${id}`;
+      keyLabel = invariant ? `${invariant[1]} (${id})` : String(id);
     } else if (invariant) {
       key = `inv:${invariant[1]}`;
       keyLabel = invariant[1];

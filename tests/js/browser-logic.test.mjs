@@ -8,9 +8,11 @@ import * as oo from '../../www/issues.js';
 
 const require = createRequire(import.meta.url);
 
-test('records: grouped by message id, else invariant key, else text; always with the severity', () => {
+test('records: grouped by message id (with the invariant key), else invariant key, else text; always with the severity', () => {
   const withId = issue('error', 'code-invalid', 'Unknown code X', 'Patient.gender', 3, 4);
   withId.extension.push({ url: 'http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id', valueString: 'Unknown_Code_in_Version' });
+  const withId2 = issue('error', 'invariant', "Constraint failed: us-core-8: 'Either a family or a given name'", 'Patient.name[0]', 40, 6);
+  withId2.extension.push({ url: 'http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id', valueString: 'Inv_Failed' });
   const recs = oo.records({
     resourceType: 'OperationOutcome',
     issue: [
@@ -20,6 +22,7 @@ test('records: grouped by message id, else invariant key, else text; always with
       issue('error', 'invariant', "Constraint failed: dom-6: 'A resource should have narrative'", 'Bundle.entry[2].resource', 30, 8),
       issue('information', 'informational', 'All OK'),
       issue('information', 'not-found', 'ValueSet http://x|1 not loaded'),
+      withId2,
     ],
   });
   assert.deepEqual(
@@ -30,19 +33,21 @@ test('records: grouped by message id, else invariant key, else text; always with
       ['warning|inv:dom-6', 20, 8],
       ['error|inv:dom-6', 30, 8],
       ['information|text:ValueSet http://x|1 not loaded', 0, 0],
+      ['error|id:Inv_Failed:us-core-8', 40, 6],
     ],
   );
   const g = oo.groups(recs, 'severity');
   assert.deepEqual(g.map((x) => [x.severity, x.label, x.recs.length]), [
     ['error', 'Unknown_Code_in_Version', 1],
     ['error', 'dom-6', 1],
+    ['error', 'us-core-8 (Inv_Failed)', 1],
     ['warning', 'dom-6', 2],
     ['information', '', 1],
   ]);
   assert.deepEqual(oo.filtered(recs, new Set(['warning']), 'ENTRY[1]').map((r) => r.line), [20]);
   assert.deepEqual(oo.filtered(recs, new Set(oo.SEVERITIES), '20:').map((r) => r.line), [20]);
-  assert.deepEqual(oo.sorted(recs, 'line').map((r) => r.line), [3, 10, 20, 30, 0]);
-  assert.deepEqual(oo.sorted(recs, 'expression').map((r) => r.expression), ['', 'Bundle.entry[0].resource', 'Bundle.entry[1].resource', 'Bundle.entry[2].resource', 'Patient.gender']);
+  assert.deepEqual(oo.sorted(recs, 'line').map((r) => r.line), [3, 10, 20, 30, 40, 0]);
+  assert.deepEqual(oo.sorted(recs, 'expression').map((r) => r.expression), ['', 'Bundle.entry[0].resource', 'Bundle.entry[1].resource', 'Bundle.entry[2].resource', 'Patient.gender', 'Patient.name[0]']);
 });
 
 test('CSV quotes what needs quoting; the profiles named are counted', () => {
