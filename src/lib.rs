@@ -64,11 +64,13 @@
 //! # The pipeline (internals, for power users)
 //!
 //! One module per stage, each usable alone; their API follows the engine and may change:
-//! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], stored by
-//! [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`], with the
-//! [`fhirpath`] engine and [`terminology`]) → [`outcome`]; [`bulk`] streams NDJSON and
-//! [`suppress`] filters known issues. The CLI (`src/main.rs`) and the WebAssembly host
-//! (`src/wasm.rs`) are thin hosts on the front door.
+//! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], pure data, stored
+//! by [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`], with the
+//! [`fhirpath`] engine, [`terminology`] and the leaf [`checks`]) → [`outcome`]; [`canonical`]
+//! splits `url|version`, [`bulk`] streams NDJSON and [`suppress`] filters known issues. The
+//! front door itself is `builder.rs` ([`ValidatorBuilder`]), `options.rs` ([`Options`]) and
+//! `error.rs` ([`Error`]). The CLI (`src/main.rs`) and the WebAssembly host (`src/wasm.rs`) are
+//! thin hosts on the front door.
 //!
 //! Library code never panics on input: no `unwrap`/`expect`/`panic!` and no panicking
 //! indexing or slicing outside tests (`.get()` instead).
@@ -88,6 +90,7 @@ mod error;
 mod options;
 
 pub mod bulk;
+pub mod canonical;
 pub mod checks;
 pub mod compile;
 pub mod fhirpath;

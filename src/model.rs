@@ -707,10 +707,7 @@ impl ProfileSet {
 
     /// A SearchParameter by canonical URL (`url|version` honoured).
     pub fn search_param(&self, canonical: &str) -> Option<&SearchParam> {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         self.search_params
             .iter()
             .rev()
@@ -720,10 +717,7 @@ impl ProfileSet {
     /// A Questionnaire or Measure by canonical URL (`url|version` honoured as by
     /// [`ProfileSet::resolve`]; newest loaded last wins when no version is given).
     pub fn definition(&self, resource_type: &str, canonical: &str) -> Option<&Definition> {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         self.definitions.iter().rev().find(|d| {
             d.resource_type == resource_type
                 && d.url == url

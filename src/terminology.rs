@@ -335,10 +335,7 @@ impl Terminology {
     }
 
     fn find_vs(&self, canonical: &str) -> Option<&ValueSetData> {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         let list = self.index().vs_by_url.get(url)?;
         if let Some(v) = version {
             for &i in list {

@@ -216,7 +216,7 @@ impl Terminology {
                 Membership::NoValueSet => {
                     // e.g. a VSAC value set: no package here holds it, so the codes are not
                     // checked offline (said per the policy, never an error)
-                    let vs_url = vs.split('|').next().unwrap_or(vs);
+                    let vs_url = crate::canonical::url(vs);
                     out.push(TxIssue {
                         severity: policy.not_checked,
                         code: "not-found",

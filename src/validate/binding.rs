@@ -92,7 +92,7 @@ pub(crate) fn member_of(t: &Terminology, ty: &str, n: &Node<'_>, vs: &str) -> Op
 }
 
 fn is_common_ucum(vs: &str) -> bool {
-    let url = vs.split('|').next().unwrap_or(vs);
+    let url = crate::canonical::url(vs);
     matches!(
         url,
         "http://hl7.org/fhir/ValueSet/ucum-vitals-common"

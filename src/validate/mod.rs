@@ -1,11 +1,20 @@
-//! The validation engine: walks the JSON data once per applicable structure (the base type and
-//! each profile), guided by the compiled element tree. The data drives the walk; the schema is
-//! only looked up. Each kind of rule lives in its own module (`structure`: properties and
-//! cardinality, `slicing`, `value`: primitive values, fixed/pattern, min/max and length, `extension`, `reference`,
-//! `primitive`).
+//! The validation engine: [`Validator`] (a profile set, its [`Options`] and the caches it fills,
+//! `memo`) and the walker. The walker goes over the JSON data once per applicable structure (the
+//! base type and each profile), guided by the compiled element tree: the data drives the walk;
+//! the schema is only looked up.
 //!
-//! Issues are recorded with a byte offset and a formatted path only when a rule fails; line and
-//! column are computed at the end, and only if there are issues.
+//! Each family of rules lives in its own module, as `impl Walker` blocks: `structure`
+//! (properties, cardinality, choice names), `slicing`, `value` (primitive values through the
+//! leaf checkers of [`crate::checks`], fixed/pattern, min/max, length, narrative), `extension`,
+//! `reference` and `bundle` (reference resolution, Bundle rules), `binding` (terminology),
+//! `invariant` (FHIRPath constraints, with the type model the engine needs), `member`
+//! (`--mode pdex`), `implied` (global profiles), `business`, `questionnaire`, `measure` and
+//! `profile_content` (resources against their definitions), `ucum`; `path` renders the
+//! FHIRPath of an issue lazily.
+//!
+//! Issues are recorded with a byte offset and a formatted path only when a rule fails, with the
+//! invariant key or Java message id they answer to ([`crate::Issue::key`]); line and column are
+//! computed at the end, and only if there are issues.
 
 mod binding;
 mod bundle;
