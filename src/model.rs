@@ -603,10 +603,7 @@ impl ProfileSet {
     /// Resolve a canonical, honouring `url|version` (newest version when none is given; a
     /// version names that version or, written partially like `3.1`, its newest patch).
     pub fn resolve(&self, canonical: &str) -> Option<StructId> {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         let ids = self.index.by_url.get(url)?;
         match version {
             None => ids.last().copied(),

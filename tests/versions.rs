@@ -118,7 +118,9 @@ fn the_profile_option_follows_the_same_rules() {
     let extra = format!("{PATIENT}|3.1.1");
     let all = both().validate_against(&bytes, &[extra]).issues;
     assert_eq!(find(&all, "Patient.gender: minimum required = 1").len(), 1);
-    let all = both().validate_against(&bytes, &[PATIENT.to_string()]).issues;
+    let all = both()
+        .validate_against(&bytes, &[PATIENT.to_string()])
+        .issues;
     assert_eq!(find(&all, "names no version").len(), 1);
 }
 

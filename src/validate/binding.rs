@@ -130,7 +130,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if severity != Severity::Error {
             return (severity, text);
         }
-        let (url, _) = super::canonical_parts(canonical);
+        let url = crate::canonical::url(canonical);
         match self.set.substitute_for(url) {
             Some((used, asked)) => (
                 Severity::Warning,

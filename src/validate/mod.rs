@@ -538,7 +538,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     fn profile_for(&mut self, url: &str, rt: &str, offset: u32, named: bool) -> Option<StructId> {
         match self.set.resolve(url) {
             None => {
-                let (base, version) = canonical_parts(url);
+                let (base, version) = crate::canonical::split(url);
                 let loaded = self.set.versions_of(base);
                 if let (Some(v), false) = (version, loaded.is_empty()) {
                     let severity = if named {
@@ -968,13 +968,5 @@ pub(crate) fn article(kind: &str) -> String {
         format!("an {name}")
     } else {
         format!("a {name}")
-    }
-}
-
-/// `url|version` → (`url`, `Some(version)`); a canonical without `|` → (`url`, `None`).
-pub(crate) fn canonical_parts(canonical: &str) -> (&str, Option<&str>) {
-    match canonical.split_once('|') {
-        Some((url, version)) => (url, Some(version)),
-        None => (canonical, None),
     }
 }
