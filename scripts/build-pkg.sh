@@ -97,6 +97,54 @@ mkdir -p node_modules && ln -sfn ../pkg node_modules/fhirval
 rm -rf www/pkg && mkdir -p www/pkg
 cp pkg/browser.mjs pkg/core.mjs pkg/fhirval_web.mjs pkg/fhirval_bg.wasm pkg/fhirval-default.fvps www/pkg/
 
+# --- IG sets shipped beside the page (not in the npm package) -----------------------------
+# Each is fetched by the page only when chosen in its picker, then cached by its service worker.
+# The R4 core set is the base of "dropped packages only"; www/pkg/sets/index.json lists them.
+PAGE_SETS=(
+  hl7.fhir.us.core#3.1.1 hl7.fhir.us.core#6.1.0 hl7.fhir.us.core#7.0.0 hl7.fhir.us.core#8.0.0
+  hl7.fhir.us.carin-bb#2.0.0 hl7.fhir.us.davinci-pdex#2.0.0
+)
+CORE_SET=hl7.fhir.r4.core#4.0.1
+SETS_DIR=www/pkg/sets
+rm -rf "$SETS_DIR" && mkdir -p "$SETS_DIR"
+t0=$(date +%s)
+for ig in "$CORE_SET" "${PAGE_SETS[@]}"; do
+  target/release/fhirval compile --ig "$ig" -o "$SETS_DIR/${ig/\#/-}.fvps" 2>target/pkg-set.log \
+    || { cat target/pkg-set.log >&2; exit 1; }
+done
+# the index: each set's title, file, sizes and packages (as the package's own API reads them)
+node - "$SETS_DIR" "$CORE_SET" "${PAGE_SETS[@]}" <<'NODE' > "$SETS_DIR/index.json"
+const fs = require('fs');
+const zlib = require('zlib');
+const { Validator } = require('./pkg');
+const [dir, core, ...sets] = process.argv.slice(2);
+const TITLES = {
+  'hl7.fhir.us.core': 'US Core',
+  'hl7.fhir.us.carin-bb': 'CARIN Blue Button',
+  'hl7.fhir.us.davinci-pdex': 'Da Vinci PDex',
+  'hl7.fhir.r4.core': 'FHIR R4 core',
+};
+function entry(id) {
+  const [name, version] = id.split('#');
+  const file = `${name}-${version}.fvps`;
+  const bytes = fs.readFileSync(`${dir}/${file}`);
+  const v = Validator.fromProfileSet(bytes);
+  if (!(v instanceof Validator)) throw new Error(`${file}: ${v.message}`);
+  const info = v.info();
+  v.free();
+  return {
+    id,
+    title: `${TITLES[name] || name} ${version}`,
+    file,
+    bytes: bytes.length,
+    gzip: zlib.gzipSync(bytes, { level: 9 }).length,
+    packages: info.packages,
+  };
+}
+process.stdout.write(`${JSON.stringify({ core: entry(core), sets: sets.map(entry) }, null, 2)}\n`);
+NODE
+say "page IG sets: ${#PAGE_SETS[@]} + R4 core compiled in $(( $(date +%s) - t0 )) s; $(du -sb "$SETS_DIR" | cut -f1) bytes in $SETS_DIR"
+
 # --- sizes --------------------------------------------------------------------------------
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }

@@ -15,7 +15,7 @@ the wasm build in Node (tests/js/hostile.test.mjs). A manifest entry:
 ISSUE = {"severity": "fatal", "code": "invalid" (optional), "text": "substring of the message",
          "expression": "exact expression" (optional)}: some issue of the OperationOutcome must
 match it. Options: maxIssues, allowComments, securityChecks, mode (both builds); maxInputBytes,
-maxDepth, maxString (native only: the npm package keeps the defaults; Node skips those cases).
+maxDepth, maxStringBytes (native only: the npm package keeps the defaults; Node skips those cases).
 """
 import json
 import sys
@@ -213,10 +213,10 @@ add("nested-contained-50", contained, "contained resources nested 50 deep",
 # --- 6. sizes and counts --------------------------------------------------------------------
 add("size-limit", patient('"gender": "male"'), "input larger than maxInputBytes (native option)",
     [fatal_json("input size 57 bytes exceeds limit of 32 bytes")], options={"maxInputBytes": 32})
-add("string-limit", patient('"gender": "%s"' % ("m" * 100)), "a string longer than maxString (native option)",
-    [fatal_json("string exceeds limit of 64 bytes")], options={"maxString": 64})
-add("key-limit", patient('"%s": 1' % ("k" * 100)), "a key longer than maxString (native option)",
-    [fatal_json("string exceeds limit of 64 bytes")], options={"maxString": 64})
+add("string-limit", patient('"gender": "%s"' % ("m" * 100)), "a string longer than maxStringBytes (native option)",
+    [fatal_json("string exceeds limit of 64 bytes")], options={"maxStringBytes": 64})
+add("key-limit", patient('"%s": 1' % ("k" * 100)), "a key longer than maxStringBytes (native option)",
+    [fatal_json("string exceeds limit of 64 bytes")], options={"maxStringBytes": 64})
 add("long-string-1mb", patient('"name": [{"family": "%s"}]' % ("x" * (1 << 20))), "a 1 MiB string value",
     DOM6, valid=True)
 add("long-key-100k", patient('"%s": 1' % ("k" * 100000)), "a 100,000-character unknown key",

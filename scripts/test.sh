@@ -12,6 +12,10 @@ python3 scripts/gen_hostile.py --check
 cargo build --release
 python3 scripts/cli_speed.py
 cargo test --release
+# the API documentation builds without warnings; the README's Rust example, built as a separate
+# crate depending on fhirval by path, prints what the CLI prints (scripts/readme_example.sh)
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+./scripts/readme_example.sh
 # FHIRPath differential: fhirpath.js on the (example node, invariant) pairs that
 # tests/fhirpath_differential.rs just wrote; unexplained disagreements fail (tests/differential/)
 (cd tests/differential && npm ci --no-audit --no-fund >/dev/null)

@@ -2,7 +2,7 @@
 //! parallel (with the `parallel` feature), with issues located by file line, and a summary of
 //! resources, errors and warnings per profile.
 
-use crate::outcome::{Issue, Outcome, Severity};
+use crate::outcome::{Issue, OperationOutcome, Severity};
 use crate::validate::Validator;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
@@ -16,22 +16,28 @@ const CHUNK_BYTES: usize = 64 << 20;
 /// resource type when none is declared).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
+    /// Resources validated.
     pub resources: usize,
+    /// Counts per profile (or resource type).
     pub by_profile: BTreeMap<String, ProfileCounts>,
     /// Issues left out by a suppression file.
     pub suppressed: usize,
 }
 
+/// Resources, errors (fatal included) and warnings of one profile.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ProfileCounts {
+    /// Resources that declare it.
     pub resources: usize,
+    /// Their errors and fatal issues.
     pub errors: usize,
+    /// Their warnings.
     pub warnings: usize,
 }
 
 impl Summary {
     /// Count one validated resource.
-    pub fn add(&mut self, resource: &[u8], outcome: &Outcome) {
+    pub fn add(&mut self, resource: &[u8], outcome: &OperationOutcome) {
         self.resources += 1;
         let errors = outcome
             .issues
@@ -47,6 +53,7 @@ impl Summary {
         }
     }
 
+    /// Add another summary's counts.
     pub fn merge(&mut self, other: Summary) {
         self.resources += other.resources;
         self.suppressed += other.suppressed;
@@ -108,16 +115,16 @@ pub fn validate_ndjson(
     mut reader: impl BufRead,
     profiles: &[String],
     progress: &dyn Fn(usize),
-) -> std::io::Result<(Outcome, Summary)> {
-    let mut outcome = Outcome::default();
+) -> std::io::Result<(OperationOutcome, Summary)> {
+    let mut outcome = OperationOutcome::default();
     let mut summary = Summary::default();
     let mut line_no = 0usize;
     let max = validator.options().max_issues;
-    let max_line = validator.options().limits.max_size;
+    let max_line = validator.options().max_input_bytes;
     loop {
         let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
         // lines over the size limit: not kept, reported in place
-        let mut oversized: Vec<(usize, Outcome)> = Vec::new();
+        let mut oversized: Vec<(usize, OperationOutcome)> = Vec::new();
         let mut bytes = 0usize;
         while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
             let mut line = Vec::new();
@@ -170,6 +177,7 @@ pub fn validate_ndjson(
             line: 0,
             col: 0,
             diagnostics: None,
+            key: None,
         });
     }
     Ok((outcome, summary))
@@ -199,8 +207,8 @@ fn skip_line(reader: &mut impl BufRead) -> std::io::Result<usize> {
 }
 
 /// The outcome of a line over the input size limit (the parser's message for a whole file).
-fn too_long(len: usize, max: usize) -> Outcome {
-    Outcome {
+fn too_long(len: usize, max: usize) -> OperationOutcome {
+    OperationOutcome {
         issues: vec![Issue {
             severity: Severity::Fatal,
             code: "invalid",
@@ -211,11 +219,12 @@ fn too_long(len: usize, max: usize) -> Outcome {
             line: 0,
             col: 1,
             diagnostics: None,
+            key: None,
         }],
     }
 }
 
-type Done = (usize, Vec<u8>, Outcome);
+type Done = (usize, Vec<u8>, OperationOutcome);
 
 #[cfg(feature = "parallel")]
 fn validate_chunk(v: &Validator, chunk: Vec<(usize, Vec<u8>)>, profiles: &[String]) -> Vec<Done> {
@@ -223,7 +232,7 @@ fn validate_chunk(v: &Validator, chunk: Vec<(usize, Vec<u8>)>, profiles: &[Strin
     chunk
         .into_par_iter()
         .map(|(line, bytes)| {
-            let o = v.validate(&bytes, profiles);
+            let o = v.validate_against(&bytes, profiles);
             (line, bytes, o)
         })
         .collect()
@@ -234,7 +243,7 @@ fn validate_chunk(v: &Validator, chunk: Vec<(usize, Vec<u8>)>, profiles: &[Strin
     chunk
         .into_iter()
         .map(|(line, bytes)| {
-            let o = v.validate(&bytes, profiles);
+            let o = v.validate_against(&bytes, profiles);
             (line, bytes, o)
         })
         .collect()

@@ -63,7 +63,7 @@ impl Coverage {
         input: &[u8],
         profiles: &[String],
     ) -> Result<(), String> {
-        let limits = &validator.options().limits;
+        let limits = &validator.options().limits();
         let text = json::utf8_text(input, limits).map_err(|e| e.message)?;
         let root = json::parse(text, limits).map_err(|e| {
             let (line, col) = json::LineIndex::new(text).line_col(e.offset);

@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 
 /// The default: the newest PDex in the package directory, with its closure.
 pub const DEFAULT_IG: &str = "hl7.fhir.us.davinci-pdex";
+/// R4 core, always in a set.
 pub const CORE: &str = "hl7.fhir.r4.core#4.0.1";
 
+/// Where packages are found and compiled sets cached.
 #[derive(Debug, Clone, Default)]
 pub struct LoadConfig {
     /// `--packages`; else `$FHIRVAL_PACKAGES`, `../shared/fhir-packages`, `~/.fhir/packages`.
@@ -45,6 +47,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("fhirval"))
 }
 
+/// Why a profile set could not be loaded or compiled (the message names the file or package).
 #[derive(Debug)]
 pub struct LoadError(pub String);
 
@@ -61,6 +64,7 @@ impl std::error::Error for LoadError {}
 pub enum IgSpec {
     /// `name#version` or a bare package name (newest version).
     Package(String),
+    /// A package tarball (`.tgz`).
     Tgz(PathBuf),
     /// An unpacked package or a directory of JSON conformance resources.
     Dir(PathBuf),
@@ -71,6 +75,7 @@ pub enum IgSpec {
 }
 
 impl IgSpec {
+    /// What `spec` names: a `.tgz`, a directory, a `.json` file, another existing file (a compiled set), else a package reference.
     pub fn parse(spec: &str) -> IgSpec {
         let path = Path::new(spec);
         if spec.ends_with(".tgz") || spec.ends_with(".tar.gz") {

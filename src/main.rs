@@ -2,11 +2,9 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use fhirval::bulk::{Summary, validate_ndjson};
-use fhirval::load::{self, LoadConfig};
 use fhirval::outcome::bundle_of_outcomes;
 use fhirval::suppress::Suppressions;
-use fhirval::validate::Mode;
-use fhirval::{Options, Outcome, Validator};
+use fhirval::{Error, OperationOutcome, Options, Validator, ValidatorBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::io::{Read, Write};
@@ -23,12 +21,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum CliMode {
-    Standard,
-    Pdex,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -63,51 +55,9 @@ enum Command {
         profiles: Vec<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// Accept extensions whose URL starts with this, without a definition.
-        #[arg(long = "allow-extension-domain", value_name = "URL")]
-        allowed_domains: Vec<String>,
-        /// `pdex`: member-history mode, every entry also checked against the profiles the
-        /// PDex server CapabilityStatement promises for its type.
-        #[arg(long, value_enum, default_value = "standard")]
-        mode: CliMode,
-        /// The server CapabilityStatement `--mode pdex` reads (default: the newest PDex one).
-        #[arg(long, value_name = "URL")]
-        capability: Option<String>,
-        /// Skip FHIRPath invariants (structure, profiles and bindings only).
-        #[arg(long)]
-        no_invariants: bool,
-        /// Skip terminology (bindings, codes, displays).
-        #[arg(long)]
-        no_terminology: bool,
-        /// Wrong displays are warnings, not errors (as the Java validator's option).
-        #[arg(long)]
-        display_issues_are_warnings: bool,
-        /// Codes that cannot be checked offline are warnings, not information.
-        #[arg(long)]
-        unchecked_codes_are_warnings: bool,
-        /// A relative reference (`Patient/2`) not found in its Bundle, Parameters or container
-        /// is an error (the Java validator's CHECK_EXISTS reference policy).
-        #[arg(long)]
-        check_references_resolve: bool,
-        /// Largest JSON input accepted, in MiB (a larger one is a fatal issue).
-        #[arg(long, value_name = "MIB", default_value_t = 256)]
-        max_input_mb: usize,
-        /// Deepest JSON nesting of arrays and objects accepted (deeper is a fatal issue); at most
-        /// 1,000, so that the recursive walk stays within the stack.
-        #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=1000))]
-        max_depth: u16,
-        /// Longest JSON string or key accepted, in MiB (longer is a fatal issue).
-        #[arg(long, value_name = "MIB", default_value_t = 64)]
-        max_string_mb: usize,
-        /// Issues reported per input; past this, one "Too many issues" error ends the list.
-        #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
-        max_issues: u64,
-        /// Accept `//` and `/* */` comments as white space (by default a comment is fatal).
-        #[arg(long)]
-        allow_comments: bool,
-        /// The Java validator's security checks: HTML-like text in strings is an error.
-        #[arg(long)]
-        security_checks: bool,
+        /// How to validate (the library's `Options`, one flag per field).
+        #[command(flatten)]
+        options: Options,
         /// Text format: list only fatal and error issues (the grouped summary still counts
         /// every issue).
         #[arg(long)]
@@ -129,13 +79,10 @@ enum Command {
         profiles: Vec<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// `pdex`: entries also counted against the profiles the PDex server
-        /// CapabilityStatement promises for their type (as `validate --mode pdex`).
-        #[arg(long, value_enum, default_value = "standard")]
-        mode: CliMode,
-        /// The server CapabilityStatement `--mode pdex` reads (default: the newest PDex one).
-        #[arg(long, value_name = "URL")]
-        capability: Option<String>,
+        /// How to validate (`--mode pdex`: entries also counted against the profiles the PDex
+        /// server CapabilityStatement promises for their type, as `validate --mode pdex`).
+        #[command(flatten)]
+        options: Options,
         /// JSON or NDJSON files, or directories of them; `-` reads standard input.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
@@ -150,39 +97,42 @@ enum Command {
     },
 }
 
-fn config(set: &SetArgs) -> LoadConfig {
-    LoadConfig {
-        package_dir: set.packages.clone(),
-        cache_dir: if set.no_cache {
-            None
-        } else {
-            load::default_cache_dir()
-        },
+/// The builder for the profile set that `set` names.
+fn builder(set: &SetArgs) -> ValidatorBuilder {
+    let mut b = Validator::builder().igs(set.igs.iter().cloned());
+    if let Some(dir) = &set.packages {
+        b = b.package_dir(dir);
     }
+    if set.no_cache {
+        b = b.cache_dir(None);
+    }
+    b
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("fhirval: {message}");
+        Err(Error::UnknownProfile(p)) => {
+            eprintln!("fhirval: --profile {p}: no such profile in the loaded set");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("fhirval: {e}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Compile { set, output } => {
-            let mut cfg = config(&set);
-            cfg.cache_dir = None;
-            let ps = load::load(&set.igs, &cfg).map_err(|e| e.to_string())?;
+            let ps = builder(&set).cache_dir(None).build_set()?;
             for n in &ps.notes {
                 eprintln!("note: {n}");
             }
-            let bytes = fhirval::profileset::to_bytes(&ps).map_err(|e| e.to_string())?;
-            std::fs::write(&output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
+            let bytes = fhirval::profileset::to_bytes(&ps)?;
+            std::fs::write(&output, &bytes).map_err(|e| Error::io(&output, e))?;
             eprintln!(
                 "wrote {} ({} structures, {} bytes)",
                 output.display(),
@@ -195,81 +145,44 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             set,
             profiles,
             format,
-            mode,
-            capability,
+            options,
             inputs,
-        } => coverage(&set, &profiles, format, mode, capability, &inputs),
+        } => {
+            let validator = builder(&set).options(options).profiles(profiles).build()?;
+            coverage(&validator, format, &inputs)
+        }
         Command::Validate {
             set,
             profiles,
             format,
-            allowed_domains,
-            mode,
-            capability,
-            suppress,
+            options,
             quiet,
-            max_input_mb,
-            max_depth,
-            max_string_mb,
-            max_issues,
-            allow_comments,
-            security_checks,
-            no_invariants,
-            no_terminology,
-            display_issues_are_warnings,
-            unchecked_codes_are_warnings,
-            check_references_resolve,
+            suppress,
             inputs,
         } => {
-            let ps = load::load(&set.igs, &config(&set)).map_err(|e| e.to_string())?;
-            for p in &profiles {
-                if ps.resolve(p).is_none() {
-                    return Err(format!("--profile {p}: no such profile in the loaded set"));
-                }
-            }
-            let options = Options {
-                allowed_extension_domains: allowed_domains,
-                mode: match mode {
-                    CliMode::Standard => Mode::Standard,
-                    CliMode::Pdex => Mode::MemberHistory,
-                },
-                capability,
-                limits: fhirval::json::Limits {
-                    max_size: max_input_mb.saturating_mul(1024 * 1024),
-                    max_depth: usize::from(max_depth),
-                    max_string: max_string_mb.saturating_mul(1024 * 1024),
-                    allow_comments,
-                },
-                max_issues: usize::try_from(max_issues).unwrap_or(usize::MAX),
-                security_checks,
-                invariants: !no_invariants,
-                terminology: !no_terminology,
-                display_issues_as_warnings: display_issues_are_warnings,
-                unchecked_codes_as_warnings: unchecked_codes_are_warnings,
-                check_references_resolve,
-                ..Options::default()
-            };
-            let validator = Validator::new(ps, options);
+            let validator = builder(&set).options(options).profiles(profiles).build()?;
             let suppressions = match &suppress {
                 Some(f) => {
-                    let text =
-                        std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-                    Suppressions::parse(&text).map_err(|e| format!("{}: {e}", f.display()))?
+                    let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
+                    Suppressions::parse(&text).map_err(|e| Error::File {
+                        path: f.clone(),
+                        source: Box::new(e),
+                    })?
                 }
                 None => Suppressions::default(),
             };
             let inputs = expand_inputs(&inputs)?;
-            let mut outcomes: Vec<(String, Outcome)> = Vec::with_capacity(inputs.len());
+            let mut outcomes: Vec<(String, OperationOutcome)> = Vec::with_capacity(inputs.len());
             let mut summary = Summary::default();
             let bulk = inputs.len() > 1 || inputs.iter().any(|i| i.ends_with(".ndjson"));
             for input in &inputs {
                 let mut outcome = if input.ends_with(".ndjson") {
-                    let (o, s) = validate_ndjson_file(&validator, input, &profiles)?;
+                    let (o, s) = validate_ndjson_file(&validator, input)?;
                     summary.merge(s);
                     o
                 } else {
                     let bytes = read_input(input)?;
-                    let o = validator.validate(&bytes, &profiles);
+                    let o = validator.validate(&bytes);
                     if bulk {
                         summary.add(&bytes, &o);
                     }
@@ -280,25 +193,25 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             let failed = outcomes.iter().any(|(_, o)| o.has_errors());
             let mut stdout = std::io::stdout().lock();
-            let written = match format {
+            match format {
                 Format::Json => {
-                    let doc = match outcomes.as_slice() {
-                        [(_, one)] => one.to_operation_outcome(),
+                    let text = match outcomes.as_slice() {
+                        [(_, one)] => serde_json::to_string_pretty(one)?,
                         many => {
-                            let refs: Vec<(String, &Outcome)> =
+                            let refs: Vec<(String, &OperationOutcome)> =
                                 many.iter().map(|(f, o)| (f.clone(), o)).collect();
-                            bundle_of_outcomes(&refs)
+                            serde_json::to_string_pretty(&bundle_of_outcomes(&refs))?
                         }
                     };
-                    serde_json::to_string_pretty(&doc)
-                        .map_err(|e| e.to_string())
-                        .and_then(|s| writeln!(stdout, "{s}").map_err(|e| e.to_string()))
+                    writeln!(stdout, "{text}").map_err(|e| Error::io("stdout", e))?;
                 }
-                Format::Text => outcomes.iter().try_for_each(|(f, o)| {
-                    write!(stdout, "{}", o.to_text_with(f, true, quiet)).map_err(|e| e.to_string())
-                }),
-            };
-            written?;
+                Format::Text => {
+                    for (f, o) in &outcomes {
+                        write!(stdout, "{}", o.to_text_with(f, true, quiet))
+                            .map_err(|e| Error::io("stdout", e))?;
+                    }
+                }
+            }
             if bulk || !suppressions.is_empty() {
                 eprint!("{}", summary.to_text());
             }
@@ -313,49 +226,34 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
 /// `fhirval coverage`: the report on stdout; exit 0 unless an input could not be read or
 /// parsed (2, after the report of the others).
-fn coverage(
-    set: &SetArgs,
-    profiles: &[String],
-    format: Format,
-    mode: CliMode,
-    capability: Option<String>,
-    inputs: &[String],
-) -> Result<ExitCode, String> {
-    let ps = load::load(&set.igs, &config(set)).map_err(|e| e.to_string())?;
-    for p in profiles {
-        if ps.resolve(p).is_none() {
-            return Err(format!("--profile {p}: no such profile in the loaded set"));
-        }
-    }
-    let options = Options {
-        mode: match mode {
-            CliMode::Standard => Mode::Standard,
-            CliMode::Pdex => Mode::MemberHistory,
-        },
-        capability,
-        ..Options::default()
-    };
-    let validator = Validator::new(ps, options);
+fn coverage(validator: &Validator, format: Format, inputs: &[String]) -> Result<ExitCode, Error> {
+    let profiles = validator.profiles();
     let mut counts = fhirval::coverage::Coverage::default();
     let mut unreadable = false;
     for input in expand_inputs(inputs)? {
-        let added = read_input(&input).and_then(|bytes| {
-            if input.ends_with(".ndjson") {
-                bytes
-                    .split(|b| *b == b'\n')
-                    .enumerate()
-                    .filter(|(_, line)| line.iter().any(|b| !b.is_ascii_whitespace()))
-                    .try_for_each(|(i, line)| {
-                        counts
-                            .add(&validator, line, profiles)
-                            .map_err(|e| format!("{input}:{}: {e}", i + 1))
-                    })
-            } else {
-                counts
-                    .add(&validator, &bytes, profiles)
-                    .map_err(|e| format!("{input}: {e}"))
+        let bytes = match read_input(&input) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("fhirval: {e}");
+                unreadable = true;
+                continue;
             }
-        });
+        };
+        let added = if input.ends_with(".ndjson") {
+            bytes
+                .split(|b| *b == b'\n')
+                .enumerate()
+                .filter(|(_, line)| line.iter().any(|b| !b.is_ascii_whitespace()))
+                .try_for_each(|(i, line)| {
+                    counts
+                        .add(validator, line, profiles)
+                        .map_err(|e| format!("{input}:{}: {e}", i + 1))
+                })
+        } else {
+            counts
+                .add(validator, &bytes, profiles)
+                .map_err(|e| format!("{input}: {e}"))
+        };
         if let Err(e) = added {
             eprintln!("fhirval: {e}");
             unreadable = true;
@@ -363,13 +261,13 @@ fn coverage(
     }
     let report = counts.report(validator.profile_set());
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
         Format::Text => report.to_text(),
     };
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Error::io("stdout", e))?;
     Ok(if unreadable {
         ExitCode::from(2)
     } else {
@@ -378,13 +276,13 @@ fn coverage(
 }
 
 /// A directory stands for the `.json` and `.ndjson` files in it (sorted).
-fn expand_inputs(inputs: &[String]) -> Result<Vec<String>, String> {
+fn expand_inputs(inputs: &[String]) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     for input in inputs {
         let path = std::path::Path::new(input);
         if input != "-" && path.is_dir() {
             let mut files: Vec<String> = std::fs::read_dir(path)
-                .map_err(|e| format!("{input}: {e}"))?
+                .map_err(|e| Error::io(input, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
                     p.is_file() && p.extension().is_some_and(|x| x == "json" || x == "ndjson")
@@ -404,9 +302,8 @@ fn expand_inputs(inputs: &[String]) -> Result<Vec<String>, String> {
 fn validate_ndjson_file(
     validator: &Validator,
     input: &str,
-    profiles: &[String],
-) -> Result<(Outcome, Summary), String> {
-    let file = std::fs::File::open(input).map_err(|e| format!("{input}: {e}"))?;
+) -> Result<(OperationOutcome, Summary), Error> {
+    let file = std::fs::File::open(input).map_err(|e| Error::io(input, e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new_spinner();
@@ -420,26 +317,26 @@ fn validate_ndjson_file(
         None
     };
     let reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let result = validate_ndjson(validator, reader, profiles, &|lines| {
+    let result = validate_ndjson(validator, reader, validator.profiles(), &|lines| {
         if let Some(b) = &bar {
             b.set_position(lines as u64);
         }
     })
-    .map_err(|e| format!("{input}: {e}"));
+    .map_err(|e| Error::io(input, e));
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     result
 }
 
-fn read_input(input: &str) -> Result<Vec<u8>, String> {
+fn read_input(input: &str) -> Result<Vec<u8>, Error> {
     if input == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buf)
-            .map_err(|e| format!("stdin: {e}"))?;
+            .map_err(|e| Error::io("stdin", e))?;
         Ok(buf)
     } else {
-        std::fs::read(input).map_err(|e| format!("{input}: {e}"))
+        std::fs::read(input).map_err(|e| Error::io(input, e))
     }
 }

@@ -15,15 +15,22 @@ use std::sync::OnceLock;
 /// their decimal text so comparisons are exact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FValue {
+    /// JSON `null`.
     Null,
+    /// A JSON boolean.
     Bool(bool),
+    /// A JSON number, as its decimal text.
     Number(String),
+    /// A JSON string.
     String(String),
+    /// A JSON array.
     Array(Vec<FValue>),
+    /// A JSON object, its members in order.
     Object(Vec<(String, FValue)>),
 }
 
 impl FValue {
+    /// The stored form of a JSON value.
     pub fn from_json(v: &serde_json::Value) -> FValue {
         match v {
             serde_json::Value::Null => FValue::Null,
@@ -67,25 +74,37 @@ impl FValue {
     }
 }
 
+/// A StructureDefinition's `kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
+    /// A primitive type (`string`, `date`, ...).
     PrimitiveType,
+    /// A complex data type (`HumanName`, `Extension`, ...).
     ComplexType,
+    /// A resource type or a profile of one.
     Resource,
+    /// A logical model.
     Logical,
 }
 
+/// A compiled StructureDefinition: its identity and its elements as a flat tree.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Structure {
+    /// Canonical URL.
     pub url: String,
+    /// Business version (empty when none).
     pub version: String,
+    /// Computer-friendly name.
     pub name: String,
     /// The type this structure defines or constrains (`Patient`, `Extension`, `string`).
     pub type_name: String,
+    /// The StructureDefinition `kind`.
     pub kind: Kind,
     /// `derivation = constraint` (a profile), as opposed to a base definition.
     pub is_profile: bool,
+    /// `abstract = true`.
     pub is_abstract: bool,
+    /// The canonical it derives from (`baseDefinition`).
     pub base_definition: Option<String>,
     /// Index into [`ProfileSet::packages`].
     pub package: u32,
@@ -210,38 +229,53 @@ impl<'de> Deserialize<'de> for Elements {
 /// expression.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Context {
+    /// An element path or type name (`type = element`).
     Element(String),
+    /// Another extension's URL (`type = extension`).
     Extension(String),
+    /// A FHIRPath expression (`type = fhirpath`).
     FhirPath(String),
 }
 
+/// `Element::max` for an unbounded (`*`) cardinality.
 pub const MANY: u32 = u32::MAX;
 
+/// One element of a structure's snapshot, with only what validation needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Element {
     /// Element path as in the snapshot (`Patient.name.given`, `Observation.value[x]`).
     pub path: String,
     /// The JSON name: last path segment (`given`, `value[x]`).
     pub name: String,
+    /// `sliceName` (on slice roots).
     pub slice_name: Option<String>,
+    /// Minimum cardinality.
     pub min: u32,
     /// [`MANY`] for `*`.
     pub max: u32,
     /// The JSON form is an array (the base definition's max is not 1).
     pub is_array: bool,
+    /// The allowed types, with their profiles and target profiles.
     pub types: Vec<TypeRef>,
     /// Children (not slices), as element indexes in the same structure.
     pub children: Vec<u32>,
     /// `contentReference`: use the children of this element instead.
     pub content_ref: Option<u32>,
+    /// `slicing`, on sliced elements.
     pub slicing: Option<Slicing>,
     /// Slice root elements, in definition order.
     pub slices: Vec<u32>,
+    /// `fixed[x]`.
     pub fixed: Option<FValue>,
+    /// `pattern[x]`.
     pub pattern: Option<FValue>,
+    /// `maxLength`.
     pub max_length: Option<u32>,
+    /// `minValue[x]`.
     pub min_value: Option<FValue>,
+    /// `maxValue[x]`.
     pub max_value: Option<FValue>,
+    /// The terminology binding.
     pub binding: Option<Binding>,
     /// Indexes into [`ProfileSet::constraints`].
     pub constraints: Vec<u32>,
@@ -252,6 +286,7 @@ pub struct Element {
 }
 
 impl Element {
+    /// A choice element (`value[x]`).
     pub fn is_choice(&self) -> bool {
         self.name.ends_with("[x]")
     }
@@ -261,66 +296,100 @@ impl Element {
     }
 }
 
+/// One allowed type of an element.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypeRef {
     /// FHIR type code (`string`, `Reference`, `Patient`); FHIRPath system types keep their URL.
     pub code: String,
+    /// `type.profile`: profiles the value must meet (any of them).
     pub profiles: Vec<String>,
+    /// `type.targetProfile`: profiles a reference's target must meet (any of them).
     pub target_profiles: Vec<String>,
 }
 
+/// `slicing.discriminator.type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DiscriminatorType {
+    /// `value`: the value at the path is fixed or bound.
     Value,
+    /// `pattern`: the value at the path matches a pattern.
     Pattern,
+    /// `type`: the type at the path.
     Type,
+    /// `profile`: the profile the value at the path meets.
     Profile,
+    /// `exists`: whether the path is present.
     Exists,
 }
 
+/// One `slicing.discriminator`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Discriminator {
+    /// Its type.
     pub kind: DiscriminatorType,
+    /// Its FHIRPath-like path (`code`, `$this`, `resolve()`, ...).
     pub path: String,
 }
 
+/// `slicing.rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SlicingRules {
+    /// No element outside the slices.
     Closed,
+    /// Elements outside the slices anywhere.
     Open,
+    /// Elements outside the slices only after them.
     OpenAtEnd,
 }
 
+/// An element's `slicing`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Slicing {
+    /// How slices are told apart.
     pub discriminators: Vec<Discriminator>,
+    /// Slices must come in definition order.
     pub ordered: bool,
+    /// Whether other elements are allowed.
     pub rules: SlicingRules,
 }
 
+/// `binding.strength`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BindingStrength {
+    /// The code must come from the value set.
     Required,
+    /// The code should come from the value set; another where none fits.
     Extensible,
+    /// The value set is a suggestion.
     Preferred,
+    /// The value set is an example.
     Example,
 }
 
+/// An element's terminology binding.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Binding {
+    /// How strictly.
     pub strength: BindingStrength,
+    /// The value set's canonical (`url|version` allowed).
     pub value_set: Option<String>,
+    /// The `maxValueSet` extension's value set.
     pub max_value_set: Option<String>,
     /// Additional bindings (R5 `binding.additional`, carried in R4 by an extension): (purpose,
     /// value set), e.g. (`required`, a value set the codes must also come from).
     pub additional: Vec<(String, String)>,
 }
 
+/// An invariant (`constraint`), shared by the elements that carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Constraint {
+    /// Its key (`us-core-8`, `ele-1`).
     pub key: String,
+    /// Severity `error` (else a warning).
     pub error: bool,
+    /// Its human description.
     pub human: String,
+    /// Its FHIRPath expression.
     pub expression: String,
 }
 
@@ -328,12 +397,16 @@ pub struct Constraint {
 /// (`rest.resource.profile` then `supportedProfile`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Capability {
+    /// Canonical URL.
     pub url: String,
+    /// Business version.
     pub version: String,
+    /// Per resource type, the profiles promised.
     pub resources: Vec<(String, Vec<String>)>,
 }
 
 impl Capability {
+    /// The profiles promised for `resource_type` (none if the type is not listed).
     pub fn profiles_for(&self, resource_type: &str) -> &[String] {
         self.resources
             .iter()
@@ -345,9 +418,13 @@ impl Capability {
 /// A SearchParameter, reduced to what cross-resource rules compare.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchParam {
+    /// Canonical URL.
     pub url: String,
+    /// Business version.
     pub version: String,
+    /// Its type (`token`, `reference`, ...).
     pub kind: String,
+    /// The resource types it applies to.
     pub base: Vec<String>,
 }
 
@@ -355,9 +432,13 @@ pub struct SearchParam {
 /// QuestionnaireResponse or MeasureReport with its definition parse it when they need it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Definition {
+    /// `Questionnaire` or `Measure`.
     pub resource_type: String,
+    /// Canonical URL.
     pub url: String,
+    /// Business version.
     pub version: String,
+    /// The resource's JSON text.
     pub json: String,
 }
 
@@ -382,7 +463,9 @@ pub struct ProfileSet {
     pub package_info: Vec<PackageInfo>,
     /// What the package resolution had to say (substitutions, missing dependencies).
     pub notes: Vec<String>,
+    /// The structures (base definitions, profiles, extensions); [`StructId`] indexes them.
     pub structures: Vec<Structure>,
+    /// The invariants; [`Element::constraints`] indexes them.
     pub constraints: Vec<Constraint>,
     /// `ImplementationGuide.global`: (resource type, profile) every such resource must meet.
     pub global_profiles: Vec<(String, String)>,
@@ -400,35 +483,14 @@ pub struct ProfileSet {
 
 #[derive(Debug, Clone, Default)]
 struct Index {
-    /// `constraints[i]` parsed on first use (loading stays fast: most invariants of a large
-    /// set are never evaluated in one run); `Err` holds why an expression does not parse.
-    expressions: Vec<std::sync::OnceLock<Result<crate::fhirpath::Expr, String>>>,
     /// canonical URL → structure ids, newest version last.
     by_url: FxHashMap<String, Vec<u32>>,
     /// type name → the base (non-profile) structure defining it.
     by_type: FxHashMap<String, u32>,
-    /// How the validator handles `constraints[i]` (its own code, 0 until first asked).
-    constraint_class: Classes,
     /// `structures[i]`'s children packed for the walk, built on first use.
     children: Vec<std::sync::OnceLock<Children>>,
     /// Per package: the package and its transitive dependencies, sorted.
     closure: Vec<Vec<u32>>,
-}
-
-/// Remembered classes of constraints (see [`ProfileSet::constraint_class`]).
-#[derive(Debug, Default)]
-struct Classes(Vec<std::sync::atomic::AtomicU8>);
-
-impl Clone for Classes {
-    fn clone(&self) -> Self {
-        use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
-        Classes(
-            self.0
-                .iter()
-                .map(|c| AtomicU8::new(c.load(Relaxed)))
-                .collect(),
-        )
-    }
 }
 
 /// The children of every element of one structure, packed: matching a JSON property to a
@@ -450,6 +512,7 @@ pub struct Child {
     pub name_len: u32,
     /// First byte of its JSON name (0 when empty).
     pub first: u8,
+    /// A choice element (`value[x]`).
     pub is_choice: bool,
     /// Needs checking even when absent from the data: `min > 0`, or sliced (the slices'
     /// own minimums).
@@ -492,6 +555,7 @@ impl Children {
     }
 }
 
+/// Index of a structure in [`ProfileSet::structures`].
 pub type StructId = u32;
 
 impl ProfileSet {
@@ -506,19 +570,8 @@ impl ProfileSet {
                 index.by_type.entry(s.type_name.clone()).or_insert(id);
             }
         }
-        index.constraint_class = Classes(
-            self.constraints
-                .iter()
-                .map(|_| std::sync::atomic::AtomicU8::new(0))
-                .collect(),
-        );
         index.children = self
             .structures
-            .iter()
-            .map(|_| std::sync::OnceLock::new())
-            .collect();
-        index.expressions = self
-            .constraints
             .iter()
             .map(|_| std::sync::OnceLock::new())
             .collect();
@@ -536,6 +589,7 @@ impl ProfileSet {
         self.index = index;
     }
 
+    /// The structure of `id` (panics only on an id not from this set).
     pub fn structure(&self, id: StructId) -> &Structure {
         // ids only come from the index, built from `structures`
         &self.structures[id as usize]
@@ -551,10 +605,7 @@ impl ProfileSet {
     /// Resolve a canonical, honouring `url|version` (newest version when none is given; a
     /// version names that version or, written partially like `3.1`, its newest patch).
     pub fn resolve(&self, canonical: &str) -> Option<StructId> {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         let ids = self.index.by_url.get(url)?;
         match version {
             None => ids.last().copied(),
@@ -653,42 +704,9 @@ impl ProfileSet {
         self.package_info.get(i)?.stands_in_for.as_deref()
     }
 
-    /// The parsed FHIRPath of constraint `i`.
-    pub fn constraint_expr(&self, i: u32) -> Option<&Result<crate::fhirpath::Expr, String>> {
-        let c = self.constraints.get(i as usize)?;
-        let cell = self.index.expressions.get(i as usize)?;
-        Some(cell.get_or_init(|| {
-            let text = crate::validate::effective_expression(&c.key, &c.expression);
-            crate::fhirpath::parse(text).map_err(|e| e.message)
-        }))
-    }
-
-    /// A code (1..=255) classifying constraint `i`, computed by `classify` on first use and
-    /// remembered (0 when there is no such constraint).
-    pub fn constraint_class(&self, i: u32, classify: impl FnOnce(&Constraint) -> u8) -> u8 {
-        use std::sync::atomic::Ordering::Relaxed;
-        let (Some(c), Some(cell)) = (
-            self.constraints.get(i as usize),
-            self.index.constraint_class.0.get(i as usize),
-        ) else {
-            return 0;
-        };
-        match cell.load(Relaxed) {
-            0 => {
-                let class = classify(c);
-                cell.store(class, Relaxed);
-                class
-            }
-            known => known,
-        }
-    }
-
     /// A SearchParameter by canonical URL (`url|version` honoured).
     pub fn search_param(&self, canonical: &str) -> Option<&SearchParam> {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         self.search_params
             .iter()
             .rev()
@@ -698,10 +716,7 @@ impl ProfileSet {
     /// A Questionnaire or Measure by canonical URL (`url|version` honoured as by
     /// [`ProfileSet::resolve`]; newest loaded last wins when no version is given).
     pub fn definition(&self, resource_type: &str, canonical: &str) -> Option<&Definition> {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         self.definitions.iter().rev().find(|d| {
             d.resource_type == resource_type
                 && d.url == url
@@ -714,6 +729,7 @@ impl ProfileSet {
         self.index.by_type.get(type_name).copied()
     }
 
+    /// The index of this constraint, added if new (constraints are shared by key and expression).
     pub fn intern_constraint(
         &mut self,
         c: Constraint,

@@ -1,18 +1,27 @@
-//! The result of validation: issues, rendered as a FHIR `OperationOutcome` or as text.
+//! The result of validation: [`OperationOutcome`], a list of typed [`Issue`]s that serialises (with
+//! serde) to the FHIR `OperationOutcome` JSON exactly as `fhirval validate --format json` writes
+//! it, key order included; also rendered as text and as the compact rows the WebAssembly host
+//! hands to JavaScript.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
+/// How bad an issue is (FHIR `IssueSeverity`), worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// The input could not be processed (not JSON, over a limit, ...).
     Fatal,
+    /// The input is invalid.
     Error,
+    /// Possibly a problem.
     Warning,
+    /// For the reader; not a problem.
     Information,
 }
 
 impl Severity {
+    /// The FHIR code: `fatal`, `error`, `warning`, `information`.
     pub fn code(self) -> &'static str {
         match self {
             Severity::Fatal => "fatal",
@@ -21,6 +30,7 @@ impl Severity {
             Severity::Information => "information",
         }
     }
+    /// Fatal or error: the input is not valid.
     pub fn is_error(self) -> bool {
         matches!(self, Severity::Fatal | Severity::Error)
     }
@@ -29,29 +39,49 @@ impl Severity {
 /// One problem found, located by FHIRPath expression and by line/column in the input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Issue {
+    /// How bad it is.
     pub severity: Severity,
     /// FHIR IssueType code (`structure`, `invalid`, `value`, `required`, `not-found`, ...).
     pub code: &'static str,
+    /// What is wrong, in the Java validator's words where it has them (`details.text`).
     pub message: String,
     /// FHIRPath of the offending element as the Java validator writes it.
     pub expression: String,
-    /// 1-based; 0 when the issue has no place in the input.
+    /// 1-based line in the input; 0 when the issue has no place in the input.
     pub line: u32,
+    /// 1-based column (in characters); 0 when the issue has no place in the input.
     pub col: u32,
     /// Why, when the message alone does not say it (slicing: what each candidate slice wants
     /// and what was found): the OperationOutcome's `issue.diagnostics`, one reason a line.
     pub diagnostics: Option<String>,
+    /// The invariant key (`us-core-8`, `txt-1`, `bdl-7`) or the Java validator's message id
+    /// (`Terminology_TX_NoValid_1_CC`) the issue answers to, when it has one: what suppression
+    /// files name. Data only: the JSON stays the Java validator's (no extension is added).
+    pub key: Option<String>,
 }
 
-/// All issues for one input.
+/// All issues for one input, in the order found: what [`Validator::validate`](crate::Validator::validate)
+/// returns. Serialised with serde it is the FHIR `OperationOutcome` (see [`Serialize`] below);
+/// `serde_json::to_string_pretty` of it is byte for byte what `fhirval validate --format json`
+/// prints for one input.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Outcome {
+pub struct OperationOutcome {
+    /// The issues; empty when the input is valid without remarks.
     pub issues: Vec<Issue>,
+}
+
+/// The FHIR JSON form: `resourceType`, then `issue` (each with the line/column extensions when
+/// placed, `severity`, `code`, `details.text` and `expression`); an outcome without issues holds
+/// the one information issue "All OK", as the Java validator writes it.
+impl Serialize for OperationOutcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.fhir().serialize(serializer)
+    }
 }
 
 /// The JSON form of an outcome (fields in the order written).
 #[derive(Serialize)]
-struct OperationOutcome<'a> {
+struct FhirOutcome<'a> {
     #[serde(rename = "resourceType")]
     resource_type: &'static str,
     issue: Vec<FhirIssue<'a>>,
@@ -70,7 +100,7 @@ struct FhirIssue<'a> {
     expression: Option<[&'a str; 1]>,
 }
 
-/// One issue as [`Outcome::to_rows_json`] writes it: six fields, a seventh (the
+/// One issue as [`OperationOutcome::to_rows_json`] writes it: six fields, a seventh (the
 /// diagnostics) when the issue has them.
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -93,13 +123,16 @@ struct Details<'a> {
 
 const LINE_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line";
 const COL_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col";
+/// The extension tagging each outcome of a Bundle of outcomes with its input file.
 pub const FILE_EXT: &str = "http://hl7.org/fhir/StructureDefinition/operationoutcome-file";
 
-impl Outcome {
+impl OperationOutcome {
+    /// Any fatal or error issue: the input is not valid.
     pub fn has_errors(&self) -> bool {
         self.issues.iter().any(|i| i.severity.is_error())
     }
 
+    /// The number of issues of this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.issues
             .iter()
@@ -114,15 +147,21 @@ impl Outcome {
         serde_json::to_value(self.fhir()).unwrap_or(Value::Null)
     }
 
-    /// [`Outcome::to_operation_outcome`] as compact JSON text, written without building the
-    /// JSON tree first.
+    /// [`OperationOutcome::to_operation_outcome`] as compact JSON text, written without building
+    /// the JSON tree first.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string(&self.fhir())
     }
 
-    /// The issues of [`Outcome::to_operation_outcome`] as compact JSON rows, `[severity, code,
-    /// text, expression ("" when none), line, column (0 when unknown)]`, and the diagnostics
-    /// as a seventh field when the issue has them: the form the
+    /// The JSON text `fhirval validate --format json` prints for one input (without the final
+    /// newline): `serde_json::to_string_pretty` of the outcome.
+    pub fn to_json_pretty(&self) -> Result<String, crate::Error> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+
+    /// The issues of [`OperationOutcome::to_operation_outcome`] as compact JSON rows, `[severity,
+    /// code, text, expression ("" when none), line, column (0 when unknown)]`, and the
+    /// diagnostics as a seventh field when the issue has them: the form the
     /// WebAssembly host hands to its JavaScript wrapper, which builds the OperationOutcome
     /// objects from them (half the text of the full JSON to write, decode and parse).
     pub fn to_rows_json(&self) -> Result<String, serde_json::Error> {
@@ -146,7 +185,7 @@ impl Outcome {
         serde_json::to_string(&rows)
     }
 
-    fn fhir(&self) -> OperationOutcome<'_> {
+    fn fhir(&self) -> FhirOutcome<'_> {
         let mut issue: Vec<FhirIssue<'_>> = self
             .issues
             .iter()
@@ -178,7 +217,7 @@ impl Outcome {
                 expression: None,
             });
         }
-        OperationOutcome {
+        FhirOutcome {
             resource_type: "OperationOutcome",
             issue,
         }
@@ -221,7 +260,7 @@ impl Outcome {
         groups.into_iter().map(|(_, _, g)| g).collect()
     }
 
-    /// The grouped summary of [`Outcome::summary`] as text, after a heading line.
+    /// The grouped summary of [`OperationOutcome::summary`] as text, after a heading line.
     pub fn summary_text(&self, source: &str) -> String {
         let groups = self.summary();
         let mut out = String::new();
@@ -259,7 +298,7 @@ impl Outcome {
         self.to_text_with(source, false, false)
     }
 
-    /// [`Outcome::to_text`], with the grouped summary ([`Outcome::summary_text`]) before the
+    /// [`OperationOutcome::to_text`], with the grouped summary ([`OperationOutcome::summary_text`]) before the
     /// verdict line when `grouped`, and only the fatal and error issues listed when `quiet`.
     pub fn to_text_with(&self, source: &str, grouped: bool, quiet: bool) -> String {
         let mut out = String::new();
@@ -306,7 +345,7 @@ impl Outcome {
     }
 }
 
-/// Issues grouped by what they say ([`Outcome::summary`]).
+/// Issues grouped by what they say ([`OperationOutcome::summary`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Group {
     /// `fatal`, `error`, `warning` or `information`.
@@ -333,7 +372,7 @@ fn group_order(a: &(Severity, usize, Group), b: &(Severity, usize, Group)) -> st
 }
 
 /// Several outcomes (one per input file) as a `collection` Bundle, each tagged with its file.
-pub fn bundle_of_outcomes(outcomes: &[(String, &Outcome)]) -> Value {
+pub fn bundle_of_outcomes(outcomes: &[(String, &OperationOutcome)]) -> Value {
     let entries: Vec<Value> = outcomes
         .iter()
         .map(|(file, o)| {
@@ -357,7 +396,7 @@ mod tests {
 
     #[test]
     fn json_text_is_the_operation_outcome() {
-        let o = Outcome {
+        let o = OperationOutcome {
             issues: vec![
                 Issue {
                     severity: Severity::Error,
@@ -367,6 +406,7 @@ mod tests {
                     line: 3,
                     col: 7,
                     diagnostics: None,
+                    key: None,
                 },
                 Issue {
                     severity: Severity::Warning,
@@ -376,6 +416,7 @@ mod tests {
                     line: 0,
                     col: 0,
                     diagnostics: Some("a: why\nb: why not".into()),
+                    key: Some("x-1".into()),
                 },
             ],
         };
@@ -385,7 +426,7 @@ mod tests {
             serde_json::to_string(&o.to_operation_outcome()).unwrap(),
             expected
         );
-        let ok = Outcome::default();
+        let ok = OperationOutcome::default();
         let all_ok = r#"{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","details":{"text":"All OK"}}]}"#;
         assert_eq!(ok.to_json().unwrap(), all_ok);
         assert_eq!(

@@ -45,11 +45,14 @@ use serde_json::Value;
 /// A package identity: `name#version`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PackageId {
+    /// Package name (`hl7.fhir.us.core`).
     pub name: String,
+    /// Version (`6.1.0`).
     pub version: String,
 }
 
 impl PackageId {
+    /// `name#version`.
     pub fn new(name: impl Into<String>, version: impl Into<String>) -> PackageId {
         PackageId {
             name: name.into(),
@@ -122,9 +125,19 @@ pub const CONFORMANCE_TYPES: &[&str] = &[
 #[derive(Debug)]
 pub enum PackageError {
     /// File-system error.
-    Io { path: String, message: String },
+    Io {
+        /// The file or directory.
+        path: String,
+        /// The I/O error's text.
+        message: String,
+    },
     /// Malformed input (bad gzip/tar, missing or bad `package.json`, ...).
-    Format { source: String, message: String },
+    Format {
+        /// The package or file.
+        source: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A package (or package directory) that does not exist.
     NotFound(String),
     /// A [`TarLimits`] limit was exceeded.

@@ -7,6 +7,7 @@ const MAGIC: &[u8; 9] = b"FHIRVALPS";
 /// Bump whenever the model changes shape.
 pub const FORMAT_VERSION: u32 = 11;
 
+/// Bytes that are not a profile set this build can read (the message says why).
 #[derive(Debug)]
 pub struct FormatError(pub String);
 
@@ -18,6 +19,7 @@ impl std::fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+/// The set in the file format (header, then postcard).
 pub fn to_bytes(set: &ProfileSet) -> Result<Vec<u8>, FormatError> {
     let mut out = Vec::with_capacity(1 << 20);
     out.extend_from_slice(MAGIC);
@@ -27,6 +29,7 @@ pub fn to_bytes(set: &ProfileSet) -> Result<Vec<u8>, FormatError> {
     Ok(out)
 }
 
+/// Read a set written by [`to_bytes`] (by this format version), and index it.
 pub fn from_bytes(bytes: &[u8]) -> Result<ProfileSet, FormatError> {
     let rest = bytes
         .strip_prefix(MAGIC.as_slice())
@@ -45,6 +48,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<ProfileSet, FormatError> {
     Ok(set)
 }
 
+/// Starts with the profile set magic (`FHIRVALPS`).
 pub fn is_profile_set(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }

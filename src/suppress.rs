@@ -1,18 +1,20 @@
 //! Issue suppression: a file of `ID-OR-PATTERN <TAB> EXPRESSION-PATTERN` lines (`#`
 //! comments; without a tab, the two fields are separated by white space and cannot contain
-//! it). An issue is suppressed when the first field names its invariant
-//! key (`us-core-8` matches "Constraint failed: us-core-8: ...") or matches its message, and
-//! the second matches its expression. Patterns are globs: `*` any run, `?` one character.
+//! it). An issue is suppressed when the first field names its [key](crate::Issue::key) (an
+//! invariant key such as `us-core-8`, or a Java message id such as
+//! `Terminology_TX_NoValid_1_CC`) or matches its message, and the second matches its expression. Patterns are globs: `*` any run, `?` one character.
 
-use crate::outcome::Outcome;
+use crate::outcome::OperationOutcome;
 
+/// The rules of a suppression file.
 #[derive(Debug, Clone, Default)]
 pub struct Suppressions {
     rules: Vec<(String, String)>,
 }
 
 impl Suppressions {
-    pub fn parse(text: &str) -> Result<Suppressions, String> {
+    /// Read the rules of a suppression file's text.
+    pub fn parse(text: &str) -> Result<Suppressions, crate::Error> {
         let mut rules = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or_default().trim();
@@ -28,30 +30,24 @@ impl Suppressions {
                 (Some(id), Some(expr), None) => rules.push((id.to_string(), expr.to_string())),
                 (Some(id), None, None) => rules.push((id.to_string(), "*".to_string())),
                 _ => {
-                    return Err(format!(
-                        "line {}: expected `ID-OR-PATTERN<TAB>EXPRESSION-PATTERN`",
-                        n + 1
-                    ));
+                    return Err(crate::Error::Suppressions { line: n + 1 });
                 }
             }
         }
         Ok(Suppressions { rules })
     }
 
+    /// No rules.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
 
     /// Drop the matching issues; returns how many were dropped.
-    pub fn apply(&self, outcome: &mut Outcome) -> usize {
+    pub fn apply(&self, outcome: &mut OperationOutcome) -> usize {
         let before = outcome.issues.len();
         outcome.issues.retain(|i| {
             !self.rules.iter().any(|(id, expr)| {
-                let by_key = i
-                    .message
-                    .strip_prefix("Constraint failed: ")
-                    .and_then(|m| m.split_once(':'))
-                    .is_some_and(|(key, _)| glob(id, key));
+                let by_key = i.key.as_deref().is_some_and(|key| glob(id, key));
                 (by_key || glob(id, &i.message)) && glob(expr, &i.expression)
             })
         });
@@ -95,6 +91,11 @@ mod tests {
     use crate::outcome::{Issue, Severity};
 
     fn issue(message: &str, expression: &str) -> Issue {
+        // the key as the validator records it with an invariant's issue
+        let key = message
+            .strip_prefix("Constraint failed: ")
+            .and_then(|m| m.split_once(':'))
+            .map(|(k, _)| k.to_string());
         Issue {
             severity: Severity::Error,
             code: "invariant",
@@ -103,6 +104,7 @@ mod tests {
             line: 1,
             col: 1,
             diagnostics: None,
+            key,
         }
     }
 
@@ -121,7 +123,7 @@ mod tests {
             "# known\nus-core-8 Patient.name*\n*could not be found*\tBundle.entry[*].resource*\n",
         )
         .unwrap();
-        let mut o = Outcome {
+        let mut o = OperationOutcome {
             issues: vec![
                 issue("Constraint failed: us-core-8: 'x'", "Patient.name[0]"),
                 issue("Constraint failed: us-core-8: 'x'", "Patient.telecom[0]"),

@@ -52,10 +52,12 @@ pub enum KeepCodeSystems {
 /// Answer of [`Terminology::check_code`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Membership {
+    /// The code is in the value set.
     In,
+    /// The code is not in the value set.
     NotIn,
     /// Cannot be decided offline: which system or value set, and why (e.g. "code system
-    /// http://loinc.org (LOINC) not loaded").
+    /// `http://loinc.org` (LOINC) not loaded").
     Unknown(String),
     /// The value set is not loaded at all.
     NoValueSet,
@@ -64,11 +66,17 @@ pub enum Membership {
 /// `CodeSystem.content` of the loaded code system (`Unloaded`: only referenced).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Content {
+    /// All codes are in the resource.
     Complete,
+    /// Some codes are in the resource.
     Fragment,
+    /// A few example codes.
     Example,
+    /// No codes (the system is only described).
     NotPresent,
+    /// A supplement to another code system.
     Supplement,
+    /// Not loaded: only referenced.
     #[default]
     Unloaded,
 }
@@ -159,7 +167,9 @@ pub(crate) struct ValueSetData {
 /// What [`Terminology::finish`] did (not serialised).
 #[derive(Clone, Debug, Default)]
 pub struct FinishReport {
+    /// Code systems indexed.
     pub code_systems: usize,
+    /// Value sets indexed.
     pub value_sets: usize,
     /// value sets fully expanded (no unknown part)
     pub expanded: usize,
@@ -202,6 +212,7 @@ pub struct Terminology {
 }
 
 impl Terminology {
+    /// An empty terminology.
     pub fn new() -> Self {
         Self::default()
     }
@@ -324,10 +335,7 @@ impl Terminology {
     }
 
     fn find_vs(&self, canonical: &str) -> Option<&ValueSetData> {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         let list = self.index().vs_by_url.get(url)?;
         if let Some(v) = version {
             for &i in list {

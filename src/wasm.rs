@@ -8,14 +8,12 @@
 //! at start keeps its message for [`take_panic_message`] so that the JavaScript wrapper can
 //! report it as an issue and start a fresh instance.
 
-use crate::compile::Compiler;
 use crate::load::{self, IgSpec};
-use crate::model::{Kind, PackageInfo, ProfileSet};
-use crate::outcome::{Issue, Outcome, Severity};
-use crate::package::{self, Load, Package, TarLimits};
+use crate::model::Kind;
+use crate::outcome::{Issue, OperationOutcome, Severity};
+use crate::package;
 use crate::profileset;
-use crate::validate::Mode;
-use crate::{Options, Validator};
+use crate::{Mode, Options, Validator};
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -54,25 +52,13 @@ pub fn engine_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// Options of a validator (`Validator.create(options)` and the other constructors).
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct SetupOptions {
-    allow_extension_domains: Option<Vec<String>>,
-    max_issues: Option<f64>,
-    security_checks: Option<bool>,
-    allow_comments: Option<bool>,
-    mode: Option<String>,
-    capability: Option<String>,
-}
-
 /// Options of one `validate` call.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct CallOptions {
     profiles: Option<OneOrMany>,
     format: Option<String>,
-    mode: Option<String>,
+    mode: Option<Mode>,
     capability: Option<String>,
     /// Testing only (tests/js): panic, to check that a trap is reported as an issue and the
     /// instance replaced.
@@ -129,8 +115,8 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
 }
 
 /// An `OperationOutcome` with one fatal issue.
-fn fatal(code: &'static str, message: String) -> Outcome {
-    Outcome {
+fn fatal(code: &'static str, message: String) -> OperationOutcome {
+    OperationOutcome {
         issues: vec![Issue {
             severity: Severity::Fatal,
             code,
@@ -139,12 +125,13 @@ fn fatal(code: &'static str, message: String) -> Outcome {
             line: 0,
             col: 0,
             diagnostics: None,
+            key: None,
         }],
     }
 }
 
-/// The outcome as the JavaScript wrapper takes it: [`Outcome::to_rows_json`].
-fn outcome_rows(o: &Outcome) -> String {
+/// The outcome as the JavaScript wrapper takes it: [`OperationOutcome::to_rows_json`].
+fn outcome_rows(o: &OperationOutcome) -> String {
     o.to_rows_json().unwrap_or_else(|e| {
         format!(r#"[["fatal","exception","cannot write the outcome: {e}","",0,0]]"#)
     })
@@ -201,42 +188,16 @@ fn error_object(message: &str) -> JsValue {
     err.into()
 }
 
+/// The validator's [`Options`] from the JavaScript setup options (the camelCase names of
+/// `SetupOptions` in pkg/index.d.ts; the wrapper passes only those), checked.
 fn setup_options(options: &JsValue) -> Result<Options, String> {
     if options.is_undefined() || options.is_null() {
         return Ok(Options::default());
     }
-    let o: SetupOptions = serde_wasm_bindgen::from_value(options.clone())
+    let o: Options = serde_wasm_bindgen::from_value(options.clone())
         .map_err(|e| format!("invalid options: {e}"))?;
-    let mut opts = Options::default();
-    if let Some(d) = o.allow_extension_domains {
-        opts.allowed_extension_domains = d;
-    }
-    if let Some(n) = o.max_issues {
-        if n.is_nan() || n < 1.0 {
-            return Err("invalid options: maxIssues must be a positive number".into());
-        }
-        opts.max_issues = n.min(usize::MAX as f64) as usize;
-    }
-    if let Some(s) = o.security_checks {
-        opts.security_checks = s;
-    }
-    if let Some(c) = o.allow_comments {
-        opts.limits.allow_comments = c;
-    }
-    if let Some(m) = o.mode {
-        opts.mode = parse_mode(&m).map_err(|e| format!("invalid options: {e}"))?;
-    }
-    opts.capability = o.capability;
-    Ok(opts)
-}
-
-/// `standard`, or `pdex` (member-history mode, as the CLI's `--mode pdex`).
-fn parse_mode(m: &str) -> Result<Mode, String> {
-    match m {
-        "standard" => Ok(Mode::Standard),
-        "pdex" | "member-history" => Ok(Mode::MemberHistory),
-        _ => Err(format!("mode '{m}' (use 'standard' or 'pdex')")),
-    }
+    o.check().map_err(|e| e.to_string())?;
+    Ok(o)
 }
 
 /// A validator over one compiled profile set (the JavaScript `Validator` wraps it).
@@ -259,8 +220,12 @@ impl Engine {
             Ok(o) => o,
             Err(e) => return error_object(&e),
         };
-        match profileset::from_bytes(&bytes) {
-            Ok(set) => Engine::new(set, opts).into(),
+        match Validator::builder()
+            .profile_set_bytes(bytes)
+            .options(opts.clone())
+            .build()
+        {
+            Ok(v) => Engine { v, base: opts }.into(),
             Err(e) => error_object(&e.to_string()),
         }
     }
@@ -280,31 +245,23 @@ impl Engine {
         } else {
             return error_object("packages must be an array of .tgz contents (Uint8Array)");
         };
-        let mut pkgs: Vec<Package> = Vec::with_capacity(list.len());
+        let mut pkgs: Vec<Vec<u8>> = Vec::with_capacity(list.len());
         for (i, p) in list.iter().enumerate() {
             let Some(bytes) = bytes_of(p) else {
                 return error_object(&format!("package {i}: not a Uint8Array"));
             };
-            match package::read_tgz(&bytes, Load::Conformance, &TarLimits::default()) {
-                Ok(pkg) => pkgs.push(pkg),
-                Err(e) => return error_object(&format!("package {i}: {e}")),
-            }
+            pkgs.push(bytes);
         }
-        let has_core = pkgs.iter().any(|p| p.id.name == "hl7.fhir.r4.core");
-        let base_set = if has_core || base.is_undefined() || base.is_null() {
-            None
-        } else {
+        let mut builder = Validator::builder().packages(pkgs).options(opts.clone());
+        if !(base.is_undefined() || base.is_null()) {
             let Some(b) = bytes_of(base) else {
                 return error_object("the base profile set must be a Uint8Array");
             };
-            match profileset::from_bytes(&b) {
-                Ok(s) => Some(s),
-                Err(e) => return error_object(&format!("base: {e}")),
-            }
-        };
-        match compile_packages(pkgs, base_set) {
-            Ok(set) => Engine::new(set, opts).into(),
-            Err(e) => error_object(&e),
+            builder = builder.base_profile_set(b);
+        }
+        match builder.build() {
+            Ok(v) => Engine { v, base: opts }.into(),
+            Err(e) => error_object(&e.to_string()),
         }
     }
 
@@ -358,7 +315,7 @@ impl Engine {
 
     /// Validate a JSON text. `options`: `{ profiles?: string | string[], mode?: 'standard' |
     /// 'pdex', capability?: string, format?: 'json' | 'ndjson' }`. Always an outcome, as
-    /// the JSON rows of [`Outcome::to_rows_json`]: one string and the host's `JSON.parse`
+    /// the JSON rows of [`OperationOutcome::to_rows_json`]: one string and the host's `JSON.parse`
     /// are faster than building objects across the boundary when there are hundreds of
     /// issues, and the rows are half the text of the OperationOutcome's JSON (the wrapper
     /// builds the OperationOutcome from them).
@@ -439,14 +396,7 @@ impl Engine {
 }
 
 impl Engine {
-    fn new(set: ProfileSet, options: Options) -> Engine {
-        Engine {
-            v: Validator::new(set, options.clone()),
-            base: options,
-        }
-    }
-
-    fn run(&mut self, input: &[u8], options: &JsValue) -> Outcome {
+    fn run(&mut self, input: &[u8], options: &JsValue) -> OperationOutcome {
         let call = match call_options(options) {
             Ok(x) => x,
             Err(e) => return fatal("invalid", e),
@@ -463,7 +413,7 @@ impl Engine {
         }
         self.use_mode(call.mode, call.capability);
         match call.format {
-            Format::Json => self.v.validate(input, &call.profiles),
+            Format::Json => self.v.validate_against(input, &call.profiles),
             Format::Ndjson => self.ndjson(input, &call.profiles),
         }
     }
@@ -508,7 +458,7 @@ impl Engine {
 
     /// Each non-blank line is a resource; issue lines are lines of the whole input (as
     /// `fhirval validate` does for a `.ndjson` file).
-    fn ndjson(&self, input: &[u8], profiles: &[String]) -> Outcome {
+    fn ndjson(&self, input: &[u8], profiles: &[String]) -> OperationOutcome {
         if input.iter().all(u8::is_ascii_whitespace) {
             return fatal("invalid", "Error parsing JSON: empty input".into());
         }
@@ -554,94 +504,11 @@ fn call_options(options: &JsValue) -> Result<Call, String> {
             ));
         }
     };
-    let mode = match o.mode.as_deref() {
-        None => None,
-        Some(m) => Some(parse_mode(m).map_err(|e| format!("invalid validate options: {e}"))?),
-    };
     Ok(Call {
         profiles,
         format,
-        mode,
+        mode: o.mode,
         capability: o.capability,
         panic_for_test: o.panic_for_test,
     })
-}
-
-/// Compile packages in memory, over `base` when given (a package also in the base is compiled
-/// again: both versions stay, and a canonical without a version resolves to the newest).
-fn compile_packages(
-    mut pkgs: Vec<Package>,
-    base: Option<ProfileSet>,
-) -> Result<ProfileSet, String> {
-    let has_core = pkgs.iter().any(|p| p.id.name == "hl7.fhir.r4.core")
-        || base.as_ref().is_some_and(|b| {
-            b.packages
-                .iter()
-                .any(|p| p.starts_with("hl7.fhir.r4.core#"))
-        });
-    if !has_core {
-        return Err(
-            "no FHIR R4 core: add hl7.fhir.r4.core-4.0.1.tgz to the packages, or compile them over a base profile set (in browsers, await Validator.init() first to have the default one)"
-                .into(),
-        );
-    }
-    // dependencies first: the core, then by how many of the given packages each depends on
-    let names: Vec<String> = pkgs.iter().map(|p| p.id.name.clone()).collect();
-    pkgs.sort_by_key(|p| {
-        (
-            p.id.name != "hl7.fhir.r4.core",
-            p.dependencies
-                .iter()
-                .filter(|d| names.contains(&d.name))
-                .count(),
-        )
-    });
-    let mut notes = Vec::new();
-    let known: Vec<String> = base
-        .as_ref()
-        .map(|b| b.packages.clone())
-        .unwrap_or_default();
-    for p in &pkgs {
-        for d in &p.dependencies {
-            let given = pkgs.iter().any(|q| q.id.name == d.name);
-            let in_base = known
-                .iter()
-                .any(|k| k.split('#').next() == Some(d.name.as_str()));
-            if !given && !in_base {
-                notes.push(format!("{}: dependency {d} not given; skipped", p.id));
-            }
-        }
-    }
-    let mut c = match base {
-        Some(b) => Compiler::extend(b),
-        None => Compiler::new(),
-    };
-    for n in notes {
-        c.add_note(n);
-    }
-    for p in &pkgs {
-        let index = c.add_package(&p.id.to_string());
-        // its dependencies among the packages given or in the base, by name (the last compiled
-        // of that name: the given package over the base's)
-        let dependencies = p
-            .dependencies
-            .iter()
-            .filter_map(|d| c.package_index_of(&d.name))
-            .collect();
-        c.set_package_info(
-            index,
-            PackageInfo {
-                canonical: p.canonical.clone(),
-                dependencies,
-                stands_in_for: None,
-            },
-        );
-        for w in &p.warnings {
-            c.add_note(format!("{}: {w}", p.id));
-        }
-        for r in &p.resources {
-            c.add_resource(r, index);
-        }
-    }
-    Ok(c.finish())
 }

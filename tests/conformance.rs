@@ -21,10 +21,10 @@
 //! Manifest options honoured: `file`, `supporting`/`profiles` (loaded on top of the base set),
 //! `packages`, `profile` (`source`, `supporting`, `java`), `java` (a path under `outcomes/` or an
 //! inline `{"outcome": ...}` / `{"errorCount": N}`), `use-test`, `module`,
-//! `allowed-extension-domain(s)` (→ `Options::allowed_extension_domains`), `examples` (Java's
+//! `allowed-extension-domain(s)` (→ `Options::allow_extension_domains`), `examples` (Java's
 //! harness default `allowExamples = true` accepts extensions from example.org / acme.com: added
 //! to the allowed domains unless `examples` is false), `allow-comments` (→
-//! `Options::limits.allow_comments`), `security-checks` (→ `Options::security_checks`),
+//! `Options::allow_comments`), `security-checks` (→ `Options::security_checks`),
 //! `noHtmlInMarkdown` (→ `Options::html_in_markdown = Error`), `validateReference` (the
 //! CHECK_EXISTS policies → `Options::check_references_resolve`). Every other option (e.g.
 //! `validateContains`, `best-practice`, `advisor`,
@@ -34,11 +34,11 @@
 //! The Java validator also loaded hl7.terminology and hl7.fhir.uv.extensions (SOURCES.txt);
 //! the base set is the core plus the nearest versions of those in `../shared/fhir-packages`.
 
+use fhirval::HtmlInMarkdown;
 use fhirval::compile::Compiler;
 use fhirval::load::{IgSpec, compile_specs};
 use fhirval::model::ProfileSet;
-use fhirval::validate::primitive::HtmlInMarkdown;
-use fhirval::{Options, Outcome, Validator};
+use fhirval::{OperationOutcome, Options, Validator};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -131,7 +131,7 @@ struct Run {
 struct RunResult {
     run: Run,
     /// Ours; `Err` when the run could not be set up (files missing, engine panic).
-    ours: Result<Outcome, String>,
+    ours: Result<OperationOutcome, String>,
     /// Compiler notes for this run's own files (skipped StructureDefinitions).
     notes: Vec<String>,
     time: Duration,
@@ -260,11 +260,8 @@ fn options_of(case: &Value) -> Options {
     }
     let defaults = Options::default();
     Options {
-        allowed_extension_domains: domains,
-        limits: fhirval::json::Limits {
-            allow_comments: flag("allow-comments"),
-            ..defaults.limits.clone()
-        },
+        allow_extension_domains: domains,
+        allow_comments: flag("allow-comments"),
         security_checks: flag("security-checks"),
         check_references_resolve: case
             .get("validateReference")
@@ -472,7 +469,7 @@ fn execute(
                     }
                 };
                 catch_unwind(AssertUnwindSafe(|| {
-                    setup.validator.validate(&input, &profiles)
+                    setup.validator.validate_against(&input, &profiles)
                 }))
                 .map_err(|p| format!("validator panicked: {}", panic_text(&p)))
             })();

@@ -25,7 +25,7 @@ fn validate(name: &str) -> Vec<Issue> {
         .join("../shared/corpus")
         .join(name);
     let bytes = std::fs::read(&path).expect("corpus file");
-    let outcome = validator().validate(&bytes, &[]);
+    let outcome = validator().validate(&bytes);
     assert!(
         !outcome.issues.iter().any(|i| i.severity == Severity::Fatal),
         "{name}: fatal issue"
@@ -166,7 +166,7 @@ fn member_history_mode_adds_the_pdex_promises() {
     let v = Validator::new(load::load(&[], &cfg).expect("default set"), options);
     let run = |name: &str| {
         let bytes = std::fs::read(root.join("../shared/corpus").join(name)).expect("corpus");
-        v.validate(&bytes, &[])
+        v.validate(&bytes)
             .issues
             .into_iter()
             .filter(|i| i.severity.is_error())

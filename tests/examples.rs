@@ -59,7 +59,7 @@ fn package_examples_validate_as_recorded() {
         for (file, example) in &pkg.examples {
             total += 1;
             let bytes = serde_json::to_vec(example).expect("example re-serialises");
-            let outcome = validator.validate(&bytes, &[]);
+            let outcome = validator.validate(&bytes);
             let errors: Vec<_> = outcome
                 .issues
                 .iter()

@@ -32,9 +32,9 @@ use fhirval::json::{self, Node, Value};
 use fhirval::load::{self, LoadConfig};
 use fhirval::model::{ProfileSet, StructId};
 use fhirval::package::{Load, PackageDir, PackageId};
-use fhirval::validate::TypeModel;
+use fhirval::validate::{TypeModel, effective_expression};
 use serde_json::json;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -116,6 +116,8 @@ struct Walk<'s, 'w> {
     now: &'w str,
     /// (node address, key, expression) already evaluated.
     seen: HashSet<(usize, String, String)>,
+    /// Each constraint's expression as the validator evaluates it, parsed once.
+    parsed: &'w mut HashMap<u32, Result<std::rc::Rc<fhirpath::Expr>, String>>,
     out: &'w mut Vec<serde_json::Value>,
 }
 
@@ -316,15 +318,20 @@ impl<'s: 'a, 'a> Walk<'s, '_> {
             "resource": pointer_json(&res.resource_at),
             "rootResource": pointer_json(&res.root_at),
         });
-        let expr = match set.constraint_expr(ci) {
-            Some(Ok(expr)) => expr,
-            Some(Err(e)) => {
+        let parsed = self.parsed.entry(ci).or_insert_with(|| {
+            fhirpath::parse(effective_expression(&c.key, &c.expression))
+                .map(std::rc::Rc::new)
+                .map_err(|e| e.message)
+        });
+        let expr = match parsed.clone() {
+            Ok(expr) => expr,
+            Err(e) => {
                 record["ours"] = json!(format!("error: does not parse: {e}"));
                 self.out.push(record);
                 return;
             }
-            None => return,
         };
+        let expr = expr.as_ref();
         let host: Vec<&str> = expr
             .functions()
             .into_iter()
@@ -446,6 +453,8 @@ fn differential_records_for_every_invariant_on_every_example() {
         let spec = format!("{name}#{version}");
         let set = load::load(std::slice::from_ref(&spec), &cfg)
             .unwrap_or_else(|e| panic!("profile set of {spec}: {e}"));
+        // constraint indexes are the set's own
+        let mut parsed = HashMap::new();
         let package = dir
             .load(&id, Load::WithExamples)
             .unwrap_or_else(|e| panic!("{spec}: {e}"));
@@ -473,6 +482,7 @@ fn differential_records_for_every_invariant_on_every_example() {
                 today,
                 now: &now,
                 seen: HashSet::new(),
+                parsed: &mut parsed,
                 out: &mut records,
             };
             walk.resource(&node, &Place::default(), None, false);

@@ -26,23 +26,13 @@ fn root() -> PathBuf {
 struct Case {
     file: String,
     about: String,
+    /// The library's own [`Options`], deserialised from the manifest (its camelCase names).
     #[serde(default)]
-    options: CaseOptions,
+    options: Options,
     expect: Vec<Expect>,
     #[serde(default)]
     valid: Option<bool>,
     ms: u64,
-}
-
-#[derive(Deserialize, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CaseOptions {
-    max_issues: Option<usize>,
-    allow_comments: Option<bool>,
-    security_checks: Option<bool>,
-    max_input_bytes: Option<usize>,
-    max_depth: Option<usize>,
-    max_string: Option<usize>,
 }
 
 #[derive(Deserialize, Clone, Debug)]
@@ -74,38 +64,15 @@ fn default_set() -> &'static fhirval::model::ProfileSet {
     })
 }
 
-fn options(o: &CaseOptions) -> Options {
-    let mut opts = Options::default();
-    if let Some(n) = o.max_issues {
-        opts.max_issues = n;
-    }
-    if let Some(b) = o.allow_comments {
-        opts.limits.allow_comments = b;
-    }
-    if let Some(b) = o.security_checks {
-        opts.security_checks = b;
-    }
-    if let Some(n) = o.max_input_bytes {
-        opts.limits.max_size = n;
-    }
-    if let Some(n) = o.max_depth {
-        opts.limits.max_depth = n;
-    }
-    if let Some(n) = o.max_string {
-        opts.limits.max_string = n;
-    }
-    opts
-}
-
 /// One validator per distinct options (sharing one compiled set would need the set cloned).
-fn validator_for(o: &CaseOptions) -> Arc<Validator> {
+fn validator_for(o: &Options) -> Arc<Validator> {
     static DEFAULT: OnceLock<Arc<Validator>> = OnceLock::new();
-    if *o == CaseOptions::default() {
+    if *o == Options::default() {
         return DEFAULT
             .get_or_init(|| Arc::new(Validator::new(default_set().clone(), Options::default())))
             .clone();
     }
-    Arc::new(Validator::new(default_set().clone(), options(o)))
+    Arc::new(Validator::new(default_set().clone(), o.clone()))
 }
 
 enum Run {
@@ -127,7 +94,7 @@ fn run(v: Arc<Validator>, bytes: Vec<u8>, bound: Duration) -> Run {
     let spawned = std::thread::Builder::new()
         .stack_size(stack)
         .spawn(move || {
-            let outcome = v.validate(&bytes, &[]);
+            let outcome = v.validate(&bytes);
             let json = serde_json::to_string_pretty(&outcome.to_operation_outcome())
                 .expect("OperationOutcome serialises");
             let _ = tx.send(json);
@@ -587,7 +554,7 @@ fn too_many_issues_summary_counts_the_issues_reported() {
                 ..Options::default()
             },
         );
-        v.validate(doc.as_bytes(), &[])
+        v.validate(doc.as_bytes())
     };
     // without a cap: 16 distinct XHTML issues, 10 unknown properties
     let all = validate(10_000);
@@ -625,8 +592,10 @@ fn too_many_issues_summary_counts_the_issues_reported() {
 /// and deep nesting each land on their own line.
 #[test]
 fn hostile_ndjson_lines_are_reported_on_their_lines() {
-    let mut opts = Options::default();
-    opts.limits.max_size = 200_000;
+    let opts = Options {
+        max_input_bytes: 200_000,
+        ..Options::default()
+    };
     let v = Validator::new(default_set().clone(), opts);
     let mut input = Vec::new();
     input.extend_from_slice(b"\xEF\xBB\xBF{\"resourceType\": \"Patient\", \"gender\": \"x\"}\r\n");

@@ -28,7 +28,7 @@ const NARRATIVE: &str = r#""text": {"status": "generated", "div": "<div xmlns=\"
 fn invariants(json: &str, profiles: &[&str]) -> Vec<Issue> {
     let profiles: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
     validator()
-        .validate(json.as_bytes(), &profiles)
+        .validate_against(json.as_bytes(), &profiles)
         .issues
         .into_iter()
         .filter(|i| i.code == "invariant")
@@ -230,5 +230,61 @@ fn pdex_prior_authorization_adjudication_needs_an_amount_type_slice() {
         ok.iter()
             .all(|i| !i.message.contains("adjudication-has-amount-type-slice")),
         "{ok:#?}"
+    );
+}
+
+/// Issues carry their invariant key or Java message id as data (not only in the text), and a
+/// suppression rule naming it removes exactly those issues.
+#[test]
+fn issues_carry_their_key_and_suppressions_use_it() {
+    let json = format!(
+        r#"{{"resourceType": "Observation", {NARRATIVE}, "status": "final", "code": {{"text": "x"}},
+  "effectivePeriod": {{"start": "2024-02-01", "end": "2024-01-01"}}, "subject": {{"reference": "Patient/1"}},
+  "valueCodeableConcept": {{"coding": [{{"system": "http://loinc.org", "code": "1-8"}}]}},
+  "interpretation": [{{"coding": [{{"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": "NOPE"}}]}}]}}"#
+    );
+    let mut outcome = validator().validate(json.as_bytes());
+    let per1 = one(&outcome.issues, "per-1");
+    assert_eq!(per1.key.as_deref(), Some("per-1"));
+    let coded: Vec<&Issue> = outcome
+        .issues
+        .iter()
+        .filter(|i| i.expression.starts_with("Observation.interpretation[0]"))
+        .collect();
+    assert!(!coded.is_empty(), "{:#?}", outcome.issues);
+    let id = coded[0]
+        .key
+        .clone()
+        .expect("a terminology issue has a message id");
+    assert!(
+        id.contains('_') && !id.contains(' '),
+        "a Java message id: {id}"
+    );
+    let keyed_by_id = outcome
+        .issues
+        .iter()
+        .filter(|i| {
+            i.key.as_deref() == Some(id.as_str())
+                && i.expression.starts_with("Observation.interpretation")
+        })
+        .count();
+    let unkeyed = outcome.issues.iter().filter(|i| i.key.is_none()).count();
+    let rules = fhirval::suppress::Suppressions::parse(&format!(
+        "per-1\t*\n{id}\tObservation.interpretation*\n"
+    ))
+    .unwrap();
+    let before = outcome.issues.len();
+    assert_eq!(rules.apply(&mut outcome), 1 + keyed_by_id);
+    assert_eq!(outcome.issues.len(), before - 1 - keyed_by_id);
+    assert!(
+        outcome
+            .issues
+            .iter()
+            .all(|i| i.key.as_deref() != Some("per-1"))
+    );
+    // issues without a key are untouched (nothing is parsed back from their text)
+    assert_eq!(
+        outcome.issues.iter().filter(|i| i.key.is_none()).count(),
+        unkeyed
     );
 }

@@ -516,7 +516,7 @@ fn invalid_choice_type_name() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Base R4: primitive formats (src/validate/primitive.rs, Java's checkPrimitive)
+// Base R4: primitive formats (src/checks/primitive.rs, Java's checkPrimitive)
 
 /// A Patient with one extra property; its only error is about that property.
 fn patient_with(property: &str) -> String {
@@ -1557,7 +1557,7 @@ fn resolved_reference_whose_target_profile_is_not_loaded() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Outcome
+// OperationOutcome
 
 #[track_caller]
 fn assert_single_fatal_parse_error(json: &str, at: (u32, u32)) {

@@ -47,7 +47,7 @@ fn patient(profile: &str) -> Vec<u8> {
 }
 
 fn issues(profile: &str) -> Vec<Issue> {
-    both().validate(&patient(profile), &[]).issues
+    both().validate(&patient(profile)).issues
 }
 
 fn find<'a>(issues: &'a [Issue], needle: &str) -> Vec<&'a Issue> {
@@ -116,9 +116,11 @@ fn a_version_that_is_not_loaded_is_an_error_naming_the_loaded_ones() {
 fn the_profile_option_follows_the_same_rules() {
     let bytes = patient(&format!("{PATIENT}|8.0.0"));
     let extra = format!("{PATIENT}|3.1.1");
-    let all = both().validate(&bytes, &[extra]).issues;
+    let all = both().validate_against(&bytes, &[extra]).issues;
     assert_eq!(find(&all, "Patient.gender: minimum required = 1").len(), 1);
-    let all = both().validate(&bytes, &[PATIENT.to_string()]).issues;
+    let all = both()
+        .validate_against(&bytes, &[PATIENT.to_string()])
+        .issues;
     assert_eq!(find(&all, "names no version").len(), 1);
 }
 
@@ -220,7 +222,7 @@ fn validate_with(dir: &TestDir) -> (ProfileSet, Vec<Issue>) {
     let set = compile_specs(&[IgSpec::Package("test.ig#1.0.0".into())], Some(dir.path()))
         .expect("test IG compiles");
     let v = Validator::new(set.clone(), Options::default());
-    (set, v.validate(DATA.as_bytes(), &[]).issues)
+    (set, v.validate(DATA.as_bytes()).issues)
 }
 
 #[test]

@@ -1,11 +1,14 @@
 // Offline after the first load: the page's files are cached when the service worker installs;
 // a request goes to the network (refreshing the cache) and falls back to the cache when that
-// fails, so a rebuilt package is picked up and a lost connection does not matter.
-const VERSION = 'fhirval-www-1';
+// fails, so a rebuilt package is picked up and a lost connection does not matter. A shipped IG
+// set (pkg/sets/*.fvps) is cached the first time it is chosen, and then works offline too.
+const VERSION = 'fhirval-www-2';
 const FILES = [
   './',
   './index.html',
   './app.js',
+  './issues.js',
+  './vlist.js',
   './worker.js',
   './style.css',
   './pkg/browser.mjs',
@@ -13,6 +16,7 @@ const FILES = [
   './pkg/fhirval_web.mjs',
   './pkg/fhirval_bg.wasm',
   './pkg/fhirval-default.fvps',
+  './pkg/sets/index.json',
 ];
 
 self.addEventListener('install', (e) => {
@@ -35,7 +39,7 @@ self.addEventListener('fetch', (e) => {
       .then((r) => {
         if (r.ok && new URL(e.request.url).origin === self.location.origin) {
           const copy = r.clone();
-          caches.open(VERSION).then((c) => c.put(e.request, copy));
+          e.waitUntil(caches.open(VERSION).then((c) => c.put(e.request, copy)));
         }
         return r;
       })

@@ -1,6 +1,7 @@
 // The validator runs here, off the page's thread: a 10 MB Bundle never freezes the page.
-// Messages in: {type: 'init'} | {type: 'validate', id, text, format, profiles} |
-// {type: 'packages', files: [{name, bytes}]} | {type: 'default'}.
+// Messages in: {type: 'init'} | {type: 'validate', id, text, format, mode, profiles} |
+// {type: 'default'} | {type: 'set', bytes} (a compiled profile set: a shipped IG set) |
+// {type: 'packages', files: [{name, bytes}], base: 'default' | 'none' | bytes of a set}.
 import { Validator, FhirvalError } from './pkg/browser.mjs';
 
 let defaultValidator = null;
@@ -15,6 +16,12 @@ function describe(v) {
   return { packages: info.packages, notes: info.notes, profiles };
 }
 
+/** Make `v` the validator in use, releasing the one it replaces (never the default). */
+function use(v) {
+  if (current && current !== defaultValidator && current !== v) current.free();
+  current = v;
+}
+
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
@@ -25,14 +32,24 @@ async function handle(msg) {
       return { type: 'set', which: 'default', ms: performance.now() - t0, ...describe(v) };
     }
     case 'default':
-      current = defaultValidator;
+      use(defaultValidator);
       return { type: 'set', which: 'default', ms: 0, ...describe(current) };
+    case 'set': {
+      const t0 = performance.now();
+      const v = Validator.fromProfileSet(new Uint8Array(msg.bytes));
+      if (v instanceof FhirvalError) return { type: 'error', message: v.error };
+      use(v);
+      return { type: 'set', which: 'shipped', ms: performance.now() - t0, ...describe(v) };
+    }
     case 'packages': {
       const t0 = performance.now();
-      const v = Validator.fromPackages(msg.files.map((f) => new Uint8Array(f.bytes)));
+      const base = typeof msg.base === 'string' ? msg.base : new Uint8Array(msg.base);
+      const v = Validator.fromPackages(
+        msg.files.map((f) => new Uint8Array(f.bytes)),
+        { base },
+      );
       if (v instanceof FhirvalError) return { type: 'error', message: v.error };
-      if (current && current !== defaultValidator) current.free();
-      current = v;
+      use(v);
       return { type: 'set', which: 'packages', ms: performance.now() - t0, ...describe(v) };
     }
     case 'validate': {

@@ -105,7 +105,7 @@ fn load(bytes: &[u8]) {
                     "{{\"resourceType\":{}}}",
                     serde_json::Value::from(ty.as_str())
                 );
-                let _ = v.validate(doc.as_bytes(), std::slice::from_ref(url));
+                let _ = v.validate_against(doc.as_bytes(), std::slice::from_ref(url));
             }
         }
         Err(PackageError::Limit(_) | PackageError::Format { .. }) => {}

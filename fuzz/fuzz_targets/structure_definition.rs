@@ -34,7 +34,7 @@ fuzz_target!(
     for (url, ty) in new.iter().take(4) {
         let doc = format!("{{\"resourceType\":{}}}", serde_json::Value::from(ty.as_str()));
         common::check_validate(&v, doc.as_bytes());
-        let _ = v.validate(doc.as_bytes(), std::slice::from_ref(url));
-        let _ = v.validate(data, std::slice::from_ref(url));
+        let _ = v.validate_against(doc.as_bytes(), std::slice::from_ref(url));
+        let _ = v.validate_against(data, std::slice::from_ref(url));
     }
 });

@@ -18,7 +18,9 @@ use std::collections::HashMap;
 /// Why a StructureDefinition could not be compiled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompileError {
+    /// The StructureDefinition's canonical URL.
     pub url: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -27,6 +29,8 @@ impl std::fmt::Display for CompileError {
         write!(f, "{}: {}", self.url, self.message)
     }
 }
+
+impl std::error::Error for CompileError {}
 
 /// Builds a profile set from packages and loose resources.
 #[derive(Default)]
@@ -41,6 +45,7 @@ pub struct Compiler {
 }
 
 impl Compiler {
+    /// An empty compiler (add R4 core first).
     pub fn new() -> Self {
         Self::default()
     }
@@ -83,6 +88,7 @@ impl Compiler {
         }
     }
 
+    /// Add a note for the user to the set's notes.
     pub fn add_note(&mut self, note: String) {
         self.set.notes.push(note);
     }
@@ -174,6 +180,7 @@ impl Compiler {
         self.set.notes.push(note);
     }
 
+    /// Generate pending snapshots, index the set and hand it over (compile errors become notes).
     pub fn finish(mut self) -> ProfileSet {
         self.set.reindex();
         // generate snapshots, bases first: each round generates those whose base is known

@@ -6,26 +6,43 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 
+/// The precision of a date, dateTime or time: the last component given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Prec {
+    /// Year only (`2024`).
     Year = 1,
+    /// Year and month.
     Month,
+    /// A full date.
     Day,
+    /// Up to the hour.
     Hour,
+    /// Up to the minute.
     Minute,
+    /// Up to the second.
     Second,
+    /// Up to the millisecond.
     Milli,
 }
 
+/// A FHIRPath Date, DateTime or Time value: components up to its precision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DateTime {
+    /// Year (0..=9999).
     pub year: i32,
+    /// Month (1..=12), when the precision reaches it.
     pub month: u8,
+    /// Day of the month, when the precision reaches it.
     pub day: u8,
+    /// Hour (0..=23), when the precision reaches it.
     pub hour: u8,
+    /// Minute, when the precision reaches it.
     pub minute: u8,
+    /// Second, when the precision reaches it.
     pub second: u8,
+    /// Millisecond, when the precision reaches it.
     pub milli: u16,
+    /// The last component given.
     pub prec: Prec,
     /// Timezone offset in minutes (`Z` = 0); `None` when not given.
     pub tz: Option<i16>,
@@ -258,6 +275,7 @@ impl DateTime {
         c.done().then_some(d)
     }
 
+    /// Append the date part (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, by precision).
     pub fn fmt_date(&self, out: &mut String) {
         let _ = write!(out, "{:04}", self.year);
         if self.prec >= Prec::Month {
@@ -268,6 +286,7 @@ impl DateTime {
         }
     }
 
+    /// Append the time part (`hh`, `hh:mm`, `hh:mm:ss` or `hh:mm:ss.fff`, by precision).
     pub fn fmt_time(&self, out: &mut String) {
         let _ = write!(out, "{:02}", self.hour);
         if self.prec >= Prec::Minute {

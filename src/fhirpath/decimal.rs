@@ -12,6 +12,7 @@ pub const MAX_SCALE: u8 = 28;
 /// Scale used for the result of `/` (before trailing zeros are stripped).
 const DIV_SCALE: u8 = 8;
 
+/// An exact decimal: a 128-bit mantissa and a decimal scale (value = mantissa / 10^scale).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decimal {
     lo: u64,
@@ -24,6 +25,7 @@ fn pow10(n: u32) -> Option<i128> {
 }
 
 impl Decimal {
+    /// `mantissa / 10^scale`.
     pub fn new(mantissa: i128, scale: u8) -> Decimal {
         Decimal {
             lo: mantissa as u64,
@@ -32,22 +34,27 @@ impl Decimal {
         }
     }
 
+    /// An integer.
     pub fn from_i64(v: i64) -> Decimal {
         Decimal::new(v as i128, 0)
     }
 
+    /// The mantissa.
     pub fn mantissa(&self) -> i128 {
         ((self.hi as i128) << 64) | (self.lo as i128)
     }
 
+    /// The number of fractional digits.
     pub fn scale(&self) -> u8 {
         self.scale
     }
 
+    /// Zero.
     pub fn is_zero(&self) -> bool {
         self.mantissa() == 0
     }
 
+    /// Below zero.
     pub fn is_negative(&self) -> bool {
         self.mantissa() < 0
     }
@@ -189,16 +196,19 @@ impl Decimal {
         Some((a.with_scale(s)?.mantissa(), b.with_scale(s)?.mantissa(), s))
     }
 
+    /// `self + o`, `None` on overflow.
     pub fn checked_add(self, o: Decimal) -> Option<Decimal> {
         let (a, b, s) = Decimal::align(self, o)?;
         Some(Decimal::new(a.checked_add(b)?, s))
     }
 
+    /// `self - o`, `None` on overflow.
     pub fn checked_sub(self, o: Decimal) -> Option<Decimal> {
         let (a, b, s) = Decimal::align(self, o)?;
         Some(Decimal::new(a.checked_sub(b)?, s))
     }
 
+    /// `self * o`, `None` on overflow.
     pub fn checked_mul(self, o: Decimal) -> Option<Decimal> {
         let scale = self.scale as u32 + o.scale as u32;
         match self.mantissa().checked_mul(o.mantissa()) {
@@ -266,14 +276,17 @@ impl Decimal {
         Some(Decimal::new(a % b, s))
     }
 
+    /// `-self`.
     pub fn negated(self) -> Decimal {
         Decimal::new(self.mantissa().saturating_neg(), self.scale)
     }
 
+    /// The absolute value.
     pub fn abs(self) -> Decimal {
         Decimal::new(self.mantissa().saturating_abs(), self.scale)
     }
 
+    /// The greatest integer not above it.
     pub fn floor(self) -> Decimal {
         let t = self.truncate_to(0);
         if self.is_negative() && t.with_scale(self.scale) != Some(self) {
@@ -283,6 +296,7 @@ impl Decimal {
         }
     }
 
+    /// The least integer not below it.
     pub fn ceiling(self) -> Decimal {
         let t = self.truncate_to(0);
         if !self.is_negative() && t.with_scale(self.scale) != Some(self) {
@@ -314,6 +328,7 @@ impl Decimal {
         i64::try_from(self.truncate_to(0).mantissa()).ok()
     }
 
+    /// The nearest `f64`.
     pub fn to_f64(self) -> f64 {
         let m = self.mantissa() as f64;
         m / 10f64.powi(self.scale as i32)

@@ -111,7 +111,9 @@ impl Expr {
 /// A syntax error, with the byte offset in the expression where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
+    /// What is wrong.
     pub message: String,
+    /// Byte offset in the expression.
     pub position: usize,
 }
 
@@ -126,6 +128,7 @@ impl std::error::Error for ParseError {}
 /// An evaluation error (type error, singleton violation, budget exceeded, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvalError {
+    /// What went wrong.
     pub message: String,
 }
 
@@ -173,6 +176,7 @@ pub struct ResolveContext<'a> {
     pub from: Option<&'a Node<'a>>,
     /// `%resource` and `%rootResource` of the evaluation.
     pub resource: &'a Node<'a>,
+    /// `%rootResource`.
     pub root_resource: &'a Node<'a>,
 }
 
@@ -215,6 +219,7 @@ pub struct Elem<'a> {
     /// type being looked up lazily from (`ty`, `key`). Items returned by [`evaluate`] are
     /// always resolved (`key` empty).
     pub ty: &'a str,
+    /// The JSON property name when the type is not yet resolved; empty once resolved.
     pub key: &'a str,
 }
 
@@ -238,6 +243,7 @@ impl<'a> Elem<'a> {
 /// A quantity value (`System.Quantity`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity<'a> {
+    /// The number.
     pub value: Decimal,
     /// UCUM code or calendar keyword (`year`, `days`, …).
     pub unit: Cow<'a, str>,
@@ -248,13 +254,21 @@ pub struct Quantity<'a> {
 pub enum Item<'a> {
     /// A FHIR element (resource, complex value or primitive) in the JSON tree.
     Elem(Elem<'a>),
+    /// A Boolean.
     Bool(bool),
+    /// An Integer.
     Int(i64),
+    /// A Decimal.
     Dec(Decimal),
+    /// A String.
     Str(Cow<'a, str>),
+    /// A Date.
     Date(DateTime),
+    /// A DateTime.
     DateTime(DateTime),
+    /// A Time.
     Time(DateTime),
+    /// A Quantity.
     Quantity(Quantity<'a>),
     /// Result of `type()`: namespace (`"System"` / `"FHIR"`) and name.
     Type(&'static str, &'a str),
@@ -289,15 +303,18 @@ impl Item<'_> {
 pub struct Env<'a> {
     /// `%resource`: the resource containing the context (a contained resource, if it is in one).
     pub resource: &'a Node<'a>,
+    /// The FHIR type of `resource`.
     pub resource_type: &'a str,
     /// `%rootResource`: the container of a contained resource, else the same as `resource`.
     pub root_resource: &'a Node<'a>,
+    /// The FHIR type of `root_resource`.
     pub root_type: &'a str,
     /// `%context` / initial `$this`: the element the expression is evaluated on. `None` for a
     /// primitive that has only its `_name` companion (then `context_ext` is set).
     pub context: Option<&'a Node<'a>>,
     /// The `_name` companion when the context is a primitive with extensions.
     pub context_ext: Option<&'a Node<'a>>,
+    /// The FHIR type of the context.
     pub context_type: &'a str,
     /// `today()` as (year, month, day).
     pub today: Option<(i32, u32, u32)>,

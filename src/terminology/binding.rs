@@ -6,18 +6,17 @@ use super::{Membership, Terminology};
 /// `ElementDefinition.binding.strength`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Strength {
+    /// The code must come from the value set.
     Required,
+    /// From the value set unless none fits.
     Extensible,
+    /// A suggestion.
     Preferred,
+    /// An example.
     Example,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-}
+pub use crate::outcome::Severity;
 
 /// What the checks report, and how loudly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,29 +43,39 @@ impl Default for Policy {
 pub enum Kind {
     /// `code`, `string`, `uri` (no system: the code is looked for in every system of the set)
     Code,
+    /// `Coding`.
     Coding,
+    /// `CodeableConcept` (any of its codings may match).
     CodeableConcept,
+    /// `Quantity` (system and code: a unit).
     Quantity,
 }
 
 /// One coding of the value (`Quantity`: system and code; `code`: code only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CodingRef<'a> {
+    /// `system`, when given.
     pub system: Option<&'a str>,
+    /// `code`.
     pub code: &'a str,
+    /// `display`, when given.
     pub display: Option<&'a str>,
 }
 
+/// One binding or display problem, in the Java validator's words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TxIssue {
+    /// How bad it is (by the binding strength and the [`Policy`]).
     pub severity: Severity,
     /// OperationOutcome issue type: `code-invalid`, `not-found`, `invalid`, `not-supported`
     pub code: &'static str,
-    /// Java's message id (for suppression files and comparisons)
+    /// Java's message id, kept as the issue's [key](crate::Issue::key) (suppression files name it)
     pub message_id: &'static str,
+    /// The message.
     pub text: String,
     /// Which coding the issue is about (its `.display` when `on_display`), if one.
     pub coding: Option<usize>,
+    /// The issue is about that coding's display.
     pub on_display: bool,
 }
 
@@ -207,7 +216,7 @@ impl Terminology {
                 Membership::NoValueSet => {
                     // e.g. a VSAC value set: no package here holds it, so the codes are not
                     // checked offline (said per the policy, never an error)
-                    let vs_url = vs.split('|').next().unwrap_or(vs);
+                    let vs_url = crate::canonical::url(vs);
                     out.push(TxIssue {
                         severity: policy.not_checked,
                         code: "not-found",

@@ -267,9 +267,9 @@ fn flatten(list: &[Value], parent: Option<u32>, out: &mut Vec<RawConcept>, depth
 fn parse_include(v: &Value) -> Include {
     // `system: "url|version"` (seen in the wild) is a versioned system
     let (system, piped) = match text(v, "system") {
-        Some(s) => match s.split_once('|') {
-            Some((u, ver)) => (Some(u.to_string()), Some(ver.to_string())),
-            None => (Some(s), None),
+        Some(s) => match crate::canonical::split(&s) {
+            (u, Some(ver)) => (Some(u.to_string()), Some(ver.to_string())),
+            (_, None) => (Some(s), None),
         },
         None => (None, None),
     };
@@ -653,10 +653,7 @@ impl Builder {
     }
 
     fn expand_ref(&mut self, canonical: &str, from: &str) -> Exp {
-        let (url, version) = match canonical.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (canonical, None),
-        };
+        let (url, version) = crate::canonical::split(canonical);
         let Some(list) = self.vs_by_url.get(url) else {
             let r = self.reason(format!(
                 "imported value set {} not loaded",

@@ -9,9 +9,7 @@ use super::{Item, Walker};
 use crate::json::{Node, Value};
 use crate::model::{BindingStrength, StructId};
 use crate::outcome::Severity;
-use crate::terminology::binding::{
-    CodingRef, Kind, Policy, Severity as TxSeverity, Strength, TxIssue,
-};
+use crate::terminology::binding::{CodingRef, Kind, Policy, Strength, TxIssue};
 use crate::terminology::{Membership, Terminology};
 use std::hash::{Hash, Hasher};
 
@@ -94,7 +92,7 @@ pub(crate) fn member_of(t: &Terminology, ty: &str, n: &Node<'_>, vs: &str) -> Op
 }
 
 fn is_common_ucum(vs: &str) -> bool {
-    let url = vs.split('|').next().unwrap_or(vs);
+    let url = crate::canonical::url(vs);
     matches!(
         url,
         "http://hl7.org/fhir/ValueSet/ucum-vitals-common"
@@ -103,26 +101,18 @@ fn is_common_ucum(vs: &str) -> bool {
     )
 }
 
-fn severity(s: TxSeverity) -> Severity {
-    match s {
-        TxSeverity::Error => Severity::Error,
-        TxSeverity::Warning => Severity::Warning,
-        TxSeverity::Information => Severity::Information,
-    }
-}
-
 impl<'v: 'a, 'a> Walker<'v, 'a> {
     pub(crate) fn tx_policy(&self) -> Policy {
         Policy {
-            not_checked: if self.opts.unchecked_codes_as_warnings {
-                TxSeverity::Warning
+            not_checked: if self.opts.unchecked_codes_are_warnings {
+                Severity::Warning
             } else {
-                TxSeverity::Information
+                Severity::Information
             },
-            display: if self.opts.display_issues_as_warnings {
-                TxSeverity::Warning
+            display: if self.opts.display_issues_are_warnings {
+                Severity::Warning
             } else {
-                TxSeverity::Error
+                Severity::Error
             },
         }
     }
@@ -140,7 +130,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if severity != Severity::Error {
             return (severity, text);
         }
-        let (url, _) = super::canonical_parts(canonical);
+        let url = crate::canonical::url(canonical);
         match self.set.substitute_for(url) {
             Some((used, asked)) => (
                 Severity::Warning,
@@ -238,8 +228,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 .check_additional_binding(kind, purpose, avs, &codings, &policy)
         });
         for i in issues.into_iter().chain(additional) {
-            let (sev, text) = self.unless_substituted(severity(i.severity), i.text, vs);
-            self.report(sev, i.code, node.offset, || text);
+            let (sev, text) = self.unless_substituted(i.severity, i.text, vs);
+            self.report_keyed(sev, i.code, Some(i.message_id), node.offset, || text);
         }
     }
 
@@ -259,8 +249,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 self.path.push(Seg::Name("display"));
             }
             let system = c.system.unwrap_or_default();
-            let (sev, text) = self.unless_substituted(severity(i.severity), i.text, system);
-            self.report(sev, i.code, at, || text);
+            let (sev, text) = self.unless_substituted(i.severity, i.text, system);
+            self.report_keyed(sev, i.code, Some(i.message_id), at, || text);
             if i.on_display {
                 self.path.pop();
             }

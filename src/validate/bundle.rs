@@ -206,7 +206,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
 
     fn invariant(&mut self, key: &'static str, offset: u32) {
         let human = self.invariant_text(key);
-        self.report(Severity::Error, "invariant", offset, || {
+        self.report_keyed(Severity::Error, "invariant", Some(key), offset, || {
             format!("Constraint failed: {key}: '{human}'")
         });
     }

@@ -76,7 +76,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             None => {
                 let allowed = self
                     .opts
-                    .allowed_extension_domains
+                    .allow_extension_domains
                     .iter()
                     .any(|d| url.starts_with(d.as_str()));
                 if allowed || is_known_without_definition(url) {

@@ -22,7 +22,7 @@ const NATIVE: &[&str] = &[
 /// R4's ref-1, checked natively (see [`Walker::ref_1`]).
 const REF_1: &str = "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))";
 
-/// How [`Walker::invariants`] handles a constraint (see [`ProfileSet::constraint_class`]).
+/// How [`Walker::invariants`] handles a constraint (see [`Memo::class`](super::memo::Memo::class)).
 const ELE_1: u8 = 1;
 const EXT_1: u8 = 2;
 /// In [`NATIVE`], checked by another module.
@@ -69,27 +69,12 @@ fn classify(c: &crate::model::Constraint) -> u8 {
     }
 }
 
-/// R4 invariants published with a bug that the Java validator evaluates corrected (the
-/// published text, then the corrected one).
-const CORRECTED: &[(&str, &str, &str)] = &[(
-    "que-12",
-    "enableWhen.count() > 2 implies enableBehavior.exists()",
-    "enableWhen.count() > 1 implies enableBehavior.exists()",
-)];
-
-/// The expression to evaluate for a constraint: its own, or the corrected one.
-pub(crate) fn effective_expression<'e>(key: &str, expression: &'e str) -> &'e str {
-    CORRECTED
-        .iter()
-        .find(|(k, published, _)| *k == key && *published == expression)
-        .map_or(expression, |(_, _, fixed)| fixed)
-}
-
 /// The FHIR type model from a profile set, as the FHIRPath engine needs it: the types and
 /// children of elements, and type inheritance. Nothing resolves, no terminology, no profiles
 /// (the validator's model adds those); public for tools that evaluate FHIRPath over data
 /// without validating it (the differential test against fhirpath.js).
 pub struct TypeModel<'v> {
+    /// The profile set whose structures describe the types.
     pub set: &'v ProfileSet,
 }
 
@@ -205,6 +190,7 @@ impl Model for TypeModel<'_> {
 /// (`memberOf`), profiles (`conformsTo`) and the XHTML checks.
 pub(crate) struct SetModel<'v> {
     pub types: TypeModel<'v>,
+    pub memo: &'v super::memo::Memo,
     pub opts: &'v super::Options,
 }
 
@@ -230,7 +216,7 @@ impl Model for SetModel<'_> {
     fn conforms_to(&self, node: &Node<'_>, _node_type: &str, profile: &str) -> Option<bool> {
         let set = self.types.set;
         let sd = set.resolve(profile)?;
-        let mut w = Walker::new(set, self.opts);
+        let mut w = Walker::new(set, self.memo, self.opts);
         Some(w.conforms(|w| w.against_structure(sd, node)))
     }
 
@@ -287,7 +273,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let Some(c) = set.constraints.get(ci as usize) else {
                 continue;
             };
-            let holds = match set.constraint_class(ci, classify) {
+            let holds = match self.memo.class(set, ci, classify) {
                 // type-level rules on every element: the base walk sees every element
                 ELE_1 | EXT_1 if self.profile_walk => continue,
                 ELE_1 => Ok(ele_1(item)),
@@ -336,7 +322,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     } else {
                         Severity::Warning
                     };
-                    self.report(severity, "invariant", offset, || {
+                    self.report_keyed(severity, "invariant", Some(&c.key), offset, || {
                         format!("Constraint failed: {}: '{}'", c.key, c.human)
                     });
                 }
@@ -390,7 +376,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         context_type: &'v str,
     ) -> Result<bool, String> {
         let set = self.set;
-        let expr = match set.constraint_expr(ci) {
+        let expr = match self.memo.expression(set, ci) {
             Some(Ok(expr)) => expr,
             Some(Err(e)) => return Err(format!("does not parse: {e}")),
             None => return Ok(true),
@@ -414,6 +400,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         env.today = super::primitive::today_days().map(super::primitive::civil_from_days);
         let model = SetModel {
             types: TypeModel { set },
+            memo: self.memo,
             opts: self.opts,
         };
         fhirpath::evaluate_invariant(expr, &env, &model).map_err(|e| e.message)

@@ -14,10 +14,7 @@ use crate::outcome::Severity;
 /// statement loaded (`pdex-server-6-1` in the 2.1 build, `pdex-server` before).
 pub(crate) fn pick<'v>(caps: &'v [Capability], named: Option<&str>) -> Option<&'v Capability> {
     if let Some(url) = named {
-        let (u, v) = match url.split_once('|') {
-            Some((u, v)) => (u, Some(v)),
-            None => (url, None),
-        };
+        let (u, v) = crate::canonical::split(url);
         return caps
             .iter()
             .rev()

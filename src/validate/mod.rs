@@ -1,11 +1,20 @@
-//! The validation engine: walks the JSON data once per applicable structure (the base type and
-//! each profile), guided by the compiled element tree. The data drives the walk; the schema is
-//! only looked up. Each kind of rule lives in its own module (`structure`: properties and
-//! cardinality, `slicing`, `value`: primitive values, fixed/pattern, min/max and length, `extension`, `reference`,
-//! `primitive`).
+//! The validation engine: [`Validator`] (a profile set, its [`Options`] and the caches it fills,
+//! `memo`) and the walker. The walker goes over the JSON data once per applicable structure (the
+//! base type and each profile), guided by the compiled element tree: the data drives the walk;
+//! the schema is only looked up.
 //!
-//! Issues are recorded with a byte offset and a formatted path only when a rule fails; line and
-//! column are computed at the end, and only if there are issues.
+//! Each family of rules lives in its own module, as `impl Walker` blocks: `structure`
+//! (properties, cardinality, choice names), `slicing`, `value` (primitive values through the
+//! leaf checkers of [`crate::checks`], fixed/pattern, min/max, length, narrative), `extension`,
+//! `reference` and `bundle` (reference resolution, Bundle rules), `binding` (terminology),
+//! `invariant` (FHIRPath constraints, with the type model the engine needs), `member`
+//! (`--mode pdex`), `implied` (global profiles), `business`, `questionnaire`, `measure` and
+//! `profile_content` (resources against their definitions), `ucum`; `path` renders the
+//! FHIRPath of an issue lazily.
+//!
+//! Issues are recorded with a byte offset and a formatted path only when a rule fails, with the
+//! invariant key or Java message id they answer to ([`crate::Issue::key`]); line and column are
+//! computed at the end, and only if there are issues.
 
 mod binding;
 mod bundle;
@@ -13,11 +22,11 @@ mod business;
 mod extension;
 mod implied;
 mod invariant;
-pub(crate) use invariant::effective_expression;
 mod measure;
 mod member;
+mod memo;
+pub use memo::effective_expression;
 mod path;
-pub mod primitive;
 pub use invariant::TypeModel;
 mod profile_content;
 mod questionnaire;
@@ -26,94 +35,60 @@ mod slicing;
 mod structure;
 mod ucum;
 mod value;
-pub mod xhtml;
 
+use crate::checks::{primitive, xhtml};
 use crate::json::{self, LineIndex, Node, Value};
 use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
-use crate::outcome::{Issue, Outcome, Severity};
+use crate::outcome::{Issue, OperationOutcome, Severity};
 use path::{Path, Seg};
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::hash::{Hash, Hasher};
 
-/// How validation behaves; every limit has a safe default.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Extension URLs starting with one of these are accepted without a definition (the Java
-    /// validator's `-allow-example-urls`/extension-domain setting; default none).
-    pub allowed_extension_domains: Vec<String>,
-    pub limits: json::Limits,
-    /// After this many issues, validation stops with a summary issue.
-    pub max_issues: usize,
-    /// Java's security checks: HTML-like text in strings is an error, not information.
-    pub security_checks: bool,
-    /// How to treat HTML tags in markdown (Java: a warning; `noHtmlInMarkdown`: an error).
-    pub html_in_markdown: primitive::HtmlInMarkdown,
-    /// Member-history mode: also check each top-level resource or Bundle entry against the
-    /// profiles a PDex server promises for its type.
-    pub mode: Mode,
-    /// The server CapabilityStatement member-history mode reads (default: the newest PDex
-    /// server statement loaded).
-    pub capability: Option<String>,
-    /// Evaluate FHIRPath invariants (on by default; off measures the structural engine alone).
-    pub invariants: bool,
-    /// Check terminology bindings and codings (on by default).
-    pub terminology: bool,
-    /// Codes that cannot be checked offline are warnings rather than information.
-    pub unchecked_codes_as_warnings: bool,
-    /// Wrong displays are warnings rather than errors (Java's display-issues-are-warnings).
-    pub display_issues_as_warnings: bool,
-    /// References must resolve (Java's `validateReference` CHECK_EXISTS policy): a relative
-    /// reference (`Patient/2`) that is not found in its Bundle, Parameters or container is an
-    /// error, since nothing can be fetched offline. Off by default (Java's default ignores it).
-    pub check_references_resolve: bool,
-}
+pub use crate::options::{Mode, Options};
 
-/// What a validation run checks beyond the declared profiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    #[default]
-    Standard,
-    /// PDex member health history: entries also against the PDex server's promises.
-    MemberHistory,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            allowed_extension_domains: Vec::new(),
-            limits: json::Limits::default(),
-            max_issues: 10_000,
-            security_checks: false,
-            html_in_markdown: primitive::CheckOptions::DEFAULT.html_in_markdown,
-            mode: Mode::Standard,
-            capability: None,
-            invariants: true,
-            terminology: true,
-            unchecked_codes_as_warnings: false,
-            display_issues_as_warnings: false,
-            check_references_resolve: false,
-        }
-    }
-}
-
-/// A compiled profile set ready to validate.
+/// A compiled profile set and the options to validate with: the front door's validator. Build
+/// one with [`Validator::builder`]; it is `Send + Sync`, so one validator serves many threads.
 pub struct Validator {
     set: ProfileSet,
+    /// Caches about `set` filled while validating.
+    memo: memo::Memo,
     options: Options,
+    /// Profiles every input is also validated against ([`crate::ValidatorBuilder::profile`]).
+    profiles: Vec<String>,
 }
 
 impl Validator {
+    /// A validator over an already loaded set, unchecked options and no extra profiles (the
+    /// engine's constructor; [`Validator::builder`] is the front door).
     pub fn new(set: ProfileSet, options: Options) -> Self {
-        Validator { set, options }
+        Validator {
+            memo: memo::Memo::new(&set),
+            set,
+            options,
+            profiles: Vec::new(),
+        }
     }
 
+    /// [`Validator::new`] with profiles every input is also validated against.
+    pub(crate) fn with_profiles(mut self, profiles: Vec<String>) -> Self {
+        self.profiles = profiles;
+        self
+    }
+
+    /// The compiled profile set.
     pub fn profile_set(&self) -> &ProfileSet {
         &self.set
     }
 
+    /// The options it validates with.
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// The profiles every input is also validated against.
+    pub fn profiles(&self) -> &[String] {
+        &self.profiles
     }
 
     /// Change the options (the mode, limits, ...) of a validator without recompiling its set.
@@ -122,16 +97,22 @@ impl Validator {
     }
 
     /// Validate one JSON resource (any resource type, Bundles included) against its base
-    /// definition, its `meta.profile`s and `profiles`.
-    pub fn validate(&self, input: &[u8], profiles: &[String]) -> Outcome {
-        let limits = &self.options.limits;
+    /// definition, its `meta.profile`s and the validator's profiles. Never fails: input that is
+    /// not JSON, or over a limit, is a fatal issue.
+    pub fn validate(&self, input: &[u8]) -> OperationOutcome {
+        self.validate_against(input, &self.profiles)
+    }
+
+    /// [`Validator::validate`], against `profiles` instead of the validator's profiles.
+    pub fn validate_against(&self, input: &[u8], profiles: &[String]) -> OperationOutcome {
+        let limits = &self.options.limits();
         let parsed =
             json::utf8_text(input, limits).and_then(|text| Ok((text, json::parse(text, limits)?)));
         match parsed {
             Err(e) => {
                 let text = String::from_utf8_lossy(input);
                 let (line, col) = LineIndex::new(&text).line_col(e.offset);
-                Outcome {
+                OperationOutcome {
                     issues: vec![Issue {
                         severity: Severity::Fatal,
                         code: "invalid",
@@ -140,6 +121,7 @@ impl Validator {
                         line,
                         col,
                         diagnostics: None,
+                        key: None,
                     }],
                 }
             }
@@ -148,8 +130,13 @@ impl Validator {
     }
 
     /// Validate an already parsed document; `text` is its source (for line/column).
-    pub fn validate_node(&self, root: &Node<'_>, text: &str, profiles: &[String]) -> Outcome {
-        let mut w = Walker::new(&self.set, &self.options);
+    pub fn validate_node(
+        &self,
+        root: &Node<'_>,
+        text: &str,
+        profiles: &[String],
+    ) -> OperationOutcome {
+        let mut w = Walker::new(&self.set, &self.memo, &self.options);
         w.source = text;
         if self.options.mode == Mode::MemberHistory {
             w.capability = member::pick(&self.set.capabilities, self.options.capability.as_deref());
@@ -174,7 +161,7 @@ impl Validator {
     /// resource populates (a slice counts when an occurrence matched it). Issues are dropped:
     /// this is what the Must Support coverage report ([`crate::coverage`]) reads.
     pub fn populated(&self, root: &Node<'_>, profiles: &[String]) -> Vec<(StructId, Vec<u32>)> {
-        let mut w = Walker::new(&self.set, &self.options);
+        let mut w = Walker::new(&self.set, &self.memo, &self.options);
         w.populated = Some(Box::default());
         if self.options.mode == Mode::MemberHistory {
             w.capability = member::pick(&self.set.capabilities, self.options.capability.as_deref());
@@ -221,6 +208,8 @@ struct RawIssue {
     expression: String,
     offset: u32,
     diagnostics: Option<String>,
+    /// The invariant key or Java message id ([`Issue::key`]).
+    key: Option<String>,
 }
 
 /// A resource being walked.
@@ -235,6 +224,8 @@ struct Current<'a> {
 
 pub(crate) struct Walker<'v: 'a, 'a> {
     set: &'v ProfileSet,
+    /// The validator's caches about `set`.
+    memo: &'v memo::Memo,
     opts: &'v Options,
     path: Path<'a>,
     issues: Vec<RawIssue>,
@@ -321,9 +312,10 @@ struct TypeInfo {
 const MAX_WALK_DEPTH: usize = 2_000;
 
 impl<'v: 'a, 'a> Walker<'v, 'a> {
-    fn new(set: &'v ProfileSet, opts: &'v Options) -> Self {
+    fn new(set: &'v ProfileSet, memo: &'v memo::Memo, opts: &'v Options) -> Self {
         Walker {
             set,
+            memo,
             opts,
             path: Path::default(),
             issues: Vec::new(),
@@ -360,7 +352,19 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         offset: u32,
         message: impl FnOnce() -> String,
     ) {
-        self.report_with(severity, code, offset, message, None);
+        self.report_full(severity, code, None, offset, message, None);
+    }
+
+    /// [`Walker::report`] for an issue that answers to an invariant key or a Java message id.
+    pub(crate) fn report_keyed(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        key: Option<&str>,
+        offset: u32,
+        message: impl FnOnce() -> String,
+    ) {
+        self.report_full(severity, code, key, offset, message, None);
     }
 
     /// [`Walker::report`] with the issue's diagnostics (why; build them only outside
@@ -369,6 +373,19 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         &mut self,
         severity: Severity,
         code: &'static str,
+        offset: u32,
+        message: impl FnOnce() -> String,
+        diagnostics: Option<String>,
+    ) {
+        self.report_full(severity, code, None, offset, message, diagnostics);
+    }
+
+    /// The issue with all it can carry: an invariant key or Java message id, diagnostics.
+    fn report_full(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        key: Option<&str>,
         offset: u32,
         message: impl FnOnce() -> String,
         diagnostics: Option<String>,
@@ -414,6 +431,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             expression,
             offset,
             diagnostics,
+            key: key.map(str::to_string),
         });
     }
 
@@ -430,7 +448,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         ok
     }
 
-    fn finish(self, text: &str) -> Outcome {
+    fn finish(self, text: &str) -> OperationOutcome {
         let mut issues = Vec::with_capacity(self.issues.len());
         if !self.issues.is_empty() {
             let index = LineIndex::new(text);
@@ -444,6 +462,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     line,
                     col,
                     diagnostics: r.diagnostics,
+                    key: r.key,
                 });
             }
         }
@@ -459,9 +478,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 line: 0,
                 col: 0,
                 diagnostics: None,
+                key: None,
             });
         }
-        Outcome { issues }
+        OperationOutcome { issues }
     }
 
     /// The document root: a resource validated against its type, meta.profile and `extra`.
@@ -598,7 +618,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     fn profile_for(&mut self, url: &str, rt: &str, offset: u32, named: bool) -> Option<StructId> {
         match self.set.resolve(url) {
             None => {
-                let (base, version) = canonical_parts(url);
+                let (base, version) = crate::canonical::split(url);
                 let loaded = self.set.versions_of(base);
                 if let (Some(v), false) = (version, loaded.is_empty()) {
                     let severity = if named {
@@ -664,12 +684,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         };
         if let Some(issue) = primitive::check_resource_id(s) {
             self.path.push(Seg::Name("id"));
-            self.report(
-                value::severity_of(issue.severity),
-                issue.code,
-                id.offset,
-                || issue.message,
-            );
+            self.report(issue.severity, issue.code, id.offset, || issue.message);
             self.path.pop();
         }
     }
@@ -1083,13 +1098,5 @@ pub(crate) fn article(kind: &str) -> String {
         format!("an {name}")
     } else {
         format!("a {name}")
-    }
-}
-
-/// `url|version` → (`url`, `Some(version)`); a canonical without `|` → (`url`, `None`).
-pub(crate) fn canonical_parts(canonical: &str) -> (&str, Option<&str>) {
-    match canonical.split_once('|') {
-        Some((url, version)) => (url, Some(version)),
-        None => (canonical, None),
     }
 }

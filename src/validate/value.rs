@@ -60,14 +60,6 @@ pub(crate) fn matches_value(node: &Node<'_>, f: &FValue, exact: bool) -> bool {
     }
 }
 
-pub(crate) fn severity_of(s: primitive::Severity) -> Severity {
-    match s {
-        primitive::Severity::Error => Severity::Error,
-        primitive::Severity::Warning => Severity::Warning,
-        primitive::Severity::Information => Severity::Information,
-    }
-}
-
 fn display(f: &FValue) -> String {
     match f {
         FValue::String(s) => s.clone(),
@@ -111,9 +103,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     let found = primitive::check_with(p, kind, text, &options);
                     let clean = found.is_empty();
                     for issue in found {
-                        self.report(severity_of(issue.severity), issue.code, node.offset, || {
-                            issue.message
-                        });
+                        self.report(issue.severity, issue.code, node.offset, || issue.message);
                     }
                     if clean {
                         self.primitive_constraints(sd, el, p, node, text);
@@ -193,12 +183,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             ..xhtml::XhtmlOptions::default()
         };
         for issue in xhtml::check_div(div, &options) {
-            let severity = match issue.severity {
-                xhtml::Severity::Error => Severity::Error,
-                xhtml::Severity::Warning => Severity::Warning,
-                xhtml::Severity::Information => Severity::Information,
-            };
-            self.report(severity, issue.code, node.offset, || issue.message);
+            self.report_keyed(issue.severity, issue.code, issue.key, node.offset, || {
+                issue.message
+            });
         }
     }
 

@@ -9,7 +9,7 @@
 
 use fhirval::load::{IgSpec, compile_specs};
 use fhirval::model::ProfileSet;
-use fhirval::{Issue, Options, Outcome, Severity, Validator};
+use fhirval::{Issue, OperationOutcome, Options, Severity, Validator};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -59,12 +59,12 @@ pub fn validator() -> &'static Validator {
 /// Domain accepted without a definition by [`validator_allowing`].
 pub const ALLOWED_DOMAIN: &str = "http://allowed.fhirval.test/";
 
-/// A validator whose `allowed_extension_domains` holds [`ALLOWED_DOMAIN`].
+/// A validator whose `allow_extension_domains` holds [`ALLOWED_DOMAIN`].
 pub fn validator_allowing() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
     V.get_or_init(|| {
         let options = Options {
-            allowed_extension_domains: vec![ALLOWED_DOMAIN.to_string()],
+            allow_extension_domains: vec![ALLOWED_DOMAIN.to_string()],
             ..Options::default()
         };
         Validator::new(profile_set().clone(), options)
@@ -76,12 +76,12 @@ pub fn fx(name: &str) -> String {
     format!("{FX}{name}")
 }
 
-pub fn outcome_with(v: &Validator, json: &str, profiles: &[&str]) -> Outcome {
+pub fn outcome_with(v: &Validator, json: &str, profiles: &[&str]) -> OperationOutcome {
     let profiles: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
-    v.validate(json.as_bytes(), &profiles)
+    v.validate_against(json.as_bytes(), &profiles)
 }
 
-pub fn outcome(json: &str, profiles: &[&str]) -> Outcome {
+pub fn outcome(json: &str, profiles: &[&str]) -> OperationOutcome {
     outcome_with(validator(), json, profiles)
 }
 

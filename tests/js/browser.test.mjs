@@ -1,113 +1,30 @@
 // The page (www/) in headless Debian Chromium driven by playwright-core (no browser download):
-// served by a local static server, a Bundle dropped on it, the issue table checked against the
+// served by a local static server, a Bundle dropped on it, the issue list checked against the
 // Node API's outcome, clicks on issues and lines, an IG package compiled in the page, no network
 // request after load, and a reload with the server gone (offline). Screenshots go to
-// tests/js/output/.
+// tests/js/output/. The result view, accessibility and IG sets: browser-*.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { repo, pkgDir, packages, output, corpusFile, INVALID_PATIENT, VALID_PATIENT, US_CORE_PATIENT } from './helpers.mjs';
+import { pkgDir, packages, output, corpusFile, INVALID_PATIENT, VALID_PATIENT, US_CORE_PATIENT } from './helpers.mjs';
+import { skip, serve, launch, dropFile, nextResult, expectedRows, allRows } from './browser-helpers.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const require = createRequire(import.meta.url);
-// CI installs Chromium (.ci/run), so there a missing browser fails instead of skipping
-const skip = !fs.existsSync(CHROMIUM) && !process.env.CI ? `no ${CHROMIUM}` : false;
-const www = path.join(repo, 'www');
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
 let server;
-let base;
-let served = []; // paths the server was asked for
 let browser;
 
 before(async () => {
   if (skip) return;
-  fs.mkdirSync(output, { recursive: true });
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    served.push(url.pathname);
-    let file = path.join(www, decodeURIComponent(url.pathname));
-    if (!file.startsWith(www)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (file.endsWith('/')) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, data) => {
-      if (err) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}/`;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ], // launch() gives Chromium a fresh, empty user-data-dir of its own
-
-  });
+  server = await serve();
+  browser = await launch();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) {
-    server.closeAllConnections();
-    server.close();
-  }
+  if (server) await server.close();
 });
-
-async function dropFile(page, name, content) {
-  const isText = typeof content === 'string';
-  const dt = await page.evaluateHandle(
-    ({ name, data, isText }) => {
-      const dt = new DataTransfer();
-      const body = isText ? data : Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-      dt.items.add(new File([body], name));
-      return dt;
-    },
-    { name, data: isText ? content : Buffer.from(content).toString('base64'), isText },
-  );
-  await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
-}
-
-const SEVERITIES = ['fatal', 'error', 'warning', 'information'];
-const lineOf = (i) => ((i.extension || []).find((x) => x.url.endsWith('issue-line')) || {}).valueInteger || 0;
-
-/** The rows the page should show for an outcome: most severe first, then by line. */
-function expectedRows(oo) {
-  return oo.issue
-    .filter((i) => !(i.details.text === 'All OK' && !i.expression))
-    .map((i, n) => ({ i, n }))
-    .sort((a, b) => SEVERITIES.indexOf(a.i.severity) - SEVERITIES.indexOf(b.i.severity) || lineOf(a.i) - lineOf(b.i) || a.n - b.n)
-    .map(({ i }) => [i.severity, String(lineOf(i) || ''), (i.expression || []).join(', '), i.details.text]);
-}
-
-async function tableRows(page) {
-  return page.$$eval('#issues tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
-}
 
 test('the page validates a dropped Bundle in a worker, offline, and compiles a dropped IG package', { skip }, async () => {
   const { Validator } = require(pkgDir);
@@ -119,7 +36,7 @@ test('the page validates a dropped Bundle in a worker, offline, and compiles a d
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
 
-  await page.goto(`${base}index.html`);
+  await page.goto(`${server.base}index.html`);
   await page.waitForSelector('body[data-state=ready]', { timeout: 60_000 });
   assert.match(await page.textContent('#privacy'), /Nothing leaves your browser/);
   assert.match(await page.textContent('#set-info'), /hl7\.fhir\.us\.davinci-pdex#/);
@@ -128,7 +45,7 @@ test('the page validates a dropped Bundle in a worker, offline, and compiles a d
   // from here on: no request at all, to the server or anywhere
   const loadRequests = requests.length;
   requests.length = 0;
-  served = [];
+  server.served.length = 0;
 
   // a small Bundle with one invalid and one valid patient
   const bundle = JSON.stringify(
@@ -143,10 +60,9 @@ test('the page validates a dropped Bundle in a worker, offline, and compiles a d
     null,
     2,
   );
-  await dropFile(page, 'bundle.json', bundle);
-  await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
+  await nextResult(page, () => dropFile(page, 'bundle.json', bundle));
   const expected = node.validate(bundle);
-  const rows = await tableRows(page);
+  const rows = await allRows(page);
   assert.deepEqual(rows, expectedRows(expected));
   assert.ok(rows.some((r) => r[0] === 'error' && r[3] === "Not a valid date format: '2020-13-01'"), JSON.stringify(rows));
   const errorCount = expected.issue.filter((i) => i.severity === 'error').length;
@@ -154,39 +70,60 @@ test('the page validates a dropped Bundle in a worker, offline, and compiles a d
   assert.match(await page.textContent('#summary'), /INVALID/);
   assert.match(await page.textContent('#time'), /validated in [\d.]+ ms/);
 
-  // an issue row takes the viewer to its line, which is highlighted; a marked line is clickable
-  const dateRow = page.locator('#issues tbody tr', { hasText: 'Not a valid date format' });
+  // an issue row takes the viewer to its line and column, which are highlighted; a marked line
+  // is clickable and marks the first issue of its line
+  const dateRow = page.locator('#issue-list button', { hasText: 'Not a valid date format' });
   const line = await dateRow.getAttribute('data-line');
   await dateRow.click();
   await page.waitForSelector(`#viewer .line.current[data-line="${line}"]`);
   assert.match(await page.getAttribute(`#viewer .line[data-line="${line}"]`, 'class'), /marked error/);
   assert.match(await page.textContent(`#viewer .line[data-line="${line}"]`), /"birthDate": "2020-13-01"/);
+  const [, col] = (await dateRow.locator('.pos').textContent()).split(':').map(Number);
+  const lineText = bundle.split('\n')[Number(line) - 1];
+  assert.equal(await page.textContent('#viewer .line.current mark.col'), lineText[col - 1]);
+  await page.click('#issue-list button[data-index="0"]');
   await page.click(`#viewer .line[data-line="${line}"]`);
-  assert.match(await page.getAttribute('#issues tbody tr.current', 'data-line'), new RegExp(`^${line}$`));
+  assert.equal(await page.getAttribute('#issue-list button.current', 'data-line'), line);
   await page.screenshot({ path: path.join(output, '2-bundle-issues.png') });
 
   // a real member Bundle (1.1 MB, 473 entries)
   const big = corpusFile('uscore_bundle_patient_355.json');
-  await page.evaluate(() => {
-    document.body.dataset.state = 'waiting';
-  });
-  await dropFile(page, 'uscore_bundle_patient_355.json', big);
-  await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
+  await nextResult(page, () => dropFile(page, 'uscore_bundle_patient_355.json', big));
   assert.match(await page.textContent('#time'), /1\.1\d MB/);
-  assert.deepEqual(await tableRows(page), expectedRows(node.validate(big)));
+  const bigRows = expectedRows(node.validate(big));
+  // virtualised: a few dozen rows drawn, every one of them there when scrolled to
+  assert.ok((await page.$$('#issue-list button')).length < 80);
+  assert.deepEqual(await allRows(page), bigRows);
   await page.screenshot({ path: path.join(output, '3-corpus-bundle.png') });
 
   // NDJSON
   const ndjson = [VALID_PATIENT, INVALID_PATIENT].map((t) => JSON.stringify(JSON.parse(t))).join('\n');
   await page.fill('#input', ndjson);
-  await page.evaluate(() => {
-    document.body.dataset.state = 'waiting';
-  });
-  await page.click('#validate');
-  await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
+  await nextResult(page, () => page.click('#validate'));
   assert.match(await page.textContent('#time'), /NDJSON/);
-  const ndRows = await tableRows(page);
-  assert.ok(ndRows.some((r) => r[0] === 'error' && r[1] === '2' && r[3] === "Not a valid date format: '2020-13-01'"), JSON.stringify(ndRows));
+  const ndRows = await allRows(page);
+  const ndDate = ndRows.find((r) => r[0] === 'error' && r[3] === "Not a valid date format: '2020-13-01'");
+  assert.ok(ndDate && /^2:\d+$/.test(ndDate[1]), JSON.stringify(ndRows));
+
+  // NDJSON of an 1,800-character line: the viewer scrolls sideways to the issue's column
+  const div = `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(1700)}</div>`;
+  // the narrative first: the unknown property 'foo' comes after it
+  const longLine = JSON.stringify({ resourceType: 'Patient', id: 'p1', text: { status: 'generated', div }, ...JSON.parse(INVALID_PATIENT) });
+  assert.ok(longLine.length > 1800, `${longLine.length}`);
+  await page.fill('#input', [VALID_PATIENT.replace(/\n/g, ''), longLine].join('\n'));
+  await nextResult(page, () => page.click('#validate'));
+  const deep = page.locator('#issue-list button', { hasText: 'Unrecognized property' });
+  await deep.click();
+  const [deepLine, deepCol] = (await deep.locator('.pos').textContent()).split(':').map(Number);
+  assert.equal(deepLine, 2);
+  assert.ok(deepCol > 1700, `column ${deepCol}`);
+  assert.ok(await page.evaluate(() => document.getElementById('viewer').scrollLeft) > 1000);
+  const mark = await page.evaluate(() => {
+    const m = document.querySelector('#viewer .line.current mark.col').getBoundingClientRect();
+    const v = document.getElementById('viewer').getBoundingClientRect();
+    return m.left >= v.left && m.right <= v.right;
+  });
+  assert.ok(mark, 'the column is in view');
 
   // a ~9 MB Bundle: validated in the worker while the page keeps drawing frames
   const base355 = JSON.parse(big);
@@ -216,41 +153,36 @@ test('the page validates a dropped Bundle in a worker, offline, and compiles a d
   // PDex member-history mode
   const pdex = corpusFile('pdex_bundle_patient_999.json');
   await page.selectOption('#mode', 'pdex');
-  await page.evaluate(() => {
-    document.body.dataset.state = 'waiting';
-  });
-  await dropFile(page, 'pdex_bundle_patient_999.json', pdex);
-  await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
-  assert.deepEqual(await tableRows(page), expectedRows(node.validate(pdex, { mode: 'pdex' })));
+  await nextResult(page, () => dropFile(page, 'pdex_bundle_patient_999.json', pdex));
+  assert.deepEqual(await allRows(page), expectedRows(node.validate(pdex, { mode: 'pdex' })));
   await page.selectOption('#mode', 'standard');
 
   // an IG package dropped on the page is compiled there (US Core 3.1.1 over the default set)
   await dropFile(page, 'hl7.fhir.us.core-3.1.1.tgz', fs.readFileSync(path.join(packages, 'hl7.fhir.us.core-3.1.1.tgz')));
-  await page.waitForFunction(() => /Compiled from the dropped packages.*hl7\.fhir\.us\.core#3\.1\.1/.test(document.querySelector('#set-info').textContent), null, { timeout: 120_000 });
-  assert.ok(await page.isChecked('#set-packages'));
+  await page.waitForFunction(() => /Default \+ dropped packages:.*hl7\.fhir\.us\.core#3\.1\.1/.test(document.querySelector('#set-info').textContent), null, { timeout: 120_000 });
+  assert.ok(await page.isChecked('#set-plus'));
   await page.fill('#input', INVALID_PATIENT.replace('|6.1.0', '|3.1.1'));
-  await page.click('#validate');
-  await page.waitForFunction(() => /from http:\/\/hl7\.org\/fhir\/us\/core\/StructureDefinition\/us-core-patient\|3\.1\.1/.test(document.querySelector('#issues').textContent), null, { timeout: 60_000 });
+  await nextResult(page, () => page.click('#validate'));
+  assert.ok((await allRows(page)).some((r) => r[3].includes(`from ${US_CORE_PATIENT}|3.1.1`)));
+  assert.match(await page.textContent('#answered'), /us-core-patient\|3\.1\.1/);
   await page.screenshot({ path: path.join(output, '4-dropped-package.png') });
 
   assert.deepEqual(requests, [], 'requests after load');
   // the browser itself may re-check the service worker's script for an update (it sends nothing
   // of the page's); anything else reaching the server is a failure
-  assert.deepEqual(served.filter((p) => p !== '/sw.js'), [], 'requests the server saw after load');
+  assert.deepEqual(server.served.filter((p) => p !== '/sw.js'), [], 'requests the server saw after load');
   assert.ok(loadRequests > 0);
   assert.deepEqual(errorsOnPage, []);
 
   // offline after the first load: the server is gone, the page still loads and validates
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
   server = null;
   await page.reload();
   await page.waitForSelector('body[data-state=ready]', { timeout: 60_000 });
   await page.fill('#input', INVALID_PATIENT);
-  await page.click('#validate');
-  await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
-  assert.deepEqual(await tableRows(page), expectedRows(node.validate(INVALID_PATIENT)));
-  assert.ok((await tableRows(page)).some((r) => r[3].includes(`${US_CORE_PATIENT}|6.1.0`)));
+  await nextResult(page, () => page.click('#validate'));
+  assert.deepEqual(await allRows(page), expectedRows(node.validate(INVALID_PATIENT)));
+  assert.ok((await allRows(page)).some((r) => r[3].includes(`${US_CORE_PATIENT}|6.1.0`)));
   await page.screenshot({ path: path.join(output, '5-offline.png') });
   await context.close();
 });
