@@ -159,7 +159,10 @@ export interface CoverageReport {
 /** Issues saying the same thing (`Validator.summary`, the summary of `--format text`). */
 export interface IssueGroup {
   severity: 'fatal' | 'error' | 'warning' | 'information';
+  /** The invariant key or Java message id the issues answer to (else grouped by message). */
+  key?: string;
   count: number;
+  /** The first issue's message. */
   message: string;
   /** The first three issues' expressions (`line:col` for one without). */
   locations: string[];

@@ -223,28 +223,33 @@ impl OperationOutcome {
         }
     }
 
-    /// The issues grouped by severity and message: per group the count, the message and the
-    /// first locations; errors first, then the larger groups, then first seen.
+    /// The issues grouped by severity and by what they answer to (their [`Issue::key`]: an
+    /// invariant key or a Java message id), else by message: per group the count, the first
+    /// one's message and the first locations; errors first, then the larger groups, then
+    /// first seen.
     pub fn summary(&self) -> Vec<Group> {
         let mut groups: Vec<(Severity, usize, Group)> = Vec::new();
-        let mut index: std::collections::HashMap<(Severity, &str), usize> =
+        let mut index: std::collections::HashMap<(Severity, bool, &str), usize> =
             std::collections::HashMap::new();
         for i in &self.issues {
-            let at = *index
-                .entry((i.severity, i.message.as_str()))
-                .or_insert_with(|| {
-                    groups.push((
-                        i.severity,
-                        groups.len(),
-                        Group {
-                            severity: i.severity.code(),
-                            count: 0,
-                            message: i.message.clone(),
-                            locations: Vec::new(),
-                        },
-                    ));
-                    groups.len() - 1
-                });
+            let what = match &i.key {
+                Some(k) => (i.severity, true, k.as_str()),
+                None => (i.severity, false, i.message.as_str()),
+            };
+            let at = *index.entry(what).or_insert_with(|| {
+                groups.push((
+                    i.severity,
+                    groups.len(),
+                    Group {
+                        severity: i.severity.code(),
+                        key: i.key.clone(),
+                        count: 0,
+                        message: i.message.clone(),
+                        locations: Vec::new(),
+                    },
+                ));
+                groups.len() - 1
+            });
             if let Some((_, _, g)) = groups.get_mut(at) {
                 g.count += 1;
                 if g.locations.len() < Group::LOCATIONS {
@@ -274,7 +279,15 @@ impl OperationOutcome {
             groups.len()
         );
         for g in &groups {
-            let _ = writeln!(out, "  {:<11} {:>6}×  {}", g.severity, g.count, g.message);
+            let id = match &g.key {
+                Some(k) if !g.message.contains(k.as_str()) => format!(" [{k}]"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<11} {:>6}×  {}{id}",
+                g.severity, g.count, g.message
+            );
             let more = g.count - g.locations.len();
             let _ = writeln!(
                 out,
@@ -350,6 +363,10 @@ impl OperationOutcome {
 pub struct Group {
     /// `fatal`, `error`, `warning` or `information`.
     pub severity: &'static str,
+    /// The invariant key or Java message id the issues answer to ([`Issue::key`]), when they
+    /// have one (else they are grouped by message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// How many issues say it.
     pub count: usize,
     /// What they say (the first one's text).
@@ -446,6 +463,54 @@ mod tests {
         assert_eq!(
             ok.to_rows_json().unwrap(),
             r#"[["information","informational","All OK","",0,0]]"#
+        );
+    }
+
+    #[test]
+    fn summary_groups_by_key_else_message_errors_first() {
+        let issue = |severity, message: &str, expression: &str, key: Option<&str>| Issue {
+            severity,
+            code: "invariant",
+            message: message.into(),
+            expression: expression.into(),
+            line: 2,
+            col: 5,
+            diagnostics: None,
+            key: key.map(str::to_string),
+        };
+        let o = OperationOutcome {
+            issues: vec![
+                issue(Severity::Warning, "w one", "A.a", Some("k-1")),
+                issue(Severity::Warning, "w two", "A.b", Some("k-1")),
+                issue(Severity::Warning, "plain", "A.c", None),
+                issue(Severity::Error, "bad", "", None),
+                issue(Severity::Warning, "plain", "A.d", None),
+                issue(Severity::Warning, "plain", "A.e", None),
+                issue(Severity::Warning, "plain", "A.f", None),
+            ],
+        };
+        let g = o.summary();
+        let brief: Vec<(&str, Option<&str>, usize, &str)> = g
+            .iter()
+            .map(|g| (g.severity, g.key.as_deref(), g.count, g.message.as_str()))
+            .collect();
+        assert_eq!(
+            brief,
+            [
+                ("error", None, 1, "bad"),
+                ("warning", None, 4, "plain"),
+                ("warning", Some("k-1"), 2, "w one"),
+            ]
+        );
+        assert_eq!(g[0].locations, ["2:5"]);
+        assert_eq!(g[1].locations, ["A.c", "A.d", "A.e"]);
+        let text = o.summary_text("f");
+        assert_eq!(
+            text,
+            "f: summary — 7 issues in 3 groups, errors first:\n  \
+             error            1×  bad\n                       at 2:5\n  \
+             warning          4×  plain\n                       at A.c, A.d, A.e and 1 more\n  \
+             warning          2×  w one [k-1]\n                       at A.a, A.b\n"
         );
     }
 }

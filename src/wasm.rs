@@ -328,6 +328,15 @@ impl Engine {
         outcome_rows(&self.run(input, options))
     }
 
+    /// Validate JSON given as UTF-8 bytes and group the issues as `fhirval validate --format
+    /// text` summarises them: `{"rows": ROWS, "groups": [...]}`, ROWS as
+    /// [`Engine::validate_str`] gives them, the groups of [`OperationOutcome::summary`].
+    pub fn summary_bytes(&mut self, input: &[u8], options: &JsValue) -> String {
+        let o = self.run(input, options);
+        let groups = serde_json::to_string(&o.summary()).unwrap_or_else(|_| "[]".into());
+        format!(r#"{{"rows":{},"groups":{groups}}}"#, outcome_rows(&o))
+    }
+
     /// Must Support coverage over `inputs` (an array of JSON texts; see `coverage_of`): the
     /// report's JSON text, or an error object.
     pub fn coverage(&mut self, inputs: &JsValue, options: &JsValue) -> JsValue {

@@ -54,34 +54,6 @@ function makeFhirval(host) {
     return { resourceType: 'OperationOutcome', issue };
   }
 
-  const SEVERITY_RANK = { fatal: 0, error: 1, warning: 2, information: 3 };
-  const GROUP_LOCATIONS = 3;
-
-  // The issues of an OperationOutcome grouped as `fhirval validate --format text` summarises
-  // them (src/outcome.rs Outcome::summary): by severity and message; per group the count and
-  // the first locations; errors first, then the larger groups, then first seen.
-  function groupIssues(oo) {
-    const groups = new Map();
-    const issues = oo.issue.length === 1 && oo.issue[0].details.text === 'All OK' && !oo.issue[0].expression ? [] : oo.issue;
-    for (const i of issues) {
-      const key = `${i.severity}\u0000${i.details.text}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = { severity: i.severity, count: 0, message: i.details.text, locations: [], first: groups.size };
-        groups.set(key, g);
-      }
-      g.count += 1;
-      if (g.locations.length < GROUP_LOCATIONS) {
-        const ext = i.extension || [];
-        const at = (url) => (ext.find((x) => x.url === url) || { valueInteger: 0 }).valueInteger;
-        g.locations.push(i.expression ? i.expression[0] : `${at(LINE_EXT)}:${at(COL_EXT)}`);
-      }
-    }
-    return [...groups.values()]
-      .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.count - a.count || a.first - b.first)
-      .map(({ severity, count, message, locations }) => ({ severity, count, message, locations }));
-  }
-
   /** An error object: an `Error` that is also an OperationOutcome with one fatal issue. */
   class FhirvalError extends Error {
     constructor(message, code) {
@@ -312,6 +284,23 @@ function makeFhirval(host) {
      * OperationOutcome (a plain object), never throws.
      */
     validate(input, options) {
+      return this.#call(input, options, false);
+    }
+
+    /**
+     * Validate one input (as validate()) and group its issues as `fhirval validate --format
+     * text` summarises them (by message id or invariant key, else by message): `{ outcome,
+     * groups: [{ severity, count, message, locations }] }`, errors first. Never throws.
+     */
+    summary(input, options) {
+      return this.#call(input, options, true);
+    }
+
+    // validate(), with the engine's grouping of the issues when `grouped`
+    #call(input, options, grouped) {
+      const done = (outcome, groups) => (grouped ? { outcome, groups } : outcome);
+      const fatal = (oo) =>
+        done(oo, [{ severity: 'fatal', count: 1, message: oo.issue[0].details.text, locations: ['0:0'] }]);
       let text = input;
       if (typeof input !== 'string') {
         if (isBytes(input)) {
@@ -320,40 +309,35 @@ function makeFhirval(host) {
           try {
             text = JSON.stringify(input, null, 2);
           } catch (e) {
-            return fatalOutcome(`Cannot convert the object to JSON: ${describe(e)}`);
+            return fatal(fatalOutcome(`Cannot convert the object to JSON: ${describe(e)}`));
           }
-          if (typeof text !== 'string') return fatalOutcome('Cannot convert the object to JSON');
+          if (typeof text !== 'string') return fatal(fatalOutcome('Cannot convert the object to JSON'));
         } else {
           const kind = input === null ? 'null' : typeof input;
-          return fatalOutcome(
-            `Cannot validate ${kind}: give a JSON string, a Uint8Array of UTF-8 JSON or a plain object`,
+          return fatal(
+            fatalOutcome(`Cannot validate ${kind}: give a JSON string, a Uint8Array of UTF-8 JSON or a plain object`),
           );
         }
       }
-      if (typeof text === 'string' && text.length > ENCODE_ABOVE) text = encoder.encode(text);
+      if (typeof text === 'string' && (grouped || text.length > ENCODE_ABOVE)) text = encoder.encode(text);
       const engine = this.#live();
-      if (engine instanceof FhirvalError) return fatalOutcome(engine.error, 'exception');
+      if (engine instanceof FhirvalError) return fatal(fatalOutcome(engine.error, 'exception'));
       return guarded(
-        () =>
-          outcomeOfRows(
+        () => {
+          if (grouped) {
+            const r = JSON.parse(engine.summary_bytes(text, options));
+            return done(outcomeOfRows(r.rows), r.groups);
+          }
+          return outcomeOfRows(
             JSON.parse(
               typeof text === 'string'
                 ? engine.validate_str(text, options)
                 : engine.validate_bytes(text, options),
             ),
-          ),
-        (msg) => fatalOutcome(msg, 'exception'),
+          );
+        },
+        (msg) => fatal(fatalOutcome(msg, 'exception')),
       );
-    }
-
-    /**
-     * Validate one input (as validate()) and group its issues as `fhirval validate --format
-     * text` summarises them: `{ outcome, groups: [{ severity, count, message, locations }] }`,
-     * errors first. Never throws.
-     */
-    summary(input, options) {
-      const outcome = this.validate(input, options);
-      return { outcome, groups: groupIssues(outcome) };
     }
 
     /** Validate several inputs; one OperationOutcome each, in order. */

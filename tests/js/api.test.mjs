@@ -151,7 +151,7 @@ test('summary(): the grouping `fhirval validate --format text` prints', { skip: 
   assert.deepEqual(outcome, v.validate(corpusFile(name)));
   const pad = (x, n) => String(x).padStart(n);
   const rendered = groups.flatMap((g) => [
-    `  ${g.severity.padEnd(11)} ${pad(g.count, 6)}×  ${g.message}`,
+    `  ${g.severity.padEnd(11)} ${pad(g.count, 6)}×  ${g.message}${g.key && !g.message.includes(g.key) ? ` [${g.key}]` : ''}`,
     `  ${''.padEnd(11)} ${pad('', 6)}   at ${g.locations.join(', ')}${g.count > g.locations.length ? ` and ${g.count - g.locations.length} more` : ''}`,
   ]);
   assert.deepEqual(rendered, cliGroups);
