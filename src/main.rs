@@ -1,7 +1,7 @@
 //! The `fhirval` command line: a thin host over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use fhirval::bulk::{Summary, validate_ndjson};
+use fhirval::bulk::{Summary, for_each_resource, result_json, type_and_id, validate_ndjson};
 use fhirval::load::{self, LoadConfig};
 use fhirval::outcome::bundle_of_outcomes;
 use fhirval::suppress::Suppressions;
@@ -35,6 +35,9 @@ enum CliMode {
 enum Format {
     Text,
     Json,
+    /// One JSON result per resource (an NDJSON line) or per JSON input: `{"file", "line",
+    /// "resourceType", "id", "valid", "outcome"}`, written as each is validated.
+    Ndjson,
 }
 
 #[derive(clap::Args)]
@@ -225,6 +228,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 None => Suppressions::default(),
             };
             let inputs = expand_inputs(&inputs)?;
+            if format == Format::Ndjson {
+                return per_resource(&validator, &inputs, &profiles, &suppressions);
+            }
             let mut outcomes: Vec<(String, Outcome)> = Vec::with_capacity(inputs.len());
             let mut summary = Summary::default();
             let bulk = inputs.len() > 1 || inputs.iter().any(|i| i.ends_with(".ndjson"));
@@ -260,6 +266,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .map_err(|e| e.to_string())
                         .and_then(|s| writeln!(stdout, "{s}").map_err(|e| e.to_string()))
                 }
+                Format::Ndjson => Ok(()),
                 Format::Text => outcomes.iter().try_for_each(|(f, o)| {
                     write!(stdout, "{}", o.to_text(f)).map_err(|e| e.to_string())
                 }),
@@ -275,6 +282,56 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// `--format ndjson`: one result line per resource of an NDJSON input and per JSON input, in
+/// input order, written as validated; the summary on stderr.
+fn per_resource(
+    validator: &Validator,
+    inputs: &[String],
+    profiles: &[String],
+    suppressions: &Suppressions,
+) -> Result<ExitCode, String> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut summary = Summary::default();
+    let mut failed = false;
+    for input in inputs {
+        if input.ends_with(".ndjson") {
+            let file = std::fs::File::open(input).map_err(|e| format!("{input}: {e}"))?;
+            let reader = std::io::BufReader::with_capacity(1 << 20, file);
+            for_each_resource(validator, reader, profiles, &|_| {}, &mut |mut r| {
+                summary.suppressed += suppressions.apply(&mut r.outcome);
+                summary.add_labelled(&r.labels, &r.outcome);
+                failed |= !r.valid();
+                let line = r.to_json(Some(input)).map_err(std::io::Error::other)?;
+                writeln!(stdout, "{line}")
+            })
+            .map_err(|e| format!("{input}: {e}"))?;
+        } else {
+            let bytes = read_input(input)?;
+            let mut o = validator.validate(&bytes, profiles);
+            summary.suppressed += suppressions.apply(&mut o);
+            summary.add(&bytes, &o);
+            failed |= o.has_errors();
+            let (resource_type, id) = type_and_id(&bytes);
+            let line = result_json(
+                Some(input),
+                None,
+                resource_type.as_deref(),
+                id.as_deref(),
+                &o,
+            )
+            .map_err(|e| e.to_string())?;
+            writeln!(stdout, "{line}").map_err(|e| e.to_string())?;
+        }
+    }
+    stdout.flush().map_err(|e| e.to_string())?;
+    eprint!("{}", summary.to_text());
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A directory stands for the `.json` and `.ndjson` files in it (sorted).
