@@ -225,30 +225,43 @@ impl Engine {
         Ok(format!("[{}]", texts.join(",")))
     }
 
-    /// Lines given as one buffer and their `offsets` (little-endian i32, one more than lines:
-    /// an Arrow string column's buffers) → the issues, as columns: the index of the line
-    /// in the batch, resourceType, id, severity, code, expression (None when none), message;
-    /// plus, per non-blank line, (index, labels, errors, warnings) for summaries. Blank lines
-    /// are skipped as in an NDJSON file. Issue lines are left to the caller (it knows the
-    /// file lines).
-    fn validate_lines<'py>(
+    /// Values given as one buffer and their `offsets` (little-endian i64, one more than the
+    /// values: an Arrow string or binary column's buffers, widened) → the issues, as rows
+    /// (index of the value, resourceType, id, severity, code, expression or None, message),
+    /// and per resource (index, labels, errors, warnings) for summaries. With `lines`, each
+    /// value is an NDJSON line (blank ones skipped, as in a file; the caller knows the file
+    /// lines and sets them); else each value is one whole JSON input.
+    fn validate_values<'py>(
         &self,
         py: Python<'py>,
         data: &[u8],
         offsets: &[u8],
+        lines: bool,
     ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
         let bounds: Vec<usize> = offsets
-            .chunks_exact(4)
+            .chunks_exact(8)
             .map(|c| {
-                let n = i32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                let n = i64::from_le_bytes(c.try_into().unwrap_or_default());
                 usize::try_from(n).map_err(|_| err("negative offset"))
             })
             .collect::<PyResult<_>>()?;
         let resources: Vec<(usize, Resource)> = py.detach(|| {
             let mut out = Vec::new();
             for (i, w) in bounds.windows(2).enumerate() {
-                let line = data.get(w[0]..w[1]).unwrap_or_default();
-                if let Some(mut r) = bulk::validate_line(&self.v, 0, line, &self.profiles) {
+                let value = data.get(w[0]..w[1]).unwrap_or_default();
+                let r = if lines {
+                    bulk::validate_line(&self.v, 0, value, &self.profiles)
+                } else {
+                    let (resource_type, id) = bulk::type_and_id(value);
+                    Some(Resource {
+                        line: 0,
+                        resource_type,
+                        id,
+                        labels: Vec::new(),
+                        outcome: self.v.validate(value, &self.profiles),
+                    })
+                };
+                if let Some(mut r) = r {
                     self.suppress.apply(&mut r.outcome);
                     out.push((i, r));
                 }
