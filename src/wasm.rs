@@ -13,6 +13,7 @@ use crate::model::{Kind, ProfileSet};
 use crate::outcome::{Issue, Outcome, Severity};
 use crate::package::{self, Load, Package, TarLimits};
 use crate::profileset;
+use crate::suppress::Suppressions;
 use crate::validate::Mode;
 use crate::{Options, Validator};
 use js_sys::{Array, Uint8Array};
@@ -53,9 +54,11 @@ pub fn engine_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// Options of a validator (`Validator.create(options)` and the other constructors).
+/// Options of a validator (`Validator.create(options)` and the other constructors): the CLI's
+/// validate flags in camel case (`noInvariants`, `maxInputMb`, ...; `suppress` is the text of a
+/// suppression file). An unknown key is an error.
 #[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 struct SetupOptions {
     allow_extension_domains: Option<Vec<String>>,
     max_issues: Option<f64>,
@@ -63,11 +66,20 @@ struct SetupOptions {
     allow_comments: Option<bool>,
     mode: Option<String>,
     capability: Option<String>,
+    no_invariants: Option<bool>,
+    no_terminology: Option<bool>,
+    display_issues_are_warnings: Option<bool>,
+    unchecked_codes_are_warnings: Option<bool>,
+    check_references_resolve: Option<bool>,
+    max_input_mb: Option<f64>,
+    max_depth: Option<f64>,
+    max_string_mb: Option<f64>,
+    suppress: Option<String>,
 }
 
 /// Options of one `validate` call.
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct CallOptions {
     profiles: Option<OneOrMany>,
     format: Option<String>,
@@ -199,13 +211,23 @@ fn error_object(message: &str) -> JsValue {
     err.into()
 }
 
-fn setup_options(options: &JsValue) -> Result<Options, String> {
+fn setup_options(options: &JsValue) -> Result<(Options, Suppressions), String> {
     if options.is_undefined() || options.is_null() {
-        return Ok(Options::default());
+        return Ok((Options::default(), Suppressions::default()));
     }
     let o: SetupOptions = serde_wasm_bindgen::from_value(options.clone())
         .map_err(|e| format!("invalid options: {e}"))?;
     let mut opts = Options::default();
+    // a whole number in min..=max
+    let count = |name: &str, n: f64, min: f64, max: f64| -> Result<usize, String> {
+        if n.is_nan() || n < min || n > max || n.fract() != 0.0 {
+            return Err(format!(
+                "invalid options: {name} must be a whole number from {min} to {max}"
+            ));
+        }
+        Ok(n as usize)
+    };
+    const MIB: usize = 1024 * 1024;
     if let Some(d) = o.allow_extension_domains {
         opts.allowed_extension_domains = d;
     }
@@ -225,7 +247,38 @@ fn setup_options(options: &JsValue) -> Result<Options, String> {
         opts.mode = parse_mode(&m).map_err(|e| format!("invalid options: {e}"))?;
     }
     opts.capability = o.capability;
-    Ok(opts)
+    if let Some(b) = o.no_invariants {
+        opts.invariants = !b;
+    }
+    if let Some(b) = o.no_terminology {
+        opts.terminology = !b;
+    }
+    if let Some(b) = o.display_issues_are_warnings {
+        opts.display_issues_as_warnings = b;
+    }
+    if let Some(b) = o.unchecked_codes_are_warnings {
+        opts.unchecked_codes_as_warnings = b;
+    }
+    if let Some(b) = o.check_references_resolve {
+        opts.check_references_resolve = b;
+    }
+    // 4 GiB: a wasm32 memory holds no more
+    if let Some(n) = o.max_input_mb {
+        opts.limits.max_size = count("maxInputMb", n, 1.0, 4096.0)?.saturating_mul(MIB);
+    }
+    if let Some(n) = o.max_depth {
+        opts.limits.max_depth = count("maxDepth", n, 1.0, 1000.0)?;
+    }
+    if let Some(n) = o.max_string_mb {
+        opts.limits.max_string = count("maxStringMb", n, 1.0, 4096.0)?.saturating_mul(MIB);
+    }
+    let suppress = match o.suppress {
+        Some(text) => {
+            Suppressions::parse(&text).map_err(|e| format!("invalid options: suppress: {e}"))?
+        }
+        None => Suppressions::default(),
+    };
+    Ok((opts, suppress))
 }
 
 /// `standard`, or `pdex` (member-history mode, as the CLI's `--mode pdex`).
@@ -243,6 +296,7 @@ pub struct Engine {
     v: Validator,
     /// The options it was made with; a call may change the mode for itself.
     base: Options,
+    suppress: Suppressions,
 }
 
 #[wasm_bindgen]
@@ -370,31 +424,46 @@ impl Engine {
 }
 
 impl Engine {
-    fn new(set: ProfileSet, options: Options) -> Engine {
+    fn new(set: ProfileSet, (options, suppress): (Options, Suppressions)) -> Engine {
         Engine {
             v: Validator::new(set, options.clone()),
             base: options,
+            suppress,
         }
     }
 
     fn run(&mut self, input: &[u8], options: &JsValue) -> Outcome {
-        let call = match call_options(options) {
+        let call = match self.prepare(options) {
             Ok(x) => x,
-            Err(e) => return fatal("invalid", e),
+            Err(o) => return o,
         };
+        let mut o = match call.format {
+            Format::Json => self.v.validate(input, &call.profiles),
+            Format::Ndjson => self.ndjson(input, &call.profiles),
+        };
+        self.suppress.apply(&mut o);
+        o
+    }
+
+    /// A call's options checked and the validator set to its mode; else the fatal outcome.
+    fn prepare(&mut self, options: &JsValue) -> Result<Call, Outcome> {
+        let call = call_options(options).map_err(|e| fatal("invalid", e))?;
         if call.panic_for_test {
             panic_for_test();
         }
         let set = self.v.profile_set();
         if let Some(p) = call.profiles.iter().find(|p| set.resolve(p).is_none()) {
-            return fatal(
+            return Err(fatal(
                 "not-found",
                 format!("Profile '{p}' is not in the loaded profile set"),
-            );
+            ));
         }
         // the call's mode, else the validator's
         let mode = call.mode.unwrap_or(self.base.mode);
-        let capability = call.capability.or_else(|| self.base.capability.clone());
+        let capability = call
+            .capability
+            .clone()
+            .or_else(|| self.base.capability.clone());
         let current = self.v.options();
         if current.mode != mode || current.capability != capability {
             let mut o = self.base.clone();
@@ -402,10 +471,7 @@ impl Engine {
             o.capability = capability;
             self.v.set_options(o);
         }
-        match call.format {
-            Format::Json => self.v.validate(input, &call.profiles),
-            Format::Ndjson => self.ndjson(input, &call.profiles),
-        }
+        Ok(call)
     }
 
     /// Each non-blank line is a resource; issue lines are lines of the whole input (as
@@ -419,6 +485,65 @@ impl Engine {
             Err(e) => fatal("exception", format!("reading NDJSON: {e}")),
         }
     }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// NDJSON lines (whole lines: a chunk of a stream, or all of an input) whose first line is
+    /// line `first_line` of the input → one result per non-blank line, as JSON text:
+    /// `[[line, resourceType | null, id | null, rows], ...]`, rows as
+    /// [`Outcome::to_rows_json`] writes them, issue lines lines of the whole input. Call options
+    /// as `validate_str` (`format` is ignored). A bad option: `{"error": message}`.
+    pub fn validate_lines(&mut self, input: &[u8], first_line: f64, options: &JsValue) -> String {
+        let call = match self.prepare(options) {
+            Ok(x) => x,
+            Err(o) => return error_json(&o),
+        };
+        let before = if first_line.is_finite() && first_line >= 1.0 {
+            (first_line as usize).saturating_sub(1)
+        } else {
+            0
+        };
+        let mut out = String::from("[");
+        let written = crate::bulk::for_each_resource(
+            &self.v,
+            input,
+            &call.profiles,
+            &|_| {},
+            &mut |mut r| {
+                self.suppress.apply(&mut r.outcome);
+                let line = r.line.saturating_add(before);
+                let at = u32::try_from(line).unwrap_or(u32::MAX);
+                for i in &mut r.outcome.issues {
+                    i.line = at;
+                }
+                let head = serde_json::to_string(&(line, &r.resource_type, &r.id))
+                    .map_err(std::io::Error::other)?;
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                // `[line, type, id` + `,rows]`
+                out.push_str(head.strip_suffix(']').unwrap_or(&head));
+                out.push(',');
+                out.push_str(&outcome_rows(&r.outcome));
+                out.push(']');
+                Ok(())
+            },
+        );
+        match written {
+            Ok(()) => {
+                out.push(']');
+                out
+            }
+            Err(e) => error_json(&fatal("exception", format!("reading NDJSON: {e}"))),
+        }
+    }
+}
+
+/// `{"error": message}` of a fatal outcome's first issue.
+fn error_json(o: &Outcome) -> String {
+    let message = o.issues.first().map_or("", |i| i.message.as_str());
+    serde_json::json!({ "error": message }).to_string()
 }
 
 /// One call's options, checked.
