@@ -52,16 +52,16 @@ function pool(setBytes, options, n) {
     workers.push(w);
   }
   return {
-    validate(bytes, firstLine, call) {
+    validate(bytes, firstLine, call, owned) {
       const w = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
       w.busy++;
       const id = next++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject, worker: w });
-        // the chunk's memory moves to the worker (no copy) when it owns its whole buffer
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-          && !(bytes.buffer instanceof SharedArrayBuffer);
-        w.postMessage({ id, bytes, firstLine, options: call }, own ? [bytes.buffer] : []);
+        // a chunk the stream assembled itself moves to the worker (no copy); the caller's own
+        // buffers are copied, never detached
+        const move = owned && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        w.postMessage({ id, bytes, firstLine, options: call }, move ? [bytes.buffer] : []);
       });
     },
     close() {

@@ -56,9 +56,10 @@ pub fn engine_version() -> String {
 
 /// Options of a validator (`Validator.create(options)` and the other constructors): the CLI's
 /// validate flags in camel case (`noInvariants`, `maxInputMb`, ...; `suppress` is the text of a
-/// suppression file). An unknown key is an error.
+/// suppression file). The JavaScript wrapper rejects unknown keys (serde-wasm-bindgen reads
+/// only the fields it knows).
 #[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[serde(default, rename_all = "camelCase")]
 struct SetupOptions {
     allow_extension_domains: Option<Vec<String>>,
     max_issues: Option<f64>,
@@ -79,7 +80,7 @@ struct SetupOptions {
 
 /// Options of one `validate` call.
 #[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 struct CallOptions {
     profiles: Option<OneOrMany>,
     format: Option<String>,

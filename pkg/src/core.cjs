@@ -132,6 +132,14 @@ function makeFhirval(host) {
     return out;
   }
 
+  // The keys of one call's options; any other is an error (the engine would ignore it).
+  const CALL_KEYS = ['profiles', 'format', 'mode', 'capability', '__panicForTest'];
+  function unknownCallKey(options) {
+    if (options === null || typeof options !== 'object') return null;
+    const k = Object.keys(options).find((key) => !CALL_KEYS.includes(key));
+    return k === undefined ? null : `invalid validate options: unknown option '${k}' (options: ${CALL_KEYS.slice(0, 4).join(', ')})`;
+  }
+
   // Build an engine from a recipe; the recipe is kept to rebuild it after a trap.
   function build(recipe) {
     return guarded(
@@ -233,11 +241,15 @@ function makeFhirval(host) {
     });
     function* flush() {
       if (size === 0) return;
+      // a copy of its own when there are several parts: a worker may take that one's buffer
+      const owned = parts.length > 1;
       const bytes = concat(parts, size);
-      yield { bytes, firstLine: line };
+      const firstLine = line;
+      // counted before the chunk is handed over (a worker may take its buffer)
       line += countNewlines(bytes);
       parts = [];
       size = 0;
+      yield { bytes, firstLine, owned };
     }
     for await (const raw of byteChunks(source)) {
       let chunk;
@@ -408,6 +420,8 @@ function makeFhirval(host) {
      * OperationOutcome (a plain object), never throws.
      */
     validate(input, options) {
+      const bad = unknownCallKey(options);
+      if (bad !== null) return fatalOutcome(bad);
       let text = input;
       if (typeof input !== 'string') {
         if (isBytes(input)) {
@@ -474,6 +488,8 @@ function makeFhirval(host) {
     }
 
     #lines(bytes, firstLine, options) {
+      const bad = unknownCallKey(options);
+      if (bad !== null) throw new FhirvalError(bad);
       const engine = this.#live();
       if (engine instanceof FhirvalError) throw engine;
       const text = guarded(
@@ -495,6 +511,8 @@ function makeFhirval(host) {
       const { workers, ...call } = options && typeof options === 'object' ? options : {};
       const n = workers === undefined ? 1 : workers;
       if (!Number.isInteger(n) || n < 1) throw new FhirvalError('workers must be a whole number from 1');
+      const bad = unknownCallKey(call);
+      if (bad !== null) throw new FhirvalError(bad);
       const limit = this.#maxLine();
       const run = n > 1 && host.pool
         ? host.pool(this.#setBytes(), this.#recipe.options, n)
@@ -510,7 +528,7 @@ function makeFhirval(host) {
         }
         const window = [];
         for await (const part of ndjsonChunks(source, limit)) {
-          window.push(part.tooLong ? Promise.resolve([part.tooLong]) : run.validate(part.bytes, part.firstLine, call).then(resultsOfJson));
+          window.push(part.tooLong ? Promise.resolve([part.tooLong]) : run.validate(part.bytes, part.firstLine, call, part.owned).then(resultsOfJson));
           if (window.length >= 2 * n) for (const r of await window.shift()) yield r;
         }
         while (window.length > 0) for (const r of await window.shift()) yield r;

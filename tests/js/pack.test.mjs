@@ -48,9 +48,9 @@ Validator.create().then((v) => {
 `,
     );
     // publishable: not private, a bin; and nothing but the listed files
-    const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-    assert.equal(manifest.private, undefined);
-    assert.deepEqual(manifest.bin, { fhirval: 'bin/fhirval.cjs' });
+    const published = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+    assert.equal(published.private, undefined);
+    assert.deepEqual(published.bin, { fhirval: 'bin/fhirval.cjs' });
     assert.equal(files.length, 14, files.join(' '));
     // `npx fhirval validate FILE`: the native CLI's output, byte for byte, and its exit code
     for (const args of [['--format', 'json'], ['--format', 'text'], ['--format', 'ndjson'], ['--format', 'json', '--no-terminology', '--max-issues', '2']]) {
@@ -108,8 +108,18 @@ console.log(JSON.stringify(oo.issue.filter((i) => i.severity === 'error').map((i
       fs.writeFileSync(
         path.join(app, 'check.mts'),
         `import { Validator, FhirvalError, type OperationOutcome, type ProfileInfo } from 'fhirval';
-const v = await Validator.create({ mode: 'pdex' });
-if (v instanceof FhirvalError) throw v;
+async function* lines() { yield '{}\\n'; yield new Uint8Array(0); }
+// the happy path types cleanly: create() rejects rather than resolving to an error
+const v = await Validator.create({ mode: 'pdex', noInvariants: true, maxInputMb: 64 });
+const maybe: Validator | FhirvalError = await Validator.tryCreate();
+for await (const r of v.validateNdjsonStream(lines(), { workers: 2, profiles: 'http://example.org' })) {
+  const ok: boolean = r.valid;
+  const at: number = r.line;
+  const t: string | null = r.resourceType;
+  console.log(ok, at, t, r.outcome.issue.length, maybe);
+}
+const results = v.validateNdjson('{}');
+console.log(results[0]?.id);
 const oo: OperationOutcome = v.validate('{}', { profiles: ['http://example.org'], format: 'json', mode: 'standard' });
 const many: OperationOutcome[] = v.validateMany([new Uint8Array(0), { resourceType: 'Patient' }]);
 const list: ProfileInfo[] = v.profiles();
