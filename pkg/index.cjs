@@ -57,9 +57,59 @@ function packageSource(_igs, options) {
   return { kind: 'dir', files: names.map((name) => ({ name, bytes: fs.readFileSync(path.join(dir, name)) })) };
 }
 
+// `validateNdjsonStream(source, { workers })`: a pool of worker_threads sharing the compiled
+// set's bytes (one SharedArrayBuffer), each with its own engine; chunks go to the least busy.
+function pool(setBytes, options, n) {
+  const { Worker } = require('node:worker_threads');
+  const shared = new SharedArrayBuffer(setBytes.length);
+  new Uint8Array(shared).set(setBytes);
+  const workers = [];
+  const waiting = new Map();
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const w = new Worker(path.join(__dirname, 'src', 'ndjson-worker.cjs'), {
+      workerData: { set: shared, options },
+    });
+    w.busy = 0;
+    w.on('message', ({ id, text }) => {
+      w.busy--;
+      const p = waiting.get(id);
+      waiting.delete(id);
+      if (p) p.resolve(text);
+    });
+    w.on('error', (e) => {
+      for (const [id, p] of waiting) {
+        if (p.worker === w) {
+          waiting.delete(id);
+          p.reject(e);
+        }
+      }
+    });
+    workers.push(w);
+  }
+  return {
+    validate(bytes, firstLine, call, owned) {
+      const w = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+      w.busy++;
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject, worker: w });
+        // a chunk the stream assembled itself moves to the worker (no copy); the caller's own
+        // buffers are copied, never detached
+        const move = owned && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        w.postMessage({ id, bytes, firstLine, options: call }, move ? [bytes.buffer] : []);
+      });
+    },
+    close() {
+      for (const w of workers) w.terminate();
+    },
+  };
+}
+
 const host = {
   glue,
   packageSource: async (igs, options) => packageSource(igs, options),
+  pool,
   ready: () => true,
   init: async () => {},
   defaultSetSync,

@@ -21,8 +21,9 @@ export interface OperationOutcomeIssue {
 }
 
 /**
- * An error object: returned (never thrown) by the constructors when the wasm module, a profile
- * set or a package cannot be used. It is also an OperationOutcome with one fatal issue.
+ * An error: `create()` and `init()` reject with it; the synchronous constructors and
+ * `tryCreate()` return it, when the wasm module, a profile set, a package or an option cannot
+ * be used. It is also an OperationOutcome with one fatal issue.
  */
 export declare class FhirvalError extends Error {
   readonly name: 'FhirvalError';
@@ -48,6 +49,24 @@ export interface SetupOptions {
   mode?: Mode;
   /** The default `capability` of `validate` (see `ValidateOptions.capability`). */
   capability?: string;
+  /** Skip FHIRPath invariants (structure, profiles and bindings only). */
+  noInvariants?: boolean;
+  /** Skip terminology (bindings, codes, displays). */
+  noTerminology?: boolean;
+  /** Wrong displays are warnings, not errors. */
+  displayIssuesAreWarnings?: boolean;
+  /** Codes that cannot be checked offline are warnings, not information. */
+  uncheckedCodesAreWarnings?: boolean;
+  /** A relative reference not found in its Bundle, Parameters or container is an error. */
+  checkReferencesResolve?: boolean;
+  /** Largest JSON input (or NDJSON line) accepted, in MiB (default 256). */
+  maxInputMb?: number;
+  /** Deepest JSON nesting accepted (default 256, at most 1000). */
+  maxDepth?: number;
+  /** Longest JSON string or key accepted, in MiB (default 64). */
+  maxStringMb?: number;
+  /** The text of a suppression file (`ID-OR-PATTERN<TAB>EXPRESSION-PATTERN` per line). */
+  suppress?: string;
 }
 
 /**
@@ -118,6 +137,31 @@ export interface ValidateOptions {
   format?: 'json' | 'ndjson';
 }
 
+/** One resource (non-blank line) of an NDJSON input, validated. */
+export interface NdjsonResult {
+  /** 1-based line in the input. */
+  line: number;
+  /** The top-level `resourceType` and `id`, null when they are not strings. */
+  resourceType: string | null;
+  id: string | null;
+  /** No fatal issue and no error. */
+  valid: boolean;
+  /** Its issues, located by line of the input; `maxIssues` applies to each line. */
+  outcome: OperationOutcome;
+}
+
+export interface StreamOptions extends Omit<ValidateOptions, 'format'> {
+  /** Node: a pool of this many worker_threads (default 1: this thread, between chunks). */
+  workers?: number;
+}
+
+/** What `validateNdjsonStream` reads: a Node Readable, a web ReadableStream, or an (async)
+ * iterable of string or byte chunks. */
+export type NdjsonSource =
+  | AsyncIterable<string | Bytes>
+  | Iterable<string | Bytes>
+  | ReadableStream<string | Uint8Array>;
+
 /** A JSON text (the fast path), its UTF-8 bytes, or a parsed resource (validated as
  * `JSON.stringify(input, null, 2)`, which issue lines refer to). */
 export type Input = string | Bytes | object;
@@ -174,10 +218,13 @@ export declare class Validator {
    * Load the WebAssembly module and the default profile set. Browsers need it (or `create()`)
    * before `fromProfileSet`/`fromPackages`; in Node it is never needed.
    */
-  static init(options?: InitOptions): Promise<true | FhirvalError>;
+  static init(options?: InitOptions): Promise<true>;
   /** A validator over the default profile set (Da Vinci PDex with US Core and their
-   * dependencies), or over `options.profileSet` / `options.packages`. */
-  static create(options?: CreateOptions): Promise<Validator | FhirvalError>;
+   * dependencies), or over `options.profileSet` / `options.packages`. Rejects with a
+   * FhirvalError. */
+  static create(options?: CreateOptions): Promise<Validator>;
+  /** `create()` resolving to the FhirvalError instead of rejecting. */
+  static tryCreate(options?: CreateOptions): Promise<Validator | FhirvalError>;
   /** A validator over a compiled profile set. */
   static fromProfileSet(bytes: Bytes, options?: SetupOptions): Validator | FhirvalError;
   /** Compile FHIR packages (`.tgz` contents, e.g. an IG's package.tgz) into a validator. */
@@ -190,6 +237,14 @@ export declare class Validator {
   validateMany(inputs: Iterable<Input>, options?: ValidateOptions): OperationOutcome[];
   /** Must Support coverage over one input or several (a FhirvalError if one is not JSON). */
   coverage(input: Input | Input[], options?: ValidateOptions): CoverageReport | FhirvalError;
+  /** Validate NDJSON: one result per non-blank line. Throws a FhirvalError for bad options. */
+  validateNdjson(input: string | Bytes, options?: Omit<ValidateOptions, 'format'>): NdjsonResult[];
+  /**
+   * Validate an NDJSON stream: one result per non-blank line, in input order, with memory
+   * bounded by a window of chunks (about 1 MiB each, 2 per worker in flight) and the longest
+   * line, not by the input. Throws (rejects) a FhirvalError for bad options or a bad source.
+   */
+  validateNdjsonStream(source: NdjsonSource, options?: StreamOptions): AsyncGenerator<NdjsonResult, void, undefined>;
   /** The profiles of the set (constraining StructureDefinitions, extensions included). */
   profiles(): ProfileInfo[];
   /** The packages compiled into the set, compile notes and counts. */

@@ -28,6 +28,16 @@ cargo clippy --release --lib --no-default-features --target wasm32-unknown-unkno
 (cd tests/js && npm ci --no-audit --no-fund >/dev/null)
 node --test tests/js/
 
+# Python (python/): the package built and installed from the checkout as `pip install ./python`
+# does it (maturin; no build isolation, the venv has maturin), its crate's lints, then pytest:
+# the API against the CLI, and Spark in a real local[2] session (FHIRVAL_REQUIRE_SPARK: no skip).
+VENV="${FHIRVAL_VENV:-target/venv}"
+test -x "$VENV/bin/python" || { echo "$VENV is missing: run scripts/python-env.sh (.ci/run does)" >&2; exit 2; }
+(cd python && cargo fmt -- --check && CARGO_TARGET_DIR="$PWD/../target" cargo clippy --release -- -D warnings)
+CARGO_TARGET_DIR="$PWD/target" "$VENV/bin/python" -m pip install -q --no-build-isolation --force-reinstall --no-deps ./python
+FHIRVAL_REQUIRE_SPARK=1 SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$VENV/bin/python" \
+  "$VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests
+
 # Fuzzing: every cargo-fuzz target for FHIRVAL_FUZZ_SECONDS seconds on a copy of its committed
 # corpus (.ci/run sets 30; unset locally, where scripts/fuzz.sh runs longer campaigns).
 if [[ -n "${FHIRVAL_FUZZ_SECONDS:-}" ]]; then

@@ -1,7 +1,7 @@
 //! The `fhirval` command line: a thin host over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use fhirval::bulk::{Summary, validate_ndjson};
+use fhirval::bulk::{Summary, for_each_resource, result_json, type_and_id, validate_ndjson};
 use fhirval::outcome::bundle_of_outcomes;
 use fhirval::suppress::Suppressions;
 use fhirval::{Error, OperationOutcome, Options, Validator, ValidatorBuilder};
@@ -27,6 +27,9 @@ struct Cli {
 enum Format {
     Text,
     Json,
+    /// One JSON result per resource (an NDJSON line) or per JSON input: `{"file", "line",
+    /// "resourceType", "id", "valid", "outcome"}`, written as each is validated.
+    Ndjson,
 }
 
 #[derive(clap::Args)]
@@ -172,6 +175,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 None => Suppressions::default(),
             };
             let inputs = expand_inputs(&inputs)?;
+            if format == Format::Ndjson {
+                return per_resource(&validator, &inputs, &suppressions);
+            }
             let mut outcomes: Vec<(String, OperationOutcome)> = Vec::with_capacity(inputs.len());
             let mut summary = Summary::default();
             let bulk = inputs.len() > 1 || inputs.iter().any(|i| i.ends_with(".ndjson"));
@@ -205,6 +211,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     };
                     writeln!(stdout, "{text}").map_err(|e| Error::io("stdout", e))?;
                 }
+                Format::Ndjson => {}
                 Format::Text => {
                     for (f, o) in &outcomes {
                         write!(stdout, "{}", o.to_text_with(f, true, quiet))
@@ -262,6 +269,7 @@ fn coverage(validator: &Validator, format: Format, inputs: &[String]) -> Result<
     let report = counts.report(validator.profile_set());
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+        Format::Ndjson => serde_json::to_string(&report)? + "\n",
         Format::Text => report.to_text(),
     };
     std::io::stdout()
@@ -270,6 +278,55 @@ fn coverage(validator: &Validator, format: Format, inputs: &[String]) -> Result<
         .map_err(|e| Error::io("stdout", e))?;
     Ok(if unreadable {
         ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--format ndjson`: one result line per resource of an NDJSON input and per JSON input, in
+/// input order, written as validated; the summary on stderr.
+fn per_resource(
+    validator: &Validator,
+    inputs: &[String],
+    suppressions: &Suppressions,
+) -> Result<ExitCode, Error> {
+    let profiles = validator.profiles();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut summary = Summary::default();
+    let mut failed = false;
+    for input in inputs {
+        if input.ends_with(".ndjson") {
+            let file = std::fs::File::open(input).map_err(|e| Error::io(input, e))?;
+            let reader = std::io::BufReader::with_capacity(1 << 20, file);
+            for_each_resource(validator, reader, profiles, &|_| {}, &mut |mut r| {
+                summary.suppressed += suppressions.apply(&mut r.outcome);
+                summary.add_labelled(&r.labels, &r.outcome);
+                failed |= !r.valid();
+                let line = r.to_json(Some(input)).map_err(std::io::Error::other)?;
+                writeln!(stdout, "{line}")
+            })
+            .map_err(|e| Error::io(input, e))?;
+        } else {
+            let bytes = read_input(input)?;
+            let mut o = validator.validate(&bytes);
+            summary.suppressed += suppressions.apply(&mut o);
+            summary.add(&bytes, &o);
+            failed |= o.has_errors();
+            let (resource_type, id) = type_and_id(&bytes);
+            let line = result_json(
+                Some(input),
+                None,
+                resource_type.as_deref(),
+                id.as_deref(),
+                &o,
+            )?;
+            writeln!(stdout, "{line}").map_err(|e| Error::io("stdout", e))?;
+        }
+    }
+    stdout.flush().map_err(|e| Error::io("stdout", e))?;
+    eprint!("{}", summary.to_text());
+    Ok(if failed {
+        ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })

@@ -9,10 +9,11 @@
 //! report it as an issue and start a fresh instance.
 
 use crate::load::{self, IgSpec};
-use crate::model::Kind;
+use crate::model::{Kind, ProfileSet};
 use crate::outcome::{Issue, OperationOutcome, Severity};
 use crate::package;
 use crate::profileset;
+use crate::suppress::Suppressions;
 use crate::{Mode, Options, Validator};
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
@@ -189,15 +190,38 @@ fn error_object(message: &str) -> JsValue {
 }
 
 /// The validator's [`Options`] from the JavaScript setup options (the camelCase names of
-/// `SetupOptions` in pkg/index.d.ts; the wrapper passes only those), checked.
-fn setup_options(options: &JsValue) -> Result<Options, String> {
+/// [`Options`]; the wrapper turns the CLI-style names of pkg/index.d.ts into them), checked;
+/// and the suppressions of `suppress` (a suppression file's text: the host's filter, not an
+/// engine option).
+fn setup_options(options: &JsValue) -> Result<(Options, Suppressions), String> {
     if options.is_undefined() || options.is_null() {
-        return Ok(Options::default());
+        return Ok((Options::default(), Suppressions::default()));
     }
-    let o: Options = serde_wasm_bindgen::from_value(options.clone())
-        .map_err(|e| format!("invalid options: {e}"))?;
+    if !options.is_object() {
+        return Err("invalid options: not an object".into());
+    }
+    let copy = js_sys::Object::assign(
+        &js_sys::Object::new(),
+        &js_sys::Object::from(options.clone()),
+    );
+    let key = JsValue::from_str("suppress");
+    let suppress = js_sys::Reflect::get(&copy, &key)
+        .ok()
+        .filter(|v| !v.is_undefined());
+    let _ = js_sys::Reflect::delete_property(&copy, &key);
+    let o: Options =
+        serde_wasm_bindgen::from_value(copy.into()).map_err(|e| format!("invalid options: {e}"))?;
     o.check().map_err(|e| e.to_string())?;
-    Ok(o)
+    let suppress = match suppress {
+        Some(v) => {
+            let text = v
+                .as_string()
+                .ok_or("invalid options: suppress must be the text of a suppression file")?;
+            Suppressions::parse(&text).map_err(|e| format!("invalid options: suppress: {e}"))?
+        }
+        None => Suppressions::default(),
+    };
+    Ok((o, suppress))
 }
 
 /// A validator over one compiled profile set (the JavaScript `Validator` wraps it).
@@ -206,6 +230,7 @@ pub struct Engine {
     v: Validator,
     /// The options it was made with; a call may change the mode for itself.
     base: Options,
+    suppress: Suppressions,
 }
 
 #[wasm_bindgen]
@@ -220,12 +245,18 @@ impl Engine {
             Ok(o) => o,
             Err(e) => return error_object(&e),
         };
+        let (opts, suppress) = opts;
         match Validator::builder()
             .profile_set_bytes(bytes)
             .options(opts.clone())
             .build()
         {
-            Ok(v) => Engine { v, base: opts }.into(),
+            Ok(v) => Engine {
+                v,
+                base: opts,
+                suppress,
+            }
+            .into(),
             Err(e) => error_object(&e.to_string()),
         }
     }
@@ -252,6 +283,7 @@ impl Engine {
             };
             pkgs.push(bytes);
         }
+        let (opts, suppress) = opts;
         let mut builder = Validator::builder().packages(pkgs).options(opts.clone());
         if !(base.is_undefined() || base.is_null()) {
             let Some(b) = bytes_of(base) else {
@@ -260,7 +292,12 @@ impl Engine {
             builder = builder.base_profile_set(b);
         }
         match builder.build() {
-            Ok(v) => Engine { v, base: opts }.into(),
+            Ok(v) => Engine {
+                v,
+                base: opts,
+                suppress,
+            }
+            .into(),
             Err(e) => error_object(&e.to_string()),
         }
     }
@@ -405,32 +442,46 @@ impl Engine {
 }
 
 impl Engine {
+    fn new(set: ProfileSet, (options, suppress): (Options, Suppressions)) -> Engine {
+        Engine {
+            v: Validator::new(set, options.clone()),
+            base: options,
+            suppress,
+        }
+    }
+
     fn run(&mut self, input: &[u8], options: &JsValue) -> OperationOutcome {
-        let call = match call_options(options) {
+        let call = match self.prepare(options) {
             Ok(x) => x,
-            Err(e) => return fatal("invalid", e),
+            Err(o) => return o,
         };
+        let mut o = match call.format {
+            Format::Json => self.v.validate_against(input, &call.profiles),
+            Format::Ndjson => self.ndjson(input, &call.profiles),
+        };
+        self.suppress.apply(&mut o);
+        o
+    }
+
+    /// A call's options checked and the validator set to its mode; else the fatal outcome.
+    fn prepare(&mut self, options: &JsValue) -> Result<Call, OperationOutcome> {
+        let call = call_options(options).map_err(|e| fatal("invalid", e))?;
         if call.panic_for_test {
             panic_for_test();
         }
         let set = self.v.profile_set();
         if let Some(p) = call.profiles.iter().find(|p| set.resolve(p).is_none()) {
-            return fatal(
+            return Err(fatal(
                 "not-found",
                 format!("Profile '{p}' is not in the loaded profile set"),
-            );
+            ));
         }
-        self.use_mode(call.mode, call.capability);
-        match call.format {
-            Format::Json => self.v.validate_against(input, &call.profiles),
-            Format::Ndjson => self.ndjson(input, &call.profiles),
-        }
-    }
-
-    /// The call's mode and capability, else the validator's.
-    fn use_mode(&mut self, mode: Option<Mode>, capability: Option<String>) {
-        let mode = mode.unwrap_or(self.base.mode);
-        let capability = capability.or_else(|| self.base.capability.clone());
+        // the call's mode, else the validator's
+        let mode = call.mode.unwrap_or(self.base.mode);
+        let capability = call
+            .capability
+            .clone()
+            .or_else(|| self.base.capability.clone());
         let current = self.v.options();
         if current.mode != mode || current.capability != capability {
             let mut o = self.base.clone();
@@ -438,18 +489,19 @@ impl Engine {
             o.capability = capability;
             self.v.set_options(o);
         }
+        Ok(call)
     }
 
     /// Must Support coverage over `inputs` (JSON texts, or NDJSON texts with `format:
     /// 'ndjson'`; options as [`Engine::validate_str`]'s): the report's JSON text, as
     /// `fhirval coverage --format json` writes it.
     fn coverage_of(&mut self, inputs: &[String], options: &JsValue) -> Result<String, String> {
-        let call = call_options(options)?;
-        let set = self.v.profile_set();
-        if let Some(p) = call.profiles.iter().find(|p| set.resolve(p).is_none()) {
-            return Err(format!("Profile '{p}' is not in the loaded profile set"));
-        }
-        self.use_mode(call.mode, call.capability);
+        let call = self.prepare(options).map_err(|o| {
+            o.issues
+                .first()
+                .map(|i| i.message.clone())
+                .unwrap_or_default()
+        })?;
         let mut counts = crate::coverage::Coverage::default();
         for (i, input) in inputs.iter().enumerate() {
             let docs: Vec<&str> = match call.format {
@@ -476,6 +528,65 @@ impl Engine {
             Err(e) => fatal("exception", format!("reading NDJSON: {e}")),
         }
     }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// NDJSON lines (whole lines: a chunk of a stream, or all of an input) whose first line is
+    /// line `first_line` of the input → one result per non-blank line, as JSON text:
+    /// `[[line, resourceType | null, id | null, rows], ...]`, rows as
+    /// [`Outcome::to_rows_json`] writes them, issue lines lines of the whole input. Call options
+    /// as `validate_str` (`format` is ignored). A bad option: `{"error": message}`.
+    pub fn validate_lines(&mut self, input: &[u8], first_line: f64, options: &JsValue) -> String {
+        let call = match self.prepare(options) {
+            Ok(x) => x,
+            Err(o) => return error_json(&o),
+        };
+        let before = if first_line.is_finite() && first_line >= 1.0 {
+            (first_line as usize).saturating_sub(1)
+        } else {
+            0
+        };
+        let mut out = String::from("[");
+        let written = crate::bulk::for_each_resource(
+            &self.v,
+            input,
+            &call.profiles,
+            &|_| {},
+            &mut |mut r| {
+                self.suppress.apply(&mut r.outcome);
+                let line = r.line.saturating_add(before);
+                let at = u32::try_from(line).unwrap_or(u32::MAX);
+                for i in &mut r.outcome.issues {
+                    i.line = at;
+                }
+                let head = serde_json::to_string(&(line, &r.resource_type, &r.id))
+                    .map_err(std::io::Error::other)?;
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                // `[line, type, id` + `,rows]`
+                out.push_str(head.strip_suffix(']').unwrap_or(&head));
+                out.push(',');
+                out.push_str(&outcome_rows(&r.outcome));
+                out.push(']');
+                Ok(())
+            },
+        );
+        match written {
+            Ok(()) => {
+                out.push(']');
+                out
+            }
+            Err(e) => error_json(&fatal("exception", format!("reading NDJSON: {e}"))),
+        }
+    }
+}
+
+/// `{"error": message}` of a fatal outcome's first issue.
+fn error_json(o: &OperationOutcome) -> String {
+    let message = o.issues.first().map_or("", |i| i.message.as_str());
+    serde_json::json!({ "error": message }).to_string()
 }
 
 /// One call's options, checked.

@@ -425,3 +425,99 @@ fn compiled_profile_set_gives_the_same_outcome() {
     assert_eq!(json_out(&from_set), json_out(&from_package));
     let _ = std::fs::remove_file(&set);
 }
+
+/// NDJSON: `--max-issues` caps each line, never the file (every failing line reported);
+/// `--format ndjson` gives one result per resource with its line, type, id and verdict, and
+/// the flat `--format json` outcome is those results' issues, in order.
+#[test]
+fn ndjson_caps_issues_per_line_and_reports_each_resource() {
+    let dir = tmp_dir().join("ndjson-per-line");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.ndjson");
+    let bad = r#"{"resourceType": "Patient", "id": "p", "gender": "x", "birthDate": "x", "active": "x", "foo": 1}"#;
+    let mut text = String::new();
+    for _ in 0..30 {
+        text.push_str(bad);
+        text.push('\n');
+    }
+    text.push_str("\n{\"resourceType\": \"Basic\", \"id\": 7}\r\n{oops\n");
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+
+    let flat = validate(&["--format", "json", "--max-issues", "2", path]);
+    assert_exit(&flat, 1);
+    let oo = json_out(&flat);
+    let issues = oo["issue"].as_array().unwrap();
+    let capped = issues
+        .iter()
+        .filter(|i| i["details"]["text"] == "Too many issues: only the first 2 are reported")
+        .count();
+    assert_eq!(
+        capped, 31,
+        "one cap per failing line: the 30 Patients and the Basic"
+    );
+    // 30 lines x (2 issues + the cap), the Basic's 2 + cap, the parse error
+    let on_line = |l: i64| {
+        issues
+            .iter()
+            .filter(|i| ext_value(i, LINE_EXT).and_then(Value::as_i64) == Some(l))
+            .count()
+    };
+    assert_eq!((1..=30).map(on_line).sum::<usize>(), 90);
+    assert_eq!(on_line(32), 3);
+    assert_eq!(on_line(33), 1);
+    assert_eq!(issues.len(), 94);
+
+    let per = validate(&["--format", "ndjson", "--max-issues", "2", path]);
+    assert_exit(&per, 1);
+    let records: Vec<Value> = stdout(&per)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 32);
+    let first = &records[0];
+    let keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["file", "line", "resourceType", "id", "valid", "outcome"]
+    );
+    assert_eq!(first["file"], path);
+    assert_eq!(
+        (first["line"].as_i64(), first["id"].as_str()),
+        (Some(1), Some("p"))
+    );
+    assert_eq!(first["valid"], false);
+    assert_eq!(first["outcome"]["issue"].as_array().unwrap().len(), 3);
+    let basic = &records[30];
+    assert_eq!(basic["line"], 32);
+    assert_eq!(basic["resourceType"], "Basic");
+    assert_eq!(basic["id"], Value::Null, "a number is not an id");
+    let oops = &records[31];
+    assert_eq!(
+        (oops["line"].as_i64(), oops["valid"].as_bool()),
+        (Some(33), Some(false))
+    );
+    assert_eq!(oops["resourceType"], Value::Null);
+    let all: Vec<&Value> = records
+        .iter()
+        .flat_map(|r| r["outcome"]["issue"].as_array().unwrap())
+        .filter(|i| i["details"]["text"] != "All OK")
+        .collect();
+    assert_eq!(all, issues.iter().collect::<Vec<_>>());
+
+    // a JSON input: one result, no line
+    let json = dir.join("one.json");
+    std::fs::write(&json, bad).unwrap();
+    let one = validate(&["--format", "ndjson", json.to_str().unwrap()]);
+    assert_exit(&one, 1);
+    let r: Value = serde_json::from_str(stdout(&one).trim()).unwrap();
+    assert_eq!(
+        (r["line"].clone(), r["resourceType"].as_str()),
+        (Value::Null, Some("Patient"))
+    );
+}

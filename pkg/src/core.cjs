@@ -111,15 +111,48 @@ function makeFhirval(host) {
     return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
   }
 
-  // Only the setup options reach the engine (the rest are the JavaScript side's).
-  function engineOptions(options) {
+  // The setup options (the CLI's validate flags in camel case) reach the engine; the
+  // constructors' own keys stay here; any other key is an error (a FhirvalError).
+  const SETUP_KEYS = [
+    'allowExtensionDomains', 'maxIssues', 'securityChecks', 'allowComments', 'mode', 'capability',
+    'noInvariants', 'noTerminology', 'displayIssuesAreWarnings', 'uncheckedCodesAreWarnings',
+    'checkReferencesResolve', 'maxInputMb', 'maxDepth', 'maxStringMb', 'suppress',
+  ];
+  const CREATE_KEYS = ['profileSet', 'packages', 'base', 'wasm', 'igs', 'packagesDir'];
+  // The engine's Options (src/options.rs) name a few of the CLI's flags by what they set: the
+  // CLI's `--no-invariants` is `invariants: false`, `--max-input-mb` is `maxInputBytes`.
+  const MIB = 1024 * 1024;
+  const ENGINE_NAME = {
+    noInvariants: (v) => ['invariants', typeof v === 'boolean' ? !v : v],
+    noTerminology: (v) => ['terminology', typeof v === 'boolean' ? !v : v],
+    maxInputMb: (v) => ['maxInputBytes', typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 4096 ? v * MIB : -1],
+    maxStringMb: (v) => ['maxStringBytes', typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 4096 ? v * MIB : -1],
+  };
+  function engineOptions(options, ownKeys) {
     if (options === undefined || options === null) return undefined;
     if (typeof options !== 'object') return options; // the engine reports it
     const out = {};
-    for (const k of ['allowExtensionDomains', 'maxIssues', 'securityChecks', 'allowComments', 'mode', 'capability']) {
-      if (options[k] !== undefined) out[k] = options[k];
+    for (const k of Object.keys(options)) {
+      if (SETUP_KEYS.includes(k)) {
+        if (options[k] === undefined) continue;
+        if ((k === 'maxInputMb' || k === 'maxStringMb') && ENGINE_NAME[k](options[k])[1] === -1) {
+          return new FhirvalError(`invalid options: ${k} must be a whole number from 1 to 4096`);
+        }
+        const [name, value] = ENGINE_NAME[k] ? ENGINE_NAME[k](options[k]) : [k, options[k]];
+        out[name] = value;
+      } else if (!(ownKeys || []).includes(k)) {
+        return new FhirvalError(`invalid options: unknown option '${k}' (options: ${[...SETUP_KEYS, ...(ownKeys || [])].join(', ')})`);
+      }
     }
     return out;
+  }
+
+  // The keys of one call's options; any other is an error (the engine would ignore it).
+  const CALL_KEYS = ['profiles', 'format', 'mode', 'capability', '__panicForTest'];
+  function unknownCallKey(options) {
+    if (options === null || typeof options !== 'object') return null;
+    const k = Object.keys(options).find((key) => !CALL_KEYS.includes(key));
+    return k === undefined ? null : `invalid validate options: unknown option '${k}' (options: ${CALL_KEYS.slice(0, 4).join(', ')})`;
   }
 
   // Build an engine from a recipe; the recipe is kept to rebuild it after a trap.
@@ -141,6 +174,7 @@ function makeFhirval(host) {
   }
 
   function make(recipe) {
+    if (recipe.options instanceof FhirvalError) return recipe.options;
     const engine = build(recipe);
     if (engine instanceof FhirvalError) return engine;
     return new Validator(token, engine, recipe);
@@ -151,6 +185,134 @@ function makeFhirval(host) {
   // the glue's character loop.
   const encoder = new TextEncoder();
   const ENCODE_ABOVE = 1 << 16;
+
+  // The engine's per-resource results (`validate_lines`) as objects; `{"error"}` is thrown.
+  function resultsOfJson(text) {
+    const parsed = JSON.parse(text);
+    if (!Array.isArray(parsed)) throw new FhirvalError(parsed.error || 'bad NDJSON results');
+    return parsed.map(([line, resourceType, id, rows]) => ({
+      line,
+      resourceType,
+      id,
+      valid: !rows.some((r) => r[0] === 'fatal' || r[0] === 'error'),
+      outcome: outcomeOfRows(rows),
+    }));
+  }
+
+  // A stream's chunks as bytes: a web ReadableStream, or any (async) iterable of strings and
+  // bytes (a Node Readable is one).
+  async function* byteChunks(source) {
+    if (source && typeof source.getReader === 'function') {
+      const reader = source.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          yield value;
+        }
+      } finally {
+        reader.releaseLock();
+      }
+    } else if (source && (typeof source[Symbol.asyncIterator] === 'function' || (typeof source[Symbol.iterator] === 'function' && typeof source !== 'string'))) {
+      yield* source;
+    } else {
+      throw new FhirvalError('validateNdjsonStream needs a Readable, a ReadableStream or an (async) iterable of chunks');
+    }
+  }
+
+  const CHUNK_BYTES = 1 << 20;
+
+  function concat(parts, total) {
+    if (parts.length === 1) return parts[0];
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  function countNewlines(b) {
+    let n = 0;
+    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+    return n;
+  }
+
+  // Whole lines in parts of about CHUNK_BYTES, each with the number of its first line; a line
+  // longer than `limit` (+1, for a `\r`) is not kept: `tooLong` is its result, as the CLI's
+  // (a long line inside one part is the engine's to report, the same way).
+  async function* ndjsonChunks(source, limit) {
+    let parts = []; // whole lines
+    let size = 0;
+    let tail = []; // the line being read
+    let tailSize = 0;
+    let line = 1;
+    let skipping = -1; // bytes of an over-long line seen so far, -1 when not skipping
+    const tooLong = (len) => ({
+      line,
+      resourceType: null,
+      id: null,
+      valid: false,
+      outcome: outcomeOfRows([['fatal', 'invalid', `Error parsing JSON: input size at least ${len} bytes exceeds limit of ${limit} bytes`, '', line, 1]]),
+    });
+    function* flush() {
+      if (size === 0) return;
+      // a copy of its own when there are several parts: a worker may take that one's buffer
+      const owned = parts.length > 1;
+      const bytes = concat(parts, size);
+      const firstLine = line;
+      // counted before the chunk is handed over (a worker may take its buffer)
+      line += countNewlines(bytes);
+      parts = [];
+      size = 0;
+      yield { bytes, firstLine, owned };
+    }
+    for await (const raw of byteChunks(source)) {
+      let chunk;
+      if (typeof raw === 'string') chunk = encoder.encode(raw);
+      else if (isBytes(raw)) chunk = toUint8(raw);
+      else throw new FhirvalError(`a stream chunk must be a string or bytes, not ${raw === null ? 'null' : typeof raw}`);
+      if (skipping >= 0) {
+        const nl = chunk.indexOf(10);
+        if (nl === -1) {
+          skipping += chunk.length;
+          continue;
+        }
+        yield { tooLong: tooLong(skipping + nl) };
+        line++;
+        skipping = -1;
+        chunk = chunk.subarray(nl + 1);
+      }
+      const last = chunk.lastIndexOf(10);
+      if (last !== -1) {
+        parts.push(...tail, chunk.subarray(0, last + 1));
+        size += tailSize + last + 1;
+        tail = [];
+        tailSize = 0;
+        chunk = chunk.subarray(last + 1);
+      }
+      if (chunk.length > 0) {
+        tail.push(chunk);
+        tailSize += chunk.length;
+      }
+      if (tailSize > limit + 1) {
+        yield* flush();
+        skipping = tailSize;
+        tail = [];
+        tailSize = 0;
+      } else if (size >= CHUNK_BYTES) {
+        yield* flush();
+      }
+    }
+    if (skipping >= 0) {
+      yield { tooLong: tooLong(skipping) };
+      return;
+    }
+    parts.push(...tail);
+    size += tailSize;
+    yield* flush();
+  }
 
   class Validator {
     #engine;
@@ -170,20 +332,20 @@ function makeFhirval(host) {
     /**
      * Load the WebAssembly module and the default profile set (unless `options.defaultSet` is
      * false). Needed in browsers before the synchronous constructors; create() does it too.
-     * Resolves to true, or to a FhirvalError.
+     * Resolves to true; rejects with a FhirvalError.
      */
     static async init(options) {
       const opts = options && typeof options === 'object' ? options : {};
       try {
         await host.init(opts);
       } catch (e) {
-        return new FhirvalError(`cannot load the WebAssembly module: ${describe(e)}`);
+        throw new FhirvalError(`cannot load the WebAssembly module: ${describe(e)}`);
       }
       if (opts.defaultSet !== false) {
         try {
           await host.loadDefaultSet({});
         } catch (e) {
-          return new FhirvalError(`cannot load the default profile set: ${describe(e)}`);
+          throw new FhirvalError(`cannot load the default profile set: ${describe(e)}`);
         }
       }
       return true;
@@ -192,10 +354,19 @@ function makeFhirval(host) {
     /**
      * A validator: over `options.profileSet` (bytes, or a path/URL to one), over the packages
      * in `options.packages`, else over the default profile set (PDex + US Core) shipped
-     * beside the wasm.
+     * beside the wasm. Rejects with a FhirvalError (see tryCreate for one that resolves to it).
      */
     static async create(options) {
+      const v = await Validator.tryCreate(options);
+      if (v instanceof FhirvalError) throw v;
+      return v;
+    }
+
+    /** create() that resolves to the FhirvalError instead of rejecting. */
+    static async tryCreate(options) {
       const opts = options && typeof options === 'object' ? options : {};
+      const checked = engineOptions(opts, CREATE_KEYS);
+      if (checked instanceof FhirvalError) return checked;
       try {
         await host.init(opts);
       } catch (e) {
@@ -210,7 +381,7 @@ function makeFhirval(host) {
       } catch (e) {
         return new FhirvalError(`cannot load the profile set: ${describe(e)}`);
       }
-      return make({ kind: 'set', bytes: set, options: engineOptions(opts) });
+      return make({ kind: 'set', bytes: set, options: engineOptions(opts, CREATE_KEYS) });
     }
 
     // `create({ igs })`: Node compiles the IGs with their dependency closures out of a packages
@@ -227,7 +398,7 @@ function makeFhirval(host) {
         return new FhirvalError(describe(e));
       }
       if (found.kind === 'packages') return Validator.fromPackages(found.packages, opts);
-      return make({ kind: 'dir', files: found.files, igs: [...igs], options: engineOptions(opts) });
+      return make({ kind: 'dir', files: found.files, igs: [...igs], options: engineOptions(opts, CREATE_KEYS) });
     }
 
     /** A validator over a compiled profile set (`fhirval compile -o FILE`). */
@@ -236,7 +407,7 @@ function makeFhirval(host) {
       if (!isBytes(bytes)) {
         return new FhirvalError('a profile set must be given as a Uint8Array or ArrayBuffer');
       }
-      return make({ kind: 'set', bytes: toUint8(bytes), options: engineOptions(options) });
+      return make({ kind: 'set', bytes: toUint8(bytes), options: engineOptions(options, CREATE_KEYS) });
     }
 
     /**
@@ -264,7 +435,7 @@ function makeFhirval(host) {
       } else {
         return new FhirvalError("options.base must be 'default', 'none' or a profile set (Uint8Array)");
       }
-      return make({ kind: 'packages', packages: list, base, options: engineOptions(opts) });
+      return make({ kind: 'packages', packages: list, base, options: engineOptions(opts, CREATE_KEYS) });
     }
 
     #live() {
@@ -301,11 +472,20 @@ function makeFhirval(host) {
       const done = (outcome, groups) => (grouped ? { outcome, groups } : outcome);
       const fatal = (oo) =>
         done(oo, [{ severity: 'fatal', count: 1, message: oo.issue[0].details.text, locations: ['0:0'] }]);
+      const bad = unknownCallKey(options);
+      if (bad !== null) return fatal(fatalOutcome(bad));
       let text = input;
       if (typeof input !== 'string') {
         if (isBytes(input)) {
           text = toUint8(input);
         } else if (input !== null && typeof input === 'object') {
+          const proto = Object.getPrototypeOf(input);
+          if (!Array.isArray(input) && proto !== Object.prototype && proto !== null) {
+            const kind = (input.constructor && input.constructor.name) || 'object';
+            return fatalOutcome(
+              `Cannot validate a ${kind}: not a FHIR resource (give a JSON string, a Uint8Array of UTF-8 JSON or a plain object)`,
+            );
+          }
           try {
             text = JSON.stringify(input, null, 2);
           } catch (e) {
@@ -340,10 +520,11 @@ function makeFhirval(host) {
       );
     }
 
-    /** Validate several inputs; one OperationOutcome each, in order. */
+    /** Validate several inputs; one OperationOutcome each, in order (a non-iterable or a
+     * string: one fatal OperationOutcome, in an array). */
     validateMany(inputs, options) {
       if (inputs === null || typeof inputs !== 'object' || typeof inputs[Symbol.iterator] !== 'function') {
-        return fatalOutcome('validateMany needs an array (or other iterable) of inputs');
+        return [fatalOutcome('validateMany needs an array (or other iterable) of inputs')];
       }
       const out = [];
       for (const input of inputs) out.push(this.validate(input, options));
@@ -366,6 +547,8 @@ function makeFhirval(host) {
         else if (x !== null && typeof x === 'object') texts.push(JSON.stringify(x));
         else return new FhirvalError(`coverage input ${i}: give a JSON string, UTF-8 bytes or a plain object`);
       }
+      const bad = unknownCallKey(options);
+      if (bad !== null) return new FhirvalError(bad);
       const engine = this.#live();
       if (engine instanceof FhirvalError) return engine;
       return guarded(
@@ -375,6 +558,82 @@ function makeFhirval(host) {
         },
         (msg) => new FhirvalError(msg, 'exception'),
       );
+    }
+
+    /**
+     * Validate NDJSON (one resource per line; a string or UTF-8 bytes): one result per
+     * non-blank line, `{ line, resourceType, id, valid, outcome }`, issue lines lines of the
+     * input, `maxIssues` applying to each line. Throws a FhirvalError for bad options.
+     */
+    validateNdjson(input, options) {
+      let bytes;
+      if (typeof input === 'string') bytes = encoder.encode(input);
+      else if (isBytes(input)) bytes = toUint8(input);
+      else throw new FhirvalError('validateNdjson needs a string or UTF-8 bytes');
+      return this.#lines(bytes, 1, options);
+    }
+
+    #lines(bytes, firstLine, options) {
+      const bad = unknownCallKey(options);
+      if (bad !== null) throw new FhirvalError(bad);
+      const engine = this.#live();
+      if (engine instanceof FhirvalError) throw engine;
+      const text = guarded(
+        () => engine.validate_lines(bytes, firstLine, options),
+        (msg) => JSON.stringify({ error: msg }),
+      );
+      return resultsOfJson(text);
+    }
+
+    /**
+     * Validate an NDJSON stream (a Node Readable, a web ReadableStream, or an async iterable of
+     * string or byte chunks): yields `{ line, resourceType, id, valid, outcome }` per resource,
+     * in input order. Memory is bounded by a window of chunks (about 1 MiB of lines each, and
+     * 2 per worker in flight), not by the input; a line is held whole (up to `maxInputMb`; a
+     * longer one is reported without being kept). `options.workers` > 1 (Node): a pool of
+     * worker_threads, each with its own engine over the same compiled set.
+     */
+    async *validateNdjsonStream(source, options) {
+      const { workers, ...call } = options && typeof options === 'object' ? options : {};
+      const n = workers === undefined ? 1 : workers;
+      if (!Number.isInteger(n) || n < 1) throw new FhirvalError('workers must be a whole number from 1');
+      const bad = unknownCallKey(call);
+      if (bad !== null) throw new FhirvalError(bad);
+      const limit = this.#maxLine();
+      const run = n > 1 && host.pool
+        ? host.pool(this.#setBytes(), this.#recipe.options, n)
+        : null;
+      if (n > 1 && !host.pool) throw new FhirvalError('workers > 1 needs Node (worker_threads)');
+      try {
+        if (run === null) {
+          for await (const part of ndjsonChunks(source, limit)) {
+            const results = part.tooLong ? [part.tooLong] : this.#lines(part.bytes, part.firstLine, call);
+            for (const r of results) yield r;
+          }
+          return;
+        }
+        const window = [];
+        for await (const part of ndjsonChunks(source, limit)) {
+          window.push(part.tooLong ? Promise.resolve([part.tooLong]) : run.validate(part.bytes, part.firstLine, call, part.owned).then(resultsOfJson));
+          if (window.length >= 2 * n) for (const r of await window.shift()) yield r;
+        }
+        while (window.length > 0) for (const r of await window.shift()) yield r;
+      } finally {
+        if (run !== null) run.close();
+      }
+    }
+
+    #maxLine() {
+      const o = this.#recipe.options;
+      const mb = o && typeof o.maxInputMb === 'number' ? o.maxInputMb : 256;
+      return mb * 1024 * 1024;
+    }
+
+    #setBytes() {
+      if (this.#recipe.kind === 'set') return this.#recipe.bytes;
+      const b = this.toProfileSet();
+      if (b instanceof FhirvalError) throw b;
+      return b;
     }
 
     /** The profiles in the set: `{ url, name, version, type, kind, package }`, extensions included. */

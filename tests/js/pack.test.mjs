@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { pkgDir, INVALID_PATIENT } from './helpers.mjs';
+import { pkgDir, cli, INVALID_PATIENT } from './helpers.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules', '.bin', 'tsc');
@@ -20,7 +20,7 @@ test('npm pack of pkg/ installs in a fresh directory; import and require work th
       execFileSync(npm, ['pack', pkgDir, '--pack-destination', tmp, '--json'], { encoding: 'utf8' }),
     )[0];
     const files = packed.files.map((f) => f.path).sort();
-    for (const f of ['package.json', 'index.cjs', 'index.mjs', 'index.d.ts', 'browser.mjs', 'core.mjs', 'fhirval_node.cjs', 'fhirval_web.mjs', 'fhirval_bg.wasm', 'fhirval-default.fvps']) {
+    for (const f of ['package.json', 'index.cjs', 'index.mjs', 'index.d.ts', 'browser.mjs', 'core.mjs', 'src/core.cjs', 'src/ndjson-worker.cjs', 'bin/fhirval.cjs', 'fhirval_node.cjs', 'fhirval_web.mjs', 'fhirval_bg.wasm', 'fhirval-default.fvps', 'README.md']) {
       assert.ok(files.includes(f), `${f} missing from the tarball: ${files}`);
     }
     const app = path.join(tmp, 'app');
@@ -47,6 +47,26 @@ Validator.create().then((v) => {
 });
 `,
     );
+    // publishable: not private, a bin; and nothing but the listed files
+    const published = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+    assert.equal(published.private, undefined);
+    assert.deepEqual(published.bin, { fhirval: 'bin/fhirval.cjs' });
+    assert.equal(files.length, 14, files.join(' '));
+    // `npx fhirval validate FILE`: the native CLI's output, byte for byte, and its exit code
+    for (const args of [['--format', 'json'], ['--format', 'text'], ['--format', 'ndjson'], ['--format', 'json', '--no-terminology', '--max-issues', '2']]) {
+      const run = (cmd, argv) => {
+        try {
+          return { out: execFileSync(cmd, argv, { cwd: app, encoding: 'utf8' }), status: 0 };
+        } catch (e) {
+          return { out: e.stdout, status: e.status };
+        }
+      };
+      const viaNpx = run(npm === 'npm' ? 'npx' : 'npx.cmd', ['--offline', 'fhirval', 'validate', ...args, 'patient.json']);
+      const native = run(cli, ['validate', ...args, 'patient.json']);
+      assert.equal(viaNpx.status, 1);
+      assert.equal(native.status, 1);
+      assert.equal(viaNpx.out, native.out, args.join(' '));
+    }
     const esmOut = JSON.parse(execFileSync(process.execPath, ['esm.mjs'], { cwd: app, encoding: 'utf8' }));
     const cjsOut = JSON.parse(execFileSync(process.execPath, ['cjs.cjs'], { cwd: app, encoding: 'utf8' }));
     assert.equal(esmOut.length, 3, esmOut.join('\n'));
@@ -88,8 +108,18 @@ console.log(JSON.stringify(oo.issue.filter((i) => i.severity === 'error').map((i
       fs.writeFileSync(
         path.join(app, 'check.mts'),
         `import { Validator, FhirvalError, type OperationOutcome, type ProfileInfo } from 'fhirval';
-const v = await Validator.create({ mode: 'pdex' });
-if (v instanceof FhirvalError) throw v;
+async function* lines() { yield '{}\\n'; yield new Uint8Array(0); }
+// the happy path types cleanly: create() rejects rather than resolving to an error
+const v = await Validator.create({ mode: 'pdex', noInvariants: true, maxInputMb: 64 });
+const maybe: Validator | FhirvalError = await Validator.tryCreate();
+for await (const r of v.validateNdjsonStream(lines(), { workers: 2, profiles: 'http://example.org' })) {
+  const ok: boolean = r.valid;
+  const at: number = r.line;
+  const t: string | null = r.resourceType;
+  console.log(ok, at, t, r.outcome.issue.length, maybe);
+}
+const results = v.validateNdjson('{}');
+console.log(results[0]?.id);
 const oo: OperationOutcome = v.validate('{}', { profiles: ['http://example.org'], format: 'json', mode: 'standard' });
 const many: OperationOutcome[] = v.validateMany([new Uint8Array(0), { resourceType: 'Patient' }]);
 const list: ProfileInfo[] = v.profiles();
