@@ -16,7 +16,7 @@ const USAGE = `usage: fhirval validate [--format text|json|ndjson] [--profile UR
   [--no-invariants] [--no-terminology] [--display-issues-are-warnings]
   [--unchecked-codes-are-warnings] [--check-references-resolve] [--max-input-mb MIB]
   [--max-depth N] [--max-string-mb MIB] [--max-issues N] [--allow-comments] [--security-checks]
-  [--suppress FILE] INPUT...`;
+  [--suppress FILE] [--quiet] INPUT...`;
 
 function fail(message) {
   process.stderr.write(`fhirval: ${message}\n`);
@@ -50,12 +50,43 @@ function hasErrors(oo) {
   return oo.issue.some((i) => i.severity === 'fatal' || i.severity === 'error');
 }
 
-function text(oo, source) {
+const RANK = { fatal: 0, error: 1, warning: 2, information: 3 };
+
+// The engine's grouping is used where it is at hand (Validator.summary); an NDJSON file's issues
+// are grouped here by severity and message (the stream's results carry no message ids).
+function groupsOf(issues) {
+  const groups = new Map();
+  for (const i of issues) {
+    const key = `${i.severity}\u0000${i.details.text}`;
+    if (!groups.has(key)) groups.set(key, { severity: i.severity, count: 0, message: i.details.text, locations: [], first: groups.size });
+    const g = groups.get(key);
+    g.count += 1;
+    const [line, col] = i.extension ? [i.extension[0].valueInteger, i.extension[1].valueInteger] : [0, 0];
+    if (g.locations.length < 3) g.locations.push(i.expression ? i.expression[0] : `${line}:${col}`);
+  }
+  return [...groups.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || b.count - a.count || a.first - b.first);
+}
+
+// As the native CLI's --format text: issues (diagnostics indented under them; errors only when
+// `quiet`), the grouped summary, the verdict line.
+function text(oo, source, groups, quiet) {
   let out = '';
   const issues = oo.issue.length === 1 && oo.issue[0].details.text === 'All OK' && oo.issue[0].code === 'informational' ? [] : oo.issue;
   for (const i of issues) {
+    if (quiet && i.severity !== 'fatal' && i.severity !== 'error') continue;
     const [line, col] = i.extension ? [i.extension[0].valueInteger, i.extension[1].valueInteger] : [0, 0];
     out += `${source}:${line}:${col}: ${i.severity} [${i.code}] ${(i.expression || ['-'])[0]}: ${i.details.text}\n`;
+    if (i.diagnostics) for (const d of i.diagnostics.split('\n')) out += `    ${d}\n`;
+  }
+  const gs = groups || groupsOf(issues);
+  if (gs.length > 0) {
+    out += `${source}: summary — ${issues.length} issues in ${gs.length} groups, errors first:\n`;
+    for (const g of gs) {
+      const id = g.key && !g.message.includes(g.key) ? ` [${g.key}]` : '';
+      const more = g.count - g.locations.length;
+      out += `  ${g.severity.padEnd(11)} ${String(g.count).padStart(6)}×  ${g.message}${id}\n`;
+      out += `  ${''.padEnd(11)} ${''.padStart(6)}   at ${g.locations.join(', ')}${more > 0 ? ` and ${more} more` : ''}\n`;
+    }
   }
   const n = (s) => issues.filter((i) => i.severity === s).length;
   out += `${source}: ${hasErrors(oo) ? 'INVALID' : 'valid'} — ${n('fatal')} fatal, ${n('error')} errors, ${n('warning')} warnings, ${n('information')} information\n`;
@@ -88,6 +119,7 @@ async function main(argv) {
         'allow-comments': { type: 'boolean' },
         'security-checks': { type: 'boolean' },
         suppress: { type: 'string' },
+        quiet: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -162,11 +194,11 @@ async function main(argv) {
       }
       if (o.format !== 'ndjson') {
         const oo = { resourceType: 'OperationOutcome', issue: issues.length ? issues : [{ severity: 'information', code: 'informational', details: { text: 'All OK' } }] };
-        outcomes.push([f, oo]);
+        outcomes.push([f, oo, null]);
       }
     } else {
       const bytes = read(f);
-      const oo = v.validate(bytes, call);
+      const { outcome: oo, groups } = o.format === 'text' ? v.summary(bytes, call) : { outcome: v.validate(bytes, call), groups: null };
       failed ||= hasErrors(oo);
       if (o.format === 'ndjson') {
         let rt = null;
@@ -180,7 +212,7 @@ async function main(argv) {
         }
         await write(`${JSON.stringify({ file: f, line: null, resourceType: rt, id, valid: !hasErrors(oo), outcome: oo })}\n`);
       } else {
-        outcomes.push([f, oo]);
+        outcomes.push([f, oo, groups]);
       }
     }
   }
@@ -190,7 +222,7 @@ async function main(argv) {
       : { resourceType: 'Bundle', type: 'collection', entry: outcomes.map(([f, oo]) => ({ resource: { ...oo, extension: [{ url: FILE_EXT, valueString: f }] } })) };
     await write(`${JSON.stringify(doc, null, 2)}\n`);
   } else if (o.format === 'text') {
-    for (const [f, oo] of outcomes) await write(text(oo, f));
+    for (const [f, oo, groups] of outcomes) await write(text(oo, f, groups, o.quiet));
   }
   process.exitCode = failed ? 1 : 0;
 }
