@@ -283,8 +283,10 @@ fn repeated_codes_are_reported_at_each_occurrence() {
 }
 
 /// R4 core + a profile slicing Observation.component by a `pattern` discriminator on `code`
-/// whose slices carry no pattern, only required bindings (as CARIN BB's `total` slices): the
-/// Java validator matches an occurrence to a slice by `memberOf` the slice's value set.
+/// whose slices carry no pattern, only required bindings (as CARIN BB's `total` slices), and
+/// Observation.code.coding by a `value` discriminator on `$this` with a slice bound to a value
+/// set that is not loaded (as PAS's Coverage.relationship): the Java validator matches an
+/// occurrence to such a slice by `memberOf` the slice's value set.
 fn binding_sliced_validator() -> &'static fhirval::Validator {
     static V: std::sync::OnceLock<fhirval::Validator> = std::sync::OnceLock::new();
     V.get_or_init(|| {
@@ -312,6 +314,14 @@ fn binding_sliced_validator() -> &'static fhirval::Validator {
         ];
         elements.extend(slice("first", 0, "lab-a"));
         elements.extend(slice("second", 1, "lab-b"));
+        // codings sliced by value on $this, one slice bound to a value set not loaded
+        elements.extend([
+            serde_json::json!({"id": "Observation.code.coding", "path": "Observation.code.coding",
+                "slicing": {"discriminator": [{"type": "value", "path": "$this"}], "rules": "open"}}),
+            serde_json::json!({"id": "Observation.code.coding:x12", "path": "Observation.code.coding",
+                "sliceName": "x12", "min": 0, "max": "1",
+                "binding": {"strength": "required", "valueSet": "http://fhirval.test/ValueSet/not-loaded"}}),
+        ]);
         let profile = serde_json::json!({
             "resourceType": "StructureDefinition",
             "url": "http://fhirval.test/StructureDefinition/obs-binding-slices", "version": "1.0.0",
@@ -356,5 +366,26 @@ fn binding_failures_found_by_a_slice_probe_hold_in_every_walk() {
         Error,
         "Observation",
         "Slice 'Observation.component:second': a matching slice is required, but not found (from http://fhirval.test/StructureDefinition/obs-binding-slices|1.0.0)",
+    );
+}
+
+/// A slice told apart only by a required binding to a value set that is not loaded matches
+/// nothing (Java's `memberOf` is empty): two codings of other systems are not "2 in a slice of
+/// at most 1".
+#[test]
+fn a_slice_bound_to_a_value_set_not_loaded_matches_nothing() {
+    let json = format!(
+        r#"{{"resourceType": "Observation", {NARRATIVE}, "status": "final",
+  "meta": {{"profile": ["http://fhirval.test/StructureDefinition/obs-binding-slices"]}},
+  "code": {{"coding": [{{"system": "http://fhirval.test/CodeSystem/lab", "code": "p"}},
+    {{"system": "http://fhirval.test/CodeSystem/other", "code": "q"}}]}},
+  "component": [{{"code": {{"coding": [{{"system": "http://fhirval.test/CodeSystem/lab", "code": "b"}}]}}, "valueString": "x"}}]}}"#
+    );
+    let all = outcome_with(binding_sliced_validator(), &json, &[]).issues;
+    assert_error_count(&errors_of(&all), 0);
+    assert!(
+        !all.iter().any(|i| i.message.contains("coding:x12")),
+        "{}",
+        show(&all)
     );
 }
