@@ -1644,3 +1644,47 @@ fn slash_in_a_slice_name_without_an_outer_slice_is_a_plain_slice() {
         "Slice 'Observation.category:us-core/social-history': a matching slice is required, but not found",
     );
 }
+
+/// Extension slices discriminated by `url` whose extension definition is not loaded match by
+/// the slice's type profile, as Java: an extension of another url is not "in" such a slice
+/// (before: it conformed to a slice that could not be checked, and the slice it belongs to
+/// was reported missing).
+#[test]
+fn extension_slice_of_an_unloaded_definition_matches_by_url() {
+    let url = "http://fhirval.test/StructureDefinition/patient-unloaded-ext-slice";
+    let ext_slice = |name: &str, profile: &str, min: u32| {
+        serde_json::json!({"id": format!("Patient.extension:{name}"), "path": "Patient.extension",
+            "sliceName": name, "min": min, "max": "1",
+            "type": [{"code": "Extension", "profile": [profile]}]})
+    };
+    let profile = serde_json::json!({
+        "resourceType": "StructureDefinition", "url": url, "version": "1.0.0",
+        "name": "PatientUnloadedExtSlice", "status": "active", "fhirVersion": "4.0.1",
+        "kind": "resource", "abstract": false, "type": "Patient",
+        "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
+        "derivation": "constraint",
+        "differential": {"element": [
+            {"id": "Patient", "path": "Patient"},
+            {"id": "Patient.extension", "path": "Patient.extension",
+             "slicing": {"discriminator": [{"type": "value", "path": "url"}], "rules": "open"}},
+            ext_slice("unloaded", "http://fhirval.test/StructureDefinition/not-loaded-extension", 0),
+            ext_slice("birthPlace", "http://hl7.org/fhir/StructureDefinition/patient-birthPlace", 1)
+        ]}
+    });
+    let mut c = fhirval::compile::Compiler::extend(profile_set().clone());
+    let index = c.add_package("(unloaded extension slice test)");
+    c.add_resource(&profile, index);
+    let v = fhirval::Validator::new(c.finish(), fhirval::Options::default());
+    let json = r#"{"resourceType": "Patient",
+  "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},
+  "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
+    "valueAddress": {"city": "Springfield"}}]}"#;
+    let all = outcome_with(&v, json, &[url]).issues;
+    assert_error_count(&errors_of(&all), 0);
+    assert!(
+        !all.iter()
+            .any(|i| i.message.contains("not-loaded-extension")),
+        "{}",
+        show(&all)
+    );
+}

@@ -2,8 +2,9 @@
 //! discriminators it matches (value, pattern, type, profile, exists), then validated against
 //! that slice; slice counts, closed/openAtEnd rules and order are checked. A `value`/`pattern`
 //! discriminator on an element with only a required binding is `memberOf` its value set, as in
-//! Java. A discriminator this engine cannot evaluate statically falls back to "does the
-//! occurrence conform to the slice".
+//! Java, and one on the `url` of an extension whose definition is not loaded compares with the
+//! slice's type profile. A discriminator this engine cannot evaluate statically falls back to
+//! "does the occurrence conform to the slice".
 
 use super::binding::codings_of;
 use super::structure::{from_text, match_child};
@@ -224,7 +225,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 let (f, exact) = match (&target.fixed, &target.pattern) {
                     (Some(f), _) => (f, true),
                     (None, Some(p)) => (p, false),
-                    (None, None) => return self.bound_discriminator(target, &values),
+                    (None, None) => {
+                        return self
+                            .bound_discriminator(target, &values)
+                            .or_else(|| self.extension_url_discriminator(sd, sl, &steps, item));
+                    }
                 };
                 Some(values.iter().any(|v| matches_value(v, f, exact)))
             }
@@ -276,6 +281,34 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }))
             }
         }
+    }
+
+    /// An extension slice discriminated by `url` whose extension definition is not loaded (no
+    /// fixed url to compare with): as Java, the extension's url is compared with the slice's
+    /// type profile, instead of "conforms to a slice that cannot be checked".
+    fn extension_url_discriminator(
+        &self,
+        sd: StructId,
+        sl: u32,
+        steps: &[Step<'_>],
+        item: &Item<'v, 'a>,
+    ) -> Option<bool> {
+        if !matches!(steps, [Step::Name("url")]) {
+            return None;
+        }
+        let slice = self.set.structure(sd).elements.get(sl as usize)?;
+        let [ty] = slice.types.as_slice() else {
+            return None;
+        };
+        let [profile] = ty.profiles.as_slice() else {
+            return None;
+        };
+        if ty.code != "Extension" {
+            return None;
+        }
+        let (canonical, _) = super::canonical_parts(profile);
+        let url = item.value?.get("url")?.value.as_str()?;
+        Some(url == canonical)
     }
 
     /// A `value`/`pattern` discriminator whose element in the slice has no fixed value or
