@@ -327,9 +327,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
         let mut undecided = false;
         for v in values {
-            let Some((_, codings)) = codings_of(&ty.code, v) else {
-                return None;
-            };
+            let (_, codings) = codings_of(&ty.code, v)?;
             for c in &codings {
                 match self.set.terminology.check_code(vs, c.system, c.code) {
                     Membership::In => return Some(true),
