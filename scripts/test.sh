@@ -30,7 +30,8 @@ node --test tests/js/
 VENV="${FHIRVAL_VENV:-target/venv}"
 test -x "$VENV/bin/python" || { echo "$VENV is missing: run scripts/python-env.sh (.ci/run does)" >&2; exit 2; }
 (cd python && cargo fmt -- --check && CARGO_TARGET_DIR="$PWD/../target" cargo clippy --release -- -D warnings)
-CARGO_TARGET_DIR="$PWD/target" "$VENV/bin/python" -m pip install -q --no-build-isolation --force-reinstall --no-deps ./python
+# (maturin's build hook runs the `maturin` command: the venv's bin/ goes first on PATH)
+PATH="$(cd "$VENV" && pwd)/bin:$PATH" CARGO_TARGET_DIR="$PWD/target" "$VENV/bin/python" -m pip install -q --no-build-isolation --force-reinstall --no-deps ./python
 FHIRVAL_REQUIRE_SPARK=1 SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$VENV/bin/python" \
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests
 
