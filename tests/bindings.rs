@@ -281,3 +281,111 @@ fn repeated_codes_are_reported_at_each_occurrence() {
         show(&all)
     );
 }
+
+/// R4 core + a profile slicing Observation.component by a `pattern` discriminator on `code`
+/// whose slices carry no pattern, only required bindings (as CARIN BB's `total` slices), and
+/// Observation.code.coding by a `value` discriminator on `$this` with a slice bound to a value
+/// set that is not loaded (as PAS's Coverage.relationship): the Java validator matches an
+/// occurrence to such a slice by `memberOf` the slice's value set.
+fn binding_sliced_validator() -> &'static fhirval::Validator {
+    static V: std::sync::OnceLock<fhirval::Validator> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let value_set = |id: &str, code: &str| {
+            serde_json::json!({
+                "resourceType": "ValueSet", "url": format!("http://fhirval.test/ValueSet/{id}"),
+                "version": "1.0.0", "name": id, "status": "active",
+                "compose": {"include": [{"system": "http://fhirval.test/CodeSystem/lab",
+                    "concept": [{"code": code}]}]}
+            })
+        };
+        let slice = |name: &str, min: u32, vs: &str| {
+            [
+                serde_json::json!({"id": format!("Observation.component:{name}"),
+                    "path": "Observation.component", "sliceName": name, "min": min, "max": "1"}),
+                serde_json::json!({"id": format!("Observation.component:{name}.code"),
+                    "path": "Observation.component.code",
+                    "binding": {"strength": "required", "valueSet": format!("http://fhirval.test/ValueSet/{vs}")}}),
+            ]
+        };
+        let mut elements = vec![
+            serde_json::json!({"id": "Observation", "path": "Observation"}),
+            serde_json::json!({"id": "Observation.component", "path": "Observation.component",
+                "slicing": {"discriminator": [{"type": "pattern", "path": "code"}], "rules": "open"}}),
+        ];
+        elements.extend(slice("first", 0, "lab-a"));
+        elements.extend(slice("second", 1, "lab-b"));
+        // codings sliced by value on $this, one slice bound to a value set not loaded
+        elements.extend([
+            serde_json::json!({"id": "Observation.code.coding", "path": "Observation.code.coding",
+                "slicing": {"discriminator": [{"type": "value", "path": "$this"}], "rules": "open"}}),
+            serde_json::json!({"id": "Observation.code.coding:x12", "path": "Observation.code.coding",
+                "sliceName": "x12", "min": 0, "max": "1",
+                "binding": {"strength": "required", "valueSet": "http://fhirval.test/ValueSet/not-loaded"}}),
+        ]);
+        let profile = serde_json::json!({
+            "resourceType": "StructureDefinition",
+            "url": "http://fhirval.test/StructureDefinition/obs-binding-slices", "version": "1.0.0",
+            "name": "ObsBindingSlices", "status": "active", "fhirVersion": "4.0.1",
+            "kind": "resource", "abstract": false, "type": "Observation",
+            "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Observation",
+            "derivation": "constraint",
+            "differential": {"element": elements}
+        });
+        let mut c = fhirval::compile::Compiler::extend(profile_set().clone());
+        let index = c.add_package("(binding slices test)");
+        c.add_resource(&value_set("lab-a", "a"), index);
+        c.add_resource(&value_set("lab-b", "b"), index);
+        c.add_resource(&profile, index);
+        fhirval::Validator::new(c.finish(), fhirval::Options::default())
+    })
+}
+
+/// A slice probe that found a binding error remembers it: walking the same profile a second
+/// time (meta.profile names it with and without its version) must not match the occurrence
+/// to the first slice because the binding was "already checked".
+#[test]
+fn binding_failures_found_by_a_slice_probe_hold_in_every_walk() {
+    let obs = |code: &str| {
+        format!(
+            r#"{{"resourceType": "Observation", {NARRATIVE}, "status": "final",
+  "meta": {{"profile": ["http://fhirval.test/StructureDefinition/obs-binding-slices",
+    "http://fhirval.test/StructureDefinition/obs-binding-slices|1.0.0"]}},
+  "code": {{"text": "panel"}},
+  "component": [{{"code": {{"coding": [{{"system": "http://fhirval.test/CodeSystem/lab", "code": "{code}"}}]}}, "valueString": "x"}}]}}"#
+        )
+    };
+    let v = binding_sliced_validator();
+    let all = outcome_with(v, &obs("b"), &[]).issues;
+    assert_error_count(&errors_of(&all), 0);
+    // a code in neither value set matches no slice: the required slice is missing, once
+    let all = outcome_with(v, &obs("z"), &[]).issues;
+    let e = errors_of(&all);
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "Observation",
+        "Slice 'Observation.component:second': a matching slice is required, but not found (from http://fhirval.test/StructureDefinition/obs-binding-slices|1.0.0)",
+    );
+}
+
+/// A slice told apart only by a required binding to a value set that is not loaded matches
+/// nothing (Java's `memberOf` is empty): two codings of other systems are not "2 in a slice of
+/// at most 1".
+#[test]
+fn a_slice_bound_to_a_value_set_not_loaded_matches_nothing() {
+    let json = format!(
+        r#"{{"resourceType": "Observation", {NARRATIVE}, "status": "final",
+  "meta": {{"profile": ["http://fhirval.test/StructureDefinition/obs-binding-slices"]}},
+  "code": {{"coding": [{{"system": "http://fhirval.test/CodeSystem/lab", "code": "p"}},
+    {{"system": "http://fhirval.test/CodeSystem/other", "code": "q"}}]}},
+  "component": [{{"code": {{"coding": [{{"system": "http://fhirval.test/CodeSystem/lab", "code": "b"}}]}}, "valueString": "x"}}]}}"#
+    );
+    let all = outcome_with(binding_sliced_validator(), &json, &[]).issues;
+    assert_error_count(&errors_of(&all), 0);
+    assert!(
+        !all.iter().any(|i| i.message.contains("coding:x12")),
+        "{}",
+        show(&all)
+    );
+}

@@ -1670,3 +1670,115 @@ fn an_unpaired_surrogate_is_a_warning_at_its_element() {
         "unpaired UTF-16 surrogate (\\udc00)",
     );
 }
+
+/// A snapshot slice named `a/b` with no slice `a` before it (US Core 5.0.1's
+/// `Observation.category:us-core/social-history`) is a slice of the unsliced element, as Java
+/// reads the snapshot: not a second `category` element that nothing matches.
+#[test]
+fn slash_in_a_slice_name_without_an_outer_slice_is_a_plain_slice() {
+    use fhirval::package::{Load, PackageDir, PackageId};
+    let dir = PackageDir::open(&package_dir()).expect("package directory");
+    let core = dir
+        .load(&PackageId::parse(CORE).expect("id"), Load::Conformance)
+        .expect("core loads");
+    let mut sd = core
+        .resources
+        .iter()
+        .find(|r| r["url"] == "http://hl7.org/fhir/StructureDefinition/Observation")
+        .expect("core Observation")
+        .clone();
+    let url = "http://fhirval.test/StructureDefinition/obs-slash-slice";
+    sd["url"] = url.into();
+    sd["version"] = "1.0.0".into();
+    sd["name"] = "ObsSlashSlice".into();
+    sd["derivation"] = "constraint".into();
+    sd["baseDefinition"] = "http://hl7.org/fhir/StructureDefinition/Observation".into();
+    sd.as_object_mut().expect("object").remove("differential");
+    let elements = sd["snapshot"]["element"].as_array_mut().expect("snapshot");
+    let at = elements
+        .iter()
+        .position(|e| e["id"] == "Observation.category")
+        .expect("category");
+    let mut category = elements[at].clone();
+    category["min"] = 1.into();
+    category["slicing"] = serde_json::json!({
+        "discriminator": [{"type": "pattern", "path": "$this"}], "rules": "open"});
+    let mut slice = elements[at].clone();
+    slice["id"] = "Observation.category:us-core/social-history".into();
+    slice["sliceName"] = "us-core/social-history".into();
+    slice["min"] = 1.into();
+    slice["max"] = "1".into();
+    slice["patternCodeableConcept"] = serde_json::json!({"coding": [{
+        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+        "code": "social-history"}]});
+    elements[at] = category;
+    elements.insert(at + 1, slice);
+    let mut c = fhirval::compile::Compiler::extend(profile_set().clone());
+    let index = c.add_package("(slash slice test)");
+    c.add_resource(&sd, index);
+    let v = fhirval::Validator::new(c.finish(), fhirval::Options::default());
+    let obs = |code: &str| {
+        format!(
+            r#"{{"resourceType": "Observation", "status": "final",
+  "text": {{"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"}},
+  "category": [{{"coding": [{{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "{code}"}}]}}],
+  "code": {{"text": "smoking"}}, "subject": {{"reference": "Patient/p"}}}}"#
+        )
+    };
+    let all = outcome_with(&v, &obs("social-history"), &[url]).issues;
+    assert_error_count(&errors_of(&all), 0);
+    // another category: the slice (and only it) is missing
+    let all = outcome_with(&v, &obs("exam"), &[url]).issues;
+    let e = errors_of(&all);
+    assert_error_count(&e, 1);
+    assert_issue(
+        &e[0],
+        Error,
+        "Observation",
+        "Slice 'Observation.category:us-core/social-history': a matching slice is required, but not found",
+    );
+}
+
+/// Extension slices discriminated by `url` whose extension definition is not loaded match by
+/// the slice's type profile, as Java: an extension of another url is not "in" such a slice
+/// (before: it conformed to a slice that could not be checked, and the slice it belongs to
+/// was reported missing).
+#[test]
+fn extension_slice_of_an_unloaded_definition_matches_by_url() {
+    let url = "http://fhirval.test/StructureDefinition/patient-unloaded-ext-slice";
+    let ext_slice = |name: &str, profile: &str, min: u32| {
+        serde_json::json!({"id": format!("Patient.extension:{name}"), "path": "Patient.extension",
+            "sliceName": name, "min": min, "max": "1",
+            "type": [{"code": "Extension", "profile": [profile]}]})
+    };
+    let profile = serde_json::json!({
+        "resourceType": "StructureDefinition", "url": url, "version": "1.0.0",
+        "name": "PatientUnloadedExtSlice", "status": "active", "fhirVersion": "4.0.1",
+        "kind": "resource", "abstract": false, "type": "Patient",
+        "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
+        "derivation": "constraint",
+        "differential": {"element": [
+            {"id": "Patient", "path": "Patient"},
+            {"id": "Patient.extension", "path": "Patient.extension",
+             "slicing": {"discriminator": [{"type": "value", "path": "url"}], "rules": "open"}},
+            ext_slice("unloaded", "http://fhirval.test/StructureDefinition/not-loaded-extension", 0),
+            ext_slice("birthPlace", "http://hl7.org/fhir/StructureDefinition/patient-birthPlace", 1)
+        ]}
+    });
+    let mut c = fhirval::compile::Compiler::extend(profile_set().clone());
+    let index = c.add_package("(unloaded extension slice test)");
+    c.add_resource(&profile, index);
+    let v = fhirval::Validator::new(c.finish(), fhirval::Options::default());
+    let json = r#"{"resourceType": "Patient",
+  "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},
+  "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
+    "valueAddress": {"city": "Springfield"}}]}"#;
+    let all = outcome_with(&v, json, &[url]).issues;
+    assert_error_count(&errors_of(&all), 0);
+    assert!(
+        !all.iter()
+            .any(|i| i.message.contains("not-loaded-extension")),
+        "{}",
+        show(&all)
+    );
+}

@@ -26,7 +26,8 @@ async function handle(msg) {
   switch (msg.type) {
     case 'init': {
       const t0 = performance.now();
-      const v = await Validator.create();
+      // tryCreate resolves to the FhirvalError (create() rejects with it)
+      const v = await Validator.tryCreate();
       if (v instanceof FhirvalError) return { type: 'error', message: v.error };
       defaultValidator = current = v;
       return { type: 'set', which: 'default', ms: performance.now() - t0, ...describe(v) };

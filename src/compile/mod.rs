@@ -425,12 +425,16 @@ fn compile_elements(
             continue; // the root
         };
         if let Some(slice) = slice {
-            // a slice (or re-slice `a/b`) of the element it is named after
-            let base_id = match slice.rsplit_once('/') {
-                Some((outer, _)) => format!("{parent}.{name}:{outer}"),
-                None => format!("{parent}.{name}"),
-            };
-            if let Some(base) = by_id.get(&base_id).copied() {
+            // a slice (or re-slice `a/b`) of the element it is named after; a name with a
+            // `/` but no slice `a` before it (US Core 5's `category:us-core/social-history`)
+            // is a slice of the unsliced element, as Java reads the snapshot
+            let element_id = format!("{parent}.{name}");
+            let base = slice
+                .rsplit_once('/')
+                .and_then(|(outer, _)| by_id.get(&format!("{element_id}:{outer}")))
+                .or_else(|| by_id.get(&element_id))
+                .copied();
+            if let Some(base) = base {
                 add_slice(&mut elements, base, index);
                 continue;
             }

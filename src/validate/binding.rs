@@ -7,7 +7,7 @@
 use super::path::Seg;
 use super::{Item, Walker};
 use crate::json::{Node, Value};
-use crate::model::{BindingStrength, StructId};
+use crate::model::{Binding, BindingStrength, StructId};
 use crate::outcome::Severity;
 use crate::terminology::binding::{CodingRef, Kind, Policy, Strength, TxIssue};
 use crate::terminology::{Membership, Terminology};
@@ -176,16 +176,33 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             node as *const Node<'a> as usize,
             vs as *const str as *const u8 as usize,
         );
-        if !self.bindings_checked.insert(key) {
+        let prev = self.bindings_checked.get(&key).copied();
+        if !self.check_again(prev) {
             return;
         }
+        let failed = self.binding_issues(b, vs, strength, node, ty);
+        let done = self.checked(prev, failed);
+        self.bindings_checked.insert(key, done);
+    }
+
+    /// Reports the issues of `node` against binding `b` (value set `vs`); whether any is an
+    /// error.
+    fn binding_issues(
+        &mut self,
+        b: &'v Binding,
+        vs: &'v str,
+        strength: Strength,
+        node: &'a Node<'a>,
+        ty: &str,
+    ) -> bool {
+        let set = self.set;
         let Some((kind, codings)) = codings_of(ty, node) else {
-            return;
+            return false;
         };
         // the core "common UCUM units" value sets are samples, not limits: the Java validator
         // accepts any UCUM code for them (any other UCUM value set is checked)
         if kind == Kind::Quantity && is_common_ucum(vs) {
-            return;
+            return false;
         }
         let policy = self.tx_policy();
         // the same codes against the same value sets (a LOINC code in every Observation):
@@ -227,10 +244,13 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             set.terminology
                 .check_additional_binding(kind, purpose, avs, &codings, &policy)
         });
+        let mut failed = false;
         for i in issues.into_iter().chain(additional) {
             let (sev, text) = self.unless_substituted(i.severity, i.text, vs);
+            failed |= sev.is_error();
             self.report_keyed(sev, i.code, Some(i.message_id), node.offset, || text);
         }
+        failed
     }
 
     /// A coding against the loaded CodeSystems (unknown code, display), bound or not.

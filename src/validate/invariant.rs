@@ -3,7 +3,8 @@
 //! severity and key. The invariants that hold on (almost) every element get native fast paths
 //! with the same answers (`ele-1`, `ext-1`), and some are checked natively elsewhere (`txt-*`
 //! by the XHTML checker, `bdl-*` by the Bundle rules); each (constraint, element) pair is
-//! evaluated once per validation, however many profiles walk it.
+//! evaluated once per validation, however many profiles walk it (once more when the first time
+//! was a slice probe, which reports nothing; a failure found by a probe fails later probes too).
 
 use super::structure::match_child;
 use super::{Item, Walker};
@@ -273,23 +274,25 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let Some(c) = set.constraints.get(ci as usize) else {
                 continue;
             };
-            let holds = match self.memo.class(set, ci, classify) {
+            let once = (ci, address);
+            let (holds, remembered) = match self.memo.class(set, ci, classify) {
                 // type-level rules on every element: the base walk sees every element
                 ELE_1 | EXT_1 if self.profile_walk => continue,
-                ELE_1 => Ok(ele_1(item)),
-                EXT_1 => Ok(item.value.is_none_or(ext_1)),
+                ELE_1 => (Ok(ele_1(item)), false),
+                EXT_1 => (Ok(item.value.is_none_or(ext_1)), false),
                 NATIVE_ELSEWHERE => continue,
                 REF_1_NATIVE => {
-                    if !self.evaluated.insert((ci, address)) {
+                    if !self.check_again(self.evaluated.get(&once).copied()) {
                         continue;
                     }
-                    match self.ref_1(item) {
+                    let holds = match self.ref_1(item) {
                         Some(holds) => Ok(holds),
                         None => self.evaluate(ci, item, context_type),
-                    }
+                    };
+                    (holds, true)
                 }
                 class @ (DOM_CONTAINED | DOM_6) => {
-                    if !self.evaluated.insert((ci, address)) {
+                    if !self.check_again(self.evaluated.get(&once).copied()) {
                         continue;
                     }
                     let native = item.value.and_then(|resource| {
@@ -301,18 +304,24 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                             none.then_some(true)
                         }
                     });
-                    match native {
+                    let holds = match native {
                         Some(holds) => Ok(holds),
                         None => self.evaluate(ci, item, context_type),
-                    }
+                    };
+                    (holds, true)
                 }
                 _ => {
-                    if !self.evaluated.insert((ci, address)) {
+                    if !self.check_again(self.evaluated.get(&once).copied()) {
                         continue;
                     }
-                    self.evaluate(ci, item, context_type)
+                    (self.evaluate(ci, item, context_type), true)
                 }
             };
+            if remembered {
+                let prev = self.evaluated.get(&once).copied();
+                let done = self.checked(prev, c.error && holds == Ok(false));
+                self.evaluated.insert(once, done);
+            }
             let offset = item.offset;
             match holds {
                 Ok(true) => {}

@@ -222,6 +222,14 @@ struct Current<'a> {
     type_name: &'a str,
 }
 
+/// How a check made once per validation went: whether it found an error, and whether its
+/// issues were reported (see [`Walker::check_again`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checked {
+    failed: bool,
+    reported: bool,
+}
+
 pub(crate) struct Walker<'v: 'a, 'a> {
     set: &'v ProfileSet,
     /// The validator's caches about `set`.
@@ -259,9 +267,9 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// Member-history mode's CapabilityStatement.
     capability: Option<&'v Capability>,
     /// (constraint, element address) pairs already evaluated.
-    evaluated: FxHashSet<(u32, usize)>,
+    evaluated: FxHashMap<(u32, usize), Checked>,
     /// (element address, value-set string address) bindings already checked.
-    bindings_checked: FxHashSet<(usize, usize)>,
+    bindings_checked: FxHashMap<(usize, usize), Checked>,
     /// What [`Terminology::check_binding`](crate::terminology::Terminology) answered, by its
     /// arguments (the policy is the walker's own).
     binding_results: binding::BindingAnswers<'a>,
@@ -332,8 +340,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             done: FxHashMap::default(),
             walked: FxHashMap::default(),
             capability: None,
-            evaluated: FxHashSet::default(),
-            bindings_checked: FxHashSet::default(),
+            evaluated: FxHashMap::default(),
+            bindings_checked: FxHashMap::default(),
             binding_results: FxHashMap::default(),
             contained_ids: None,
             type_walks: FxHashMap::default(),
@@ -436,6 +444,31 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     }
 
     /// Would `check` report an error? Runs it without keeping any issue.
+    /// Whether a check made once per validation (an invariant, a binding on one node) is to be
+    /// made now, given how it went before (`prev`): while probing, a check made before is not
+    /// made again, but its failure fails the probe; outside probing, it is made again only if
+    /// its issues were not reported (it was made while probing, which reports nothing).
+    pub(crate) fn check_again(&mut self, prev: Option<Checked>) -> bool {
+        match prev {
+            None => true,
+            Some(c) if self.probing > 0 => {
+                if c.failed {
+                    self.probe_failed = true;
+                }
+                false
+            }
+            Some(c) => !c.reported,
+        }
+    }
+
+    /// What to remember of a check just made (`failed`: it found an error).
+    pub(crate) fn checked(&self, prev: Option<Checked>, failed: bool) -> Checked {
+        Checked {
+            failed,
+            reported: self.probing == 0 || prev.is_some_and(|c| c.reported),
+        }
+    }
+
     pub(crate) fn conforms(&mut self, check: impl FnOnce(&mut Self)) -> bool {
         let (was_failed, depth) = (self.probe_failed, self.path.len());
         self.probing += 1;

@@ -1,7 +1,10 @@
 //! Slicing: each occurrence of a sliced element is assigned to the first slice whose
 //! discriminators it matches (value, pattern, type, profile, exists), then validated against
-//! that slice; slice counts, closed/openAtEnd rules and order are checked. A discriminator this
-//! engine cannot evaluate statically falls back to "does the occurrence conform to the slice".
+//! that slice; slice counts, closed/openAtEnd rules and order are checked. A `value`/`pattern`
+//! discriminator on an element with only a required binding is `memberOf` its value set, as in
+//! Java, and one on the `url` of an extension whose definition is not loaded compares with the
+//! slice's type profile. A discriminator this engine cannot evaluate statically falls back to
+//! "does the occurrence conform to the slice".
 //!
 //! When slicing decides an issue (an occurrence matching no slice of a closed slicing, a
 //! required slice missing, an ordered slicing out of order), the issue's diagnostics give the
@@ -9,12 +12,16 @@
 //! slice wants and what was found (`component[0]: slice 'systolic' wants code.coding with
 //! system http://loinc.org and code 8480-6, found http://loinc.org#9999-9`).
 
+use super::binding::codings_of;
 use super::structure::{from_text, match_child};
 use super::value::matches_value;
 use super::{Item, Walker};
 use crate::json::{Node, Value};
-use crate::model::{DiscriminatorType, Element, FValue, MANY, SlicingRules, StructId};
+use crate::model::{
+    BindingStrength, DiscriminatorType, Element, FValue, MANY, SlicingRules, StructId,
+};
 use crate::outcome::Severity;
+use crate::terminology::Membership;
 use std::fmt::Write as _;
 
 /// Occurrences explained per issue, at most (a hostile array gets a bounded diagnostics text).
@@ -469,7 +476,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 let (f, exact) = match (&target.fixed, &target.pattern) {
                     (Some(f), _) => (f, true),
                     (None, Some(p)) => (p, false),
-                    (None, None) => return None,
+                    (None, None) => {
+                        return self
+                            .bound_discriminator(target, &values)
+                            .or_else(|| self.extension_url_discriminator(sd, sl, &steps, item));
+                    }
                 };
                 Some(values.iter().any(|v| matches_value(v, f, exact)))
             }
@@ -521,6 +532,62 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 }))
             }
         }
+    }
+
+    /// An extension slice discriminated by `url` whose extension definition is not loaded (no
+    /// fixed url to compare with): as Java, the extension's url is compared with the slice's
+    /// type profile, instead of "conforms to a slice that cannot be checked".
+    fn extension_url_discriminator(
+        &self,
+        sd: StructId,
+        sl: u32,
+        steps: &[Step<'_>],
+        item: &Item<'v, 'a>,
+    ) -> Option<bool> {
+        if !matches!(steps, [Step::Name("url")]) {
+            return None;
+        }
+        let slice = self.set.structure(sd).elements.get(sl as usize)?;
+        let [ty] = slice.types.as_slice() else {
+            return None;
+        };
+        let [profile] = ty.profiles.as_slice() else {
+            return None;
+        };
+        if ty.code != "Extension" {
+            return None;
+        }
+        let canonical = crate::canonical::url(profile);
+        let url = item.value?.get("url")?.value.as_str()?;
+        Some(url == canonical)
+    }
+
+    /// A `value`/`pattern` discriminator whose element in the slice has no fixed value or
+    /// pattern but a required binding: the Java validator matches it by `memberOf(valueSet)`.
+    /// A value set that is not loaded answers no (Java's `memberOf` is empty then), as do
+    /// codes it excludes; codes that cannot be decided offline leave the discriminator
+    /// undecided (conformance to the slice decides). `None` without such a binding.
+    fn bound_discriminator(&self, target: &Element, values: &[&'a Node<'a>]) -> Option<bool> {
+        let b = target.binding.as_ref()?;
+        let vs = b.value_set.as_deref()?;
+        let [ty] = target.types.as_slice() else {
+            return None;
+        };
+        if b.strength != BindingStrength::Required {
+            return None;
+        }
+        let mut undecided = false;
+        for v in values {
+            let (_, codings) = codings_of(&ty.code, v)?;
+            for c in &codings {
+                match self.set.terminology.check_code(vs, c.system, c.code) {
+                    Membership::In => return Some(true),
+                    Membership::NotIn | Membership::NoValueSet => {}
+                    Membership::Unknown(_) => undecided = true,
+                }
+            }
+        }
+        (!undecided).then_some(false)
     }
 
     /// Follow a discriminator path through a slice's definition (into type profiles and type

@@ -184,6 +184,11 @@ export async function rowAt(page, index) {
   await page.evaluate(async (index) => {
     const s = document.getElementById('issues');
     const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // rows have different heights, so an estimate can overshoot back and forth: the scroll
+    // positions known to lie before and after the row bound the next jump (a bisection when
+    // the estimate falls outside them)
+    let lo = 0;
+    let hi = s.scrollHeight;
     for (let guard = 0; guard < 1000; guard++) {
       await frame();
       if (s.querySelector(`button[data-index="${index}"]`)) return;
@@ -191,9 +196,13 @@ export async function rowAt(page, index) {
       const drawn = [...s.querySelectorAll('button[data-index]')].map((b) => [Number(b.dataset.index), b.parentElement]);
       const first = drawn.reduce((a, b) => (b[0] < a[0] ? b : a));
       const last = drawn.reduce((a, b) => (b[0] > a[0] ? b : a));
+      if (index < first[0]) hi = Math.min(hi, s.scrollTop);
+      else lo = Math.max(lo, s.scrollTop);
       const per = (last[1].offsetTop + last[1].offsetHeight - first[1].offsetTop) / (last[0] - first[0] + 1);
       const target = index < first[0] ? first[1].offsetTop - (first[0] - index) * per : last[1].offsetTop + (index - last[0]) * per;
-      s.scrollTop = Math.max(0, target - s.clientHeight / 2);
+      let next = Math.max(0, target - s.clientHeight / 2);
+      if (next <= lo || next >= hi) next = (lo + hi) / 2;
+      s.scrollTop = next;
     }
   }, index);
   return page.locator(`#issue-list button[data-index="${index}"]`);
