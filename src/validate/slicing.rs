@@ -251,12 +251,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         items: &[Item<'v, 'a>],
     ) -> String {
         let set = self.set;
-        let name = set
-            .structure(sd)
-            .elements
-            .get(sl as usize)
-            .and_then(|se| se.slice_name.as_deref())
-            .unwrap_or_default();
+        let name = slice_name_of(set.structure(sd), sl);
         if items.is_empty() {
             return format!("no {} present to match slice '{name}'", base.base_name());
         }
@@ -275,12 +270,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     /// what the slice wants and what was found.
     fn why_not(&mut self, sd: StructId, base: &'v Element, sl: u32, item: &Item<'v, 'a>) -> String {
         let set = self.set;
-        let name = set
-            .structure(sd)
-            .elements
-            .get(sl as usize)
-            .and_then(|se| se.slice_name.as_deref())
-            .unwrap_or_default();
+        let name = slice_name_of(set.structure(sd), sl);
         let Some(slicing) = &base.slicing else {
             return format!("slice '{name}': no slicing");
         };
@@ -667,9 +657,13 @@ fn item_label(e: &Element, i: usize) -> String {
 
 /// The name of the `k`th slice of `e`.
 fn slice_name<'s>(s: &'s crate::model::Structure, e: &Element, k: usize) -> &'s str {
-    e.slices
-        .get(k)
-        .and_then(|&sl| s.elements.get(sl as usize))
+    e.slices.get(k).map_or("", |&sl| slice_name_of(s, sl))
+}
+
+/// The slice name of element `sl` of `s` (empty when it has none).
+fn slice_name_of(s: &crate::model::Structure, sl: u32) -> &str {
+    s.elements
+        .get(sl as usize)
         .and_then(|se| se.slice_name.as_deref())
         .unwrap_or_default()
 }
