@@ -11,7 +11,8 @@ DIR), each in standard and `--mode pdex`, and writes stdout, stderr and the exit
 run to DIR (one file per run). Hostile cases
 whose manifest options the CLI can express (allowComments, maxDepth, maxIssues, securityChecks)
 are run a second time with them. `diff` compares two recordings byte for byte and exits 1 on any
-difference. The default profile set comes from $FHIRVAL_CACHE (compiled on the first run).
+difference; with `--ignore-extension URL`, JSON outputs are compared without that extension
+(both sides re-written the same way), to show that a change only added it. The default profile set comes from $FHIRVAL_CACHE (compiled on the first run).
 """
 import argparse
 import concurrent.futures
@@ -91,10 +92,41 @@ def record(dest: Path, binary: Path):
     print(f"recorded {len(items)} runs in {dest}")
 
 
-def diff(a: Path, b: Path) -> int:
+def without_extension(data: bytes, url: str) -> bytes:
+    """The JSON text `data` with every extension of this URL removed (an emptied `extension`
+    array too), written back in the CLI's layout; other text unchanged."""
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return data
+
+    def strip(v):
+        if isinstance(v, dict):
+            if isinstance(v.get("extension"), list):
+                kept = [e for e in v["extension"] if not (isinstance(e, dict) and e.get("url") == url)]
+                if kept:
+                    v["extension"] = kept
+                else:
+                    del v["extension"]
+            for x in v.values():
+                strip(x)
+        elif isinstance(v, list):
+            for x in v:
+                strip(x)
+
+    strip(doc)
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def diff(a: Path, b: Path, ignore: str | None = None) -> int:
     fa = {p.name for p in a.iterdir()}
     fb = {p.name for p in b.iterdir()}
-    bad = sorted(fa ^ fb) + sorted(n for n in fa & fb if (a / n).read_bytes() != (b / n).read_bytes())
+
+    def read(d: Path, n: str) -> bytes:
+        data = (d / n).read_bytes()
+        return without_extension(data, ignore) if ignore and n.endswith(".out") else data
+
+    bad = sorted(fa ^ fb) + sorted(n for n in fa & fb if read(a, n) != read(b, n))
     for n in bad[:50]:
         print(f"differs: {n}")
     print(f"{len(fa & fb)} files compared, {len(bad)} differ")
@@ -110,11 +142,13 @@ def main():
     d = sub.add_parser("diff")
     d.add_argument("a", type=Path)
     d.add_argument("b", type=Path)
+    d.add_argument("--ignore-extension", metavar="URL",
+                   help="compare JSON outputs without the extensions of this URL (an added extension)")
     args = ap.parse_args()
     if args.cmd == "record":
         record(args.dir, args.bin)
         return 0
-    return diff(args.a, args.b)
+    return diff(args.a, args.b, args.ignore_extension)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,7 @@ pub mod json;
 pub mod load;
 // exempt from `indexing_slicing` until converted: `ProfileSet::structure` indexes by StructId
 #[allow(clippy::indexing_slicing)]
+pub mod message_id;
 pub mod model;
 pub mod outcome;
 pub mod package;

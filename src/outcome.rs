@@ -3,6 +3,7 @@
 //! it, key order included; also rendered as text and as the compact rows the WebAssembly host
 //! hands to JavaScript.
 
+use crate::message_id;
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -55,9 +56,29 @@ pub struct Issue {
     /// and what was found): the OperationOutcome's `issue.diagnostics`, one reason a line.
     pub diagnostics: Option<String>,
     /// The invariant key (`us-core-8`, `txt-1`, `bdl-7`) or the Java validator's message id
-    /// (`Terminology_TX_NoValid_1_CC`) the issue answers to, when it has one: what suppression
-    /// files name. Data only: the JSON stays the Java validator's (no extension is added).
+    /// (`Terminology_TX_NoValid_1_CC`) the issue answers to, when it has one. Data: the JSON
+    /// carries the issue's [message id](Issue::message_id), which for a failed invariant is
+    /// Java's `INV_FAILED`, the key staying here (and in the message text).
     pub key: Option<String>,
+}
+
+impl Issue {
+    /// The issue's message id (Java's where the issue is one of the Java validator's messages,
+    /// else a stable id of ours; see [`crate::message_id`]): what the JSON's
+    /// `operationoutcome-message-id` extension carries, and what suppressions and the grouped
+    /// summary name.
+    pub fn message_id(&self) -> &str {
+        message_id::of(self)
+    }
+
+    /// What the grouped summary groups by: the invariant key of a failed invariant (all share
+    /// the id `INV_FAILED`), else the message id.
+    pub fn group_key(&self) -> &str {
+        match self.key.as_deref() {
+            Some(k) => k,
+            None => self.message_id(),
+        }
+    }
 }
 
 /// All issues for one input, in the order found: what [`Validator::validate`](crate::Validator::validate)
@@ -89,8 +110,8 @@ struct FhirOutcome<'a> {
 
 #[derive(Serialize)]
 struct FhirIssue<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    extension: Option<[Position; 2]>,
+    /// Line and column when placed, then the message id.
+    extension: Extensions<'a>,
     severity: &'static str,
     code: &'static str,
     details: Details<'a>,
@@ -100,13 +121,50 @@ struct FhirIssue<'a> {
     expression: Option<[&'a str; 1]>,
 }
 
-/// One issue as [`OperationOutcome::to_rows_json`] writes it: six fields, a seventh (the
+/// One issue as [`OperationOutcome::to_rows_json`] writes it: seven fields, an eighth (the
 /// diagnostics) when the issue has them.
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Row<'a> {
-    Plain(&'a str, &'a str, &'a str, &'a str, u32, u32),
-    Diagnosed(&'a str, &'a str, &'a str, &'a str, u32, u32, &'a str),
+    Plain(&'a str, &'a str, &'a str, &'a str, u32, u32, &'a str),
+    Diagnosed(
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        u32,
+        u32,
+        &'a str,
+        &'a str,
+    ),
+}
+
+/// An issue's extensions: the line and column when it has a place, then its message id.
+struct Extensions<'a> {
+    place: Option<(u32, u32)>,
+    id: &'a str,
+}
+
+impl Serialize for Extensions<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(if self.place.is_some() { 3 } else { 1 }))?;
+        if let Some((line, col)) = self.place {
+            seq.serialize_element(&Position {
+                url: LINE_EXT,
+                value_integer: line,
+            })?;
+            seq.serialize_element(&Position {
+                url: COL_EXT,
+                value_integer: col,
+            })?;
+        }
+        seq.serialize_element(&MessageId {
+            url: message_id::EXTENSION_URL,
+            value_string: self.id,
+        })?;
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -114,6 +172,13 @@ struct Position {
     url: &'static str,
     #[serde(rename = "valueInteger")]
     value_integer: u32,
+}
+
+#[derive(Serialize)]
+struct MessageId<'a> {
+    url: &'static str,
+    #[serde(rename = "valueString")]
+    value_string: &'a str,
 }
 
 #[derive(Serialize)]
@@ -170,15 +235,13 @@ impl OperationOutcome {
             .issue
             .iter()
             .map(|i| {
-                let [line, col] = i
-                    .extension
-                    .as_ref()
-                    .map_or([0, 0], |[l, c]| [l.value_integer, c.value_integer]);
-                let (severity, code, text) = (i.severity, i.code, i.details.text);
+                let (line, col) = i.extension.place.unwrap_or((0, 0));
+                let (severity, code, text, id) =
+                    (i.severity, i.code, i.details.text, i.extension.id);
                 let expression = i.expression.map_or("", |[e]| e);
                 match i.diagnostics {
-                    None => Row::Plain(severity, code, text, expression, line, col),
-                    Some(d) => Row::Diagnosed(severity, code, text, expression, line, col, d),
+                    None => Row::Plain(severity, code, text, expression, line, col, id),
+                    Some(d) => Row::Diagnosed(severity, code, text, expression, line, col, id, d),
                 }
             })
             .collect();
@@ -190,16 +253,10 @@ impl OperationOutcome {
             .issues
             .iter()
             .map(|i| FhirIssue {
-                extension: (i.line > 0).then_some([
-                    Position {
-                        url: LINE_EXT,
-                        value_integer: i.line,
-                    },
-                    Position {
-                        url: COL_EXT,
-                        value_integer: i.col,
-                    },
-                ]),
+                extension: Extensions {
+                    place: (i.line > 0).then_some((i.line, i.col)),
+                    id: i.message_id(),
+                },
                 severity: i.severity.code(),
                 code: i.code,
                 details: Details { text: &i.message },
@@ -209,7 +266,10 @@ impl OperationOutcome {
             .collect();
         if issue.is_empty() {
             issue.push(FhirIssue {
-                extension: None,
+                extension: Extensions {
+                    place: None,
+                    id: message_id::ALL_OK,
+                },
                 severity: "information",
                 code: "informational",
                 details: Details { text: "All OK" },
@@ -223,26 +283,23 @@ impl OperationOutcome {
         }
     }
 
-    /// The issues grouped by severity and by what they answer to (their [`Issue::key`]: an
-    /// invariant key or a Java message id), else by message: per group the count, the first
-    /// one's message and the first locations; errors first, then the larger groups, then
+    /// The issues grouped by severity and by what they answer to: the invariant key of a
+    /// failed invariant, else the message id ([`Issue::message_id`]): per group the count, the
+    /// first one's message and the first locations; errors first, then the larger groups, then
     /// first seen.
     pub fn summary(&self) -> Vec<Group> {
         let mut groups: Vec<(Severity, usize, Group)> = Vec::new();
-        let mut index: std::collections::HashMap<(Severity, bool, &str), usize> =
+        let mut index: std::collections::HashMap<(Severity, &str), usize> =
             std::collections::HashMap::new();
         for i in &self.issues {
-            let what = match &i.key {
-                Some(k) => (i.severity, true, k.as_str()),
-                None => (i.severity, false, i.message.as_str()),
-            };
+            let what = (i.severity, i.group_key());
             let at = *index.entry(what).or_insert_with(|| {
                 groups.push((
                     i.severity,
                     groups.len(),
                     Group {
                         severity: i.severity.code(),
-                        key: i.key.clone(),
+                        key: i.group_key().to_string(),
                         count: 0,
                         message: i.message.clone(),
                         locations: Vec::new(),
@@ -279,9 +336,10 @@ impl OperationOutcome {
             groups.len()
         );
         for g in &groups {
-            let id = match &g.key {
-                Some(k) if !g.message.contains(k.as_str()) => format!(" [{k}]"),
-                _ => String::new(),
+            let id = if g.message.contains(g.key.as_str()) {
+                String::new()
+            } else {
+                format!(" [{}]", g.key)
             };
             let _ = writeln!(
                 out,
@@ -363,10 +421,9 @@ impl OperationOutcome {
 pub struct Group {
     /// `fatal`, `error`, `warning` or `information`.
     pub severity: &'static str,
-    /// The invariant key or Java message id the issues answer to ([`Issue::key`]), when they
-    /// have one (else they are grouped by message).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    /// What the issues answer to: the invariant key of failed invariants (`dom-6`), else the
+    /// message id ([`Issue::message_id`]).
+    pub key: String,
     /// How many issues say it.
     pub count: usize,
     /// What they say (the first one's text).
@@ -437,14 +494,14 @@ mod tests {
                 },
             ],
         };
-        let expected = r#"{"resourceType":"OperationOutcome","issue":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line","valueInteger":3},{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col","valueInteger":7}],"severity":"error","code":"structure","details":{"text":"Unrecognized property 'x\"y'"},"expression":["Patient.name[0]"]},{"severity":"warning","code":"not-found","details":{"text":"no place"},"diagnostics":"a: why\nb: why not"}]}"#;
+        let expected = r#"{"resourceType":"OperationOutcome","issue":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line","valueInteger":3},{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col","valueInteger":7},{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id","valueString":"Unrecognised_property_"}],"severity":"error","code":"structure","details":{"text":"Unrecognized property 'x\"y'"},"expression":["Patient.name[0]"]},{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id","valueString":"x-1"}],"severity":"warning","code":"not-found","details":{"text":"no place"},"diagnostics":"a: why\nb: why not"}]}"#;
         assert_eq!(o.to_json().unwrap(), expected);
         assert_eq!(
             serde_json::to_string(&o.to_operation_outcome()).unwrap(),
             expected
         );
         let ok = OperationOutcome::default();
-        let all_ok = r#"{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","details":{"text":"All OK"}}]}"#;
+        let all_ok = r#"{"resourceType":"OperationOutcome","issue":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id","valueString":"ALL_OK"}],"severity":"information","code":"informational","details":{"text":"All OK"}}]}"#;
         assert_eq!(ok.to_json().unwrap(), all_ok);
         assert_eq!(
             serde_json::to_string(&ok.to_operation_outcome()).unwrap(),
@@ -453,7 +510,7 @@ mod tests {
         // the rows the WebAssembly host hands over carry the same
         assert_eq!(
             o.to_rows_json().unwrap(),
-            r#"[["error","structure","Unrecognized property 'x\"y'","Patient.name[0]",3,7],["warning","not-found","no place","",0,0,"a: why\nb: why not"]]"#
+            r#"[["error","structure","Unrecognized property 'x\"y'","Patient.name[0]",3,7,"Unrecognised_property_"],["warning","not-found","no place","",0,0,"x-1","a: why\nb: why not"]]"#
         );
         assert!(
             o.to_text("f.json").contains(
@@ -462,12 +519,12 @@ mod tests {
         );
         assert_eq!(
             ok.to_rows_json().unwrap(),
-            r#"[["information","informational","All OK","",0,0]]"#
+            r#"[["information","informational","All OK","",0,0,"ALL_OK"]]"#
         );
     }
 
     #[test]
-    fn summary_groups_by_key_else_message_errors_first() {
+    fn summary_groups_by_key_else_message_id_errors_first() {
         let issue = |severity, message: &str, expression: &str, key: Option<&str>| Issue {
             severity,
             code: "invariant",
@@ -480,26 +537,47 @@ mod tests {
         };
         let o = OperationOutcome {
             issues: vec![
-                issue(Severity::Warning, "w one", "A.a", Some("k-1")),
-                issue(Severity::Warning, "w two", "A.b", Some("k-1")),
-                issue(Severity::Warning, "plain", "A.c", None),
-                issue(Severity::Error, "bad", "", None),
-                issue(Severity::Warning, "plain", "A.d", None),
-                issue(Severity::Warning, "plain", "A.e", None),
-                issue(Severity::Warning, "plain", "A.f", None),
+                issue(
+                    Severity::Warning,
+                    "Constraint failed: k-1: 'x'",
+                    "A.a",
+                    Some("k-1"),
+                ),
+                issue(
+                    Severity::Warning,
+                    "Constraint failed: k-1: 'x'",
+                    "A.b",
+                    Some("k-1"),
+                ),
+                issue(Severity::Warning, "Unrecognized property 'c'", "A.c", None),
+                issue(Severity::Error, "value cannot be empty", "", None),
+                // one id, several messages: one group, the first message shown
+                issue(Severity::Warning, "Unrecognized property 'd'", "A.d", None),
+                issue(Severity::Warning, "Unrecognized property 'e'", "A.e", None),
+                issue(Severity::Warning, "Unrecognized property 'f'", "A.f", None),
             ],
         };
         let g = o.summary();
-        let brief: Vec<(&str, Option<&str>, usize, &str)> = g
+        let brief: Vec<(&str, &str, usize, &str)> = g
             .iter()
-            .map(|g| (g.severity, g.key.as_deref(), g.count, g.message.as_str()))
+            .map(|g| (g.severity, g.key.as_str(), g.count, g.message.as_str()))
             .collect();
         assert_eq!(
             brief,
             [
-                ("error", None, 1, "bad"),
-                ("warning", None, 4, "plain"),
-                ("warning", Some("k-1"), 2, "w one"),
+                (
+                    "error",
+                    "Type_Specific_Checks_DT_Primitive_NotEmpty",
+                    1,
+                    "value cannot be empty"
+                ),
+                (
+                    "warning",
+                    "Unrecognised_property_",
+                    4,
+                    "Unrecognized property 'c'"
+                ),
+                ("warning", "k-1", 2, "Constraint failed: k-1: 'x'"),
             ]
         );
         assert_eq!(g[0].locations, ["2:5"]);
@@ -508,9 +586,9 @@ mod tests {
         assert_eq!(
             text,
             "f: summary — 7 issues in 3 groups, errors first:\n  \
-             error            1×  bad\n                       at 2:5\n  \
-             warning          4×  plain\n                       at A.c, A.d, A.e and 1 more\n  \
-             warning          2×  w one [k-1]\n                       at A.a, A.b\n"
+             error            1×  value cannot be empty [Type_Specific_Checks_DT_Primitive_NotEmpty]\n                       at 2:5\n  \
+             warning          4×  Unrecognized property 'c' [Unrecognised_property_]\n                       at A.c, A.d, A.e and 1 more\n  \
+             warning          2×  Constraint failed: k-1: 'x'\n                       at A.a, A.b\n"
         );
     }
 }

@@ -1,8 +1,10 @@
 //! Issue suppression: a file of `ID-OR-PATTERN <TAB> EXPRESSION-PATTERN` lines (`#`
 //! comments; without a tab, the two fields are separated by white space and cannot contain
-//! it). An issue is suppressed when the first field names its [key](crate::Issue::key) (an
-//! invariant key such as `us-core-8`, or a Java message id such as
-//! `Terminology_TX_NoValid_1_CC`) or matches its message, and the second matches its expression. Patterns are globs: `*` any run, `?` one character.
+//! it; a line of one field suppresses at every expression). An issue is suppressed when the
+//! first field names its [message id](crate::Issue::message_id) (`Extension_EXT_Unknown_NotHere`,
+//! `Terminology_TX_NoValid_1_CC`, `INV_FAILED`), its [key](crate::Issue::key) (an invariant key
+//! such as `us-core-8`) or matches its message, and the second matches its expression.
+//! Patterns are globs: `*` any run, `?` one character.
 
 use crate::outcome::OperationOutcome;
 
@@ -48,7 +50,8 @@ impl Suppressions {
         outcome.issues.retain(|i| {
             !self.rules.iter().any(|(id, expr)| {
                 let by_key = i.key.as_deref().is_some_and(|key| glob(id, key));
-                (by_key || glob(id, &i.message)) && glob(expr, &i.expression)
+                (by_key || glob(id, i.message_id()) || glob(id, &i.message))
+                    && glob(expr, &i.expression)
             })
         });
         before - outcome.issues.len()

@@ -23,27 +23,32 @@ function makeFhirval(host) {
   function fatalOutcome(message, code) {
     return {
       resourceType: 'OperationOutcome',
-      issue: [{ severity: 'fatal', code: code || 'invalid', details: { text: message } }],
+      // the host's own failures (bad options, an engine that cannot run): fhirval's id
+      issue: [{
+        extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id', valueString: 'FHIRVAL_HOST_ERROR' }],
+        severity: 'fatal',
+        code: code || 'invalid',
+        details: { text: message },
+      }],
     };
   }
 
   const LINE_EXT = 'http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line';
   const COL_EXT = 'http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col';
+  const MESSAGE_ID_EXT = 'http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id';
 
   // The OperationOutcome from the engine's rows, `[severity, code, text, expression, line,
-  // column]` (src/outcome.rs, `to_rows_json`): the same object, keys in the same order, as
-  // the CLI's `--format json`.
+  // column, message id, diagnostics?]` (src/outcome.rs, `to_rows_json`): the same object, keys
+  // in the same order, as the CLI's `--format json`.
   function outcomeOfRows(rows) {
     const issue = new Array(rows.length);
     for (let k = 0; k < rows.length; k++) {
-      const [severity, code, text, expression, line, col, diagnostics] = rows[k];
+      const [severity, code, text, expression, line, col, id, diagnostics] = rows[k];
       const i = {};
-      if (line > 0) {
-        i.extension = [
-          { url: LINE_EXT, valueInteger: line },
-          { url: COL_EXT, valueInteger: col },
-        ];
-      }
+      const idExt = { url: MESSAGE_ID_EXT, valueString: id };
+      i.extension = line > 0
+        ? [{ url: LINE_EXT, valueInteger: line }, { url: COL_EXT, valueInteger: col }, idExt]
+        : [idExt];
       i.severity = severity;
       i.code = code;
       i.details = { text };
@@ -254,7 +259,7 @@ function makeFhirval(host) {
       resourceType: null,
       id: null,
       valid: false,
-      outcome: outcomeOfRows([['fatal', 'invalid', `Error parsing JSON: input size at least ${len} bytes exceeds limit of ${limit} bytes`, '', line, 1]]),
+      outcome: outcomeOfRows([['fatal', 'invalid', `Error parsing JSON: input size at least ${len} bytes exceeds limit of ${limit} bytes`, '', line, 1, 'Error_parsing_JSON_']]),
     });
     function* flush() {
       if (size === 0) return;
