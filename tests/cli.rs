@@ -215,14 +215,21 @@ fn text_format_one_line_per_issue_and_a_summary() {
             .1
             .to_string()
     };
+    // each group ends with its message id
     assert_eq!(
         lines[3],
-        format!("  error            1×  {}", message_of(lines[0]))
+        format!(
+            "  error            1×  {} [Unrecognised_property_]",
+            message_of(lines[0])
+        )
     );
     assert_eq!(lines[4], "                       at Patient");
     assert_eq!(
         lines[5],
-        format!("  error            1×  {}", message_of(lines[1]))
+        format!(
+            "  error            1×  {} [Type_Specific_Checks_DT_Date_Valid]",
+            message_of(lines[1])
+        )
     );
     assert_eq!(lines[6], "                       at Patient.birthDate");
     let summary = lines[7];
@@ -266,7 +273,7 @@ fn text_summary_groups_repeated_issues_and_quiet_lists_errors_only() {
     );
     assert_eq!(
         summary[1],
-        "  error            1×  Unrecognized property 'oops'"
+        "  error            1×  Unrecognized property 'oops' [Unrecognised_property_]"
     );
     let warning = summary
         .iter()

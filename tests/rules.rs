@@ -1611,7 +1611,8 @@ fn operation_outcome_shape() {
         i["extension"],
         serde_json::json!([
             {"url": "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line", "valueInteger": 3},
-            {"url": "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col", "valueInteger": 3}
+            {"url": "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col", "valueInteger": 3},
+            {"url": "http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id", "valueString": "Unrecognised_property_"}
         ])
     );
 }
@@ -1628,7 +1629,10 @@ fn operation_outcome_of_valid_resource_says_all_ok() {
         oo,
         serde_json::json!({
             "resourceType": "OperationOutcome",
-            "issue": [{"severity": "information", "code": "informational", "details": {"text": "All OK"}}]
+            "issue": [{
+                "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id", "valueString": "ALL_OK"}],
+                "severity": "information", "code": "informational", "details": {"text": "All OK"}
+            }]
         })
     );
 }

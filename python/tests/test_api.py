@@ -103,7 +103,11 @@ def test_ndjson_per_resource_same_as_cli(validator, tmp_path):
     flat, _ = cli("validate", "--format", "json", f)
     issues = [i for g in got for i in g["outcome"]["issue"] if i["details"]["text"] != "All OK"]
     assert json.loads(flat)["issue"] == issues
-    assert all(i["extension"][0]["valueInteger"] == g["line"] for g in got for i in g["outcome"]["issue"] if "extension" in i)
+    assert all(i["extension"][0]["valueInteger"] == g["line"] for g in got for i in g["outcome"]["issue"]
+               if "valueInteger" in i["extension"][0])
+    # every issue carries its message id
+    assert all(i["extension"][-1]["url"].endswith("operationoutcome-message-id")
+               for g in got for i in g["outcome"]["issue"])
 
 
 def test_ndjson_issue_cap_is_per_line(tmp_path):

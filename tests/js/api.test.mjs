@@ -52,15 +52,22 @@ test('a resource without issues gets the "All OK" issue', () => {
   );
   assert.deepEqual(oo, {
     resourceType: 'OperationOutcome',
-    issue: [{ severity: 'information', code: 'informational', details: { text: 'All OK' } }],
+    issue: [
+      {
+        extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id', valueString: 'ALL_OK' }],
+        severity: 'information',
+        code: 'informational',
+        details: { text: 'All OK' },
+      },
+    ],
   });
 });
 
 test('an invalid US Core patient: the exact errors, with line and column', () => {
   const oo = v.validate(INVALID_PATIENT);
   assert.deepEqual(errors(oo), [
-    issue('error', 'structure', "Unrecognized property 'foo'", 'Patient', 8, 3),
-    issue('error', 'invalid', "Not a valid date format: '2020-13-01'", 'Patient.birthDate', 6, 16),
+    issue('error', 'structure', "Unrecognized property 'foo'", 'Patient', 8, 3, 'Unrecognised_property_'),
+    issue('error', 'invalid', "Not a valid date format: '2020-13-01'", 'Patient.birthDate', 6, 16, 'Type_Specific_Checks_DT_Date_Valid'),
     issue(
       'error',
       'structure',
@@ -68,6 +75,7 @@ test('an invalid US Core patient: the exact errors, with line and column', () =>
       'Patient',
       1,
       1,
+      'Validation_VAL_Profile_Minimum',
     ),
   ]);
 });
@@ -151,7 +159,7 @@ test('summary(): the grouping `fhirval validate --format text` prints', { skip: 
   assert.deepEqual(outcome, v.validate(corpusFile(name)));
   const pad = (x, n) => String(x).padStart(n);
   const rendered = groups.flatMap((g) => [
-    `  ${g.severity.padEnd(11)} ${pad(g.count, 6)}×  ${g.message}${g.key && !g.message.includes(g.key) ? ` [${g.key}]` : ''}`,
+    `  ${g.severity.padEnd(11)} ${pad(g.count, 6)}×  ${g.message}${!g.message.includes(g.key) ? ` [${g.key}]` : ''}`,
     `  ${''.padEnd(11)} ${pad('', 6)}   at ${g.locations.join(', ')}${g.count > g.locations.length ? ` and ${g.count - g.locations.length} more` : ''}`,
   ]);
   assert.deepEqual(rendered, cliGroups);
@@ -224,6 +232,7 @@ test('garbage input gives an OperationOutcome with a fatal issue, never an excep
     assert.ok(isFatalOutcome(oo), `options ${JSON.stringify(options)}: ${JSON.stringify(oo)}`);
   }
   assert.deepEqual(v.validate(42).issue[0], {
+    extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id', valueString: 'FHIRVAL_HOST_ERROR' }],
     severity: 'fatal',
     code: 'invalid',
     details: { text: 'Cannot validate number: give a JSON string, a Uint8Array of UTF-8 JSON or a plain object' },

@@ -41,15 +41,18 @@ export const VALID_PATIENT = `{
 }
 `;
 
-/** An issue as the OperationOutcome carries it. */
-export function issue(severity, code, text, expression, line, col) {
+/** An issue as the OperationOutcome carries it (with its message id when `id` is given). */
+export function issue(severity, code, text, expression, line, col, id) {
   const i = {};
+  const ext = [];
   if (line) {
-    i.extension = [
+    ext.push(
       { url: 'http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line', valueInteger: line },
       { url: 'http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col', valueInteger: col },
-    ];
+    );
   }
+  if (id) ext.push({ url: 'http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id', valueString: id });
+  if (ext.length) i.extension = ext;
   i.severity = severity;
   i.code = code;
   i.details = { text };
