@@ -72,9 +72,31 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("Error parsing JSON: *", "Error_parsing_JSON_"),
     ("Duplicate property '*'", "DUPLICATE_JSON_PROPERTY"),
+    (
+        "The JSON property '*' is a duplicate and will be ignored",
+        "DUPLICATE_JSON_PROPERTY",
+    ),
+    (
+        "The JSON property '*' has no quotes around the name*",
+        "JSON_PROPERTY_NO_QUOTES",
+    ),
+    (
+        "The JSON property '*' has no quotes around the value*",
+        "JSON_PROPERTY_VALUE_NO_QUOTES",
+    ),
+    (
+        "Comments are not allowed in JSON",
+        "JSON_COMMENTS_NOT_ALLOWED",
+    ),
+    ("A Comma is missing in the JSON", "JSON_COMMA_MISSING"),
+    (
+        "There is an extra comma at the end of the * in the JSON",
+        "JSON_COMMA_EXTRA",
+    ),
+    ("The property '*' is invalid", "ILLEGAL_PROPERTY"),
     ("Unrecognized property '*'", "Unrecognised_property_"),
     (
-        "Array cannot be empty - the property * should not be present if it has no values",
+        "Array cannot be empty - the property*should not be present if it has no values",
         "ARRAY_CANNOT_BE_EMPTY",
     ),
     (
@@ -150,8 +172,25 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "Validation_VAL_Profile_Minimum_SLICE",
     ),
     (
+        "*: magic LOINC code * required, but not found*",
+        "VALIDATION_VAL_PROFILE_MINIMUM_MAGIC",
+    ),
+    (
         "*: minimum required = *, but only found * (from *)",
         "Validation_VAL_Profile_Minimum",
+    ),
+    ("Does not match slice '*'*", "Does_not_match_slice_"),
+    (
+        "Details for * matching against profile *",
+        "Details_for__matching_against_Profile_",
+    ),
+    (
+        "The type of element * is not known*",
+        "Validation_VAL_Profile_NoType",
+    ),
+    (
+        "Slicing is not allowed at the root of a profile",
+        "SD_NO_SLICING_ON_ROOT",
     ),
     (
         "*: max allowed = *, but found * (from *)",
@@ -247,6 +286,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "Validate Observation against the * profile (*) which is required by the FHIR specification*",
         "VALIDATION_VAL_PROFILE_SIGNPOST_OBS",
+    ),
+    (
+        "Validate resource against profile * - a global profile in *",
+        "VALIDATION_VAL_PROFILE_SIGNPOST_GLOBAL",
+    ),
+    (
+        "Validate resource against profile * (per meta)",
+        "VALIDATION_VAL_PROFILE_SIGNPOST_META",
+    ),
+    (
+        "Validate resource against profile*",
+        "VALIDATION_VAL_PROFILE_SIGNPOST",
     ),
     // fhirval's own: member-history (PDex) mode
     (
@@ -384,6 +435,30 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "Can't find '*' in the bundle*",
         "Bundle_BUNDLE_Entry_NotFound",
+    ),
+    (
+        "Multiple matches in bundle for reference *",
+        "Bundle_BUNDLE_MultipleMatches",
+    ),
+    (
+        "The bundle contains no match for * by the rules of Bundle reference resolution, but it has multiple*",
+        "BUNDLE_POSSSIBLE_MATCHES",
+    ),
+    (
+        "Bundled or contained reference not found within the bundle/resource *",
+        "Reference_REF_NotFound_Bundle",
+    ),
+    (
+        "The contained resource '*' is not referenced to from elsewhere in the containing resource*",
+        "CONTAINED_ORPHAN_DOM3",
+    ),
+    (
+        "Entry * isn't reachable by traversing forwards from the Composition. Only Provenance*",
+        "BUNDLE_BUNDLE_ENTRY_REVERSE_R4",
+    ),
+    (
+        "Entry * isn't reachable by traversing links (forward or backward) from the Composition",
+        "Bundle_BUNDLE_Entry_Orphan_DOCUMENT",
     ),
     (
         "Found * matches for '*' in the bundle*",
@@ -795,6 +870,127 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "Terminology_TX_ValueSet_NotFound",
     ),
     (
+        "ValueSet '*' not found*",
+        "Terminology_TX_ValueSet_NotFound",
+    ),
+    (
+        "None of the codings provided are in the value set *, and a coding from this value set is required*",
+        "Terminology_TX_NoValid_1_CC",
+    ),
+    (
+        "None of the codings provided are in the value set *, and a coding should come from this value set unless*",
+        "Terminology_TX_NoValid_2_CC",
+    ),
+    (
+        "None of the codings provided are in the value set *, and a coding is recommended*",
+        "Terminology_TX_NoValid_3_CC",
+    ),
+    (
+        "None of the codes provided are in the maximum value set *",
+        "Terminology_TX_NoValid_8",
+    ),
+    (
+        "The code provided (*) was not found in the value set *, and a code from this value set is required*",
+        "Terminology_TX_Confirm_4a",
+    ),
+    (
+        "The codes provided (*) are not in the value set *, and a code from this value set is required*",
+        "Terminology_TX_Confirm_4b",
+    ),
+    (
+        "The code provided (*) is not in the value set *, and a code should come from this value set unless*",
+        "Terminology_TX_Confirm_5",
+    ),
+    (
+        "The code provided (*) is not in the value set *, and a code is recommended*",
+        "Terminology_TX_Confirm_6",
+    ),
+    (
+        "The Coding provided (*) was not found in the value set *, and a code is required from this value set*",
+        "Terminology_TX_NoValid_12",
+    ),
+    (
+        "The Coding provided (*) was not found in the value set *, and a code should come from this value set unless*",
+        "Terminology_TX_NoValid_13",
+    ),
+    (
+        "The Coding provided (*) was not found in the value set *, and a code is recommended*",
+        "Terminology_TX_NoValid_14",
+    ),
+    (
+        "The value provided ('*') could not be validated*",
+        "Terminology_TX_NoValid_15",
+    ),
+    (
+        "The value provided ('*') was not found in the value set *, and a code is required*",
+        "Terminology_TX_NoValid_16",
+    ),
+    (
+        "The value provided ('*') was not found in the value set *, and a code should come from this value set unless*",
+        "Terminology_TX_NoValid_17",
+    ),
+    (
+        "The value provided ('*') was not found in the value set *, and a code is recommended*",
+        "Terminology_TX_NoValid_18",
+    ),
+    (
+        "No code provided, and a code must be provided from the value set * (max value set *",
+        "Terminology_TX_Code_ValueSetMax",
+    ),
+    (
+        "No code provided, and a code is required from the value set*",
+        "Terminology_TX_Code_ValueSet",
+    ),
+    (
+        "No code provided, and a code should be provided from the value set*",
+        "Terminology_TX_Code_ValueSet_Ext",
+    ),
+    (
+        "Coding has no system*",
+        "Coding_has_no_system__cannot_validate",
+    ),
+    (
+        "The System URI could not be determined for the code '*' in the ValueSet '*'*",
+        "UNABLE_TO_INFER_CODESYSTEM",
+    ),
+    (
+        "A definition for CodeSystem '*' could not be found*",
+        "UNKNOWN_CODESYSTEM",
+    ),
+    (
+        "A definition for the value Set '*' could not be found",
+        "Unable_to_resolve_value_Set_",
+    ),
+    (
+        "Wrong whitespace in Display Name '*' for *",
+        "Display_Name_WS_for__should_be_one_of__instead_of",
+    ),
+    (
+        "Wrong Display Name '*' for *",
+        "Display_Name_for__should_be_one_of__instead_of",
+    ),
+    (
+        "The provided code * was not found in the value set*",
+        "None_of_the_provided_codes_are_in_the_value_set",
+    ),
+    (
+        "Unable to check whether the code is in the value set '*' because the code system * was not found",
+        "UNABLE_TO_CHECK_IF_THE_PROVIDED_CODES_ARE_IN_THE_VALUE_SET_CS",
+    ),
+    (
+        "Unable to check whether the code is in the value set '*' because the value set * was not found",
+        "UNABLE_TO_CHECK_IF_THE_PROVIDED_CODES_ARE_IN_THE_VALUE_SET_VS",
+    ),
+    (
+        "Unable to check whether the code is in the value set '*'",
+        "UNABLE_TO_CHECK_IF_THE_PROVIDED_CODES_ARE_IN_THE_VALUE_SET",
+    ),
+    ("Reference to experimental *", "MSG_EXPERIMENTAL"),
+    ("Reference to draft *", "MSG_DRAFT"),
+    ("Reference to retired *", "MSG_RETIRED"),
+    ("Reference to deprecated *", "MSG_DEPRECATED"),
+    ("Reference to withdrawn *", "MSG_WITHDRAWN"),
+    (
         "The code * was not checked offline*",
         "TX_NOT_CHECKED_OFFLINE",
     ),
@@ -809,6 +1005,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     // --- Questionnaire / QuestionnaireResponse
     ("No questionnaire is identified*", "Questionnaire_QR_Q_None"),
+    (
+        "The questionnaire '*' referred to in the derivation could not be found",
+        "QUESTIONNAIRE_Q_UNKNOWN_DERIVATION",
+    ),
     (
         "The questionnaire '*' could not be resolved*",
         "Questionnaire_QR_Q_NotFound",

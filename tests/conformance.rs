@@ -4,11 +4,14 @@
 //!
 //! Figures: verdict agreement (valid = no issue of severity error/fatal), exact error-count
 //! agreement, and first-error expression agreement (runs where both sides report an error and
-//! Java's first error has an expression). Printed with `--nocapture` and written to
+//! Java's first error has an expression), and the share of message ids matching Java's (issues
+//! paired by expression and severity; Java's outcomes carry no message-id extension, so its id
+//! is read from its message text by `src/message_id.rs`). Printed with `--nocapture` and written to
 //! `target/conformance-report.txt`, followed by a per-module breakdown and every disagreeing run.
 //!
 //! Holding the line (`tests/conformance/`):
 //! - `floor.txt`: the minimum verdict-agreement count; the test fails below it.
+//! - `message-id-floor.txt`: the minimum count of issues with Java's message id; the same.
 //! - `disagreements.tsv`: `run-name<TAB>module<TAB>reason`, one line per run whose verdict
 //!   disagrees. The test fails on a disagreeing run that is not listed (a hidden gap) and prints
 //!   listed runs that now agree (stale lines to remove).
@@ -103,6 +106,8 @@ struct Expected {
     /// (expression, message) of each error/fatal issue, in order; empty when the manifest
     /// only gives an error count.
     issues: Vec<(String, String)>,
+    /// (severity, expression, message) of every issue but "All OK", for the message ids.
+    all: Vec<(String, String, String)>,
 }
 
 impl Expected {
@@ -157,6 +162,46 @@ impl RunResult {
             _ => false,
         }
     }
+    /// Message ids against Java's: (Java's issues, those Java's id is known for, those paired
+    /// with one of ours at the same expression and severity, pairs with the same id). Java's
+    /// outcomes here carry no message-id extension, so Java's id is read from its message
+    /// text by the templates of `src/message_id.rs` (Java's own texts); a pair prefers an
+    /// issue of ours with the same id, else takes the first at that place.
+    fn message_ids(&self) -> (usize, usize, usize, usize, Vec<(String, String)>) {
+        let (Ok(e), Ok(ours)) = (&self.run.expected, &self.ours) else {
+            return (0, 0, 0, 0, Vec::new());
+        };
+        let mut differ = Vec::new();
+        let mut free: Vec<(&str, &str, &str)> = ours
+            .issues
+            .iter()
+            .map(|i| (i.severity.code(), i.expression.as_str(), i.message_id()))
+            .collect();
+        let (mut known, mut paired, mut same) = (0, 0, 0);
+        for (sev, expr, msg) in &e.all {
+            let id = fhirval::message_id::of_message(msg);
+            known += (id != fhirval::message_id::FALLBACK) as usize;
+            let at = |want_id: bool| {
+                free.iter()
+                    .position(|(s, x, i)| s == sev && x == expr && (!want_id || *i == id))
+            };
+            if let Some(k) = at(true) {
+                free.remove(k);
+                paired += 1;
+                same += 1;
+            } else if let Some(k) = at(false) {
+                let (_, _, ours) = free.remove(k);
+                paired += 1;
+                let java = match id {
+                    fhirval::message_id::FALLBACK => format!("? {}", trunc(msg)),
+                    id => id.to_string(),
+                };
+                differ.push((java, ours.to_string()));
+            }
+        }
+        (e.all.len(), known, paired, same, differ)
+    }
+
     /// `Some(agree)` when both report an error and Java's first error is known.
     fn expression_agrees(&self) -> Option<bool> {
         let (Ok(e), Some(ours)) = (&self.run.expected, self.our_errors()) else {
@@ -210,7 +255,7 @@ fn expected_of(java: Option<&Value>) -> Result<Expected, String> {
             } else if let Some(n) = o.get("errorCount").and_then(Value::as_u64) {
                 return Ok(Expected {
                     errors: n as usize,
-                    issues: Vec::new(),
+                    ..Expected::default()
                 });
             } else {
                 return Err("inline java expectation has neither outcome nor errorCount".into());
@@ -226,10 +271,6 @@ fn expected_of(java: Option<&Value>) -> Result<Expected, String> {
         .flatten()
     {
         let sev = issue.get("severity").and_then(Value::as_str).unwrap_or("");
-        if sev != "error" && sev != "fatal" {
-            continue;
-        }
-        exp.errors += 1;
         let expr = issue
             .get("expression")
             .and_then(|e| e.get(0))
@@ -242,6 +283,13 @@ fn expected_of(java: Option<&Value>) -> Result<Expected, String> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
+        if msg != "All OK" {
+            exp.all.push((sev.to_string(), expr.clone(), msg.clone()));
+        }
+        if sev != "error" && sev != "fatal" {
+            continue;
+        }
+        exp.errors += 1;
         exp.issues.push((expr, msg));
     }
     Ok(exp)
@@ -601,6 +649,21 @@ fn conformance() {
         exprs.len(),
         pct(expr_ok, exprs.len())
     );
+    let (mut java_issues, mut java_known, mut paired, mut same_id) = (0, 0, 0, 0);
+    let mut id_differ: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for r in &results {
+        let (n, k, p, s, differ) = r.message_ids();
+        (java_issues, java_known, paired, same_id) =
+            (java_issues + n, java_known + k, paired + p, same_id + s);
+        for d in differ {
+            *id_differ.entry(d).or_default() += 1;
+        }
+    }
+    let _ = writeln!(
+        out,
+        "message ids matching Java:   {same_id}/{paired} = {} (issues paired by expression and severity; Java's id read from its text, known for {java_known} of its {java_issues} issues)",
+        pct(same_id, paired)
+    );
     // confusion
     let mut fp = 0;
     let mut fneg = 0;
@@ -633,6 +696,18 @@ fn conformance() {
     }
     for (m, (n, v, c, e, ed)) in &modules {
         let _ = writeln!(out, "  {m:<18} {n:>4}  {v:>7}  {c:>5}  {e:>2}/{ed}");
+    }
+
+    // message ids that differ from Java's at the same place
+    let mut differ: Vec<(&(String, String), &usize)> = id_differ.iter().collect();
+    differ.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let _ = writeln!(
+        out,
+        "\nmessage ids differing from Java's at the same place ({} pairs; Java's id, ours; '?' = Java's text matches no template):",
+        paired - same_id
+    );
+    for ((java, ours), n) in differ {
+        let _ = writeln!(out, "  {n:>3}  {java}  vs  {ours}");
     }
 
     // what the runs' own files lost in compilation
@@ -813,6 +888,11 @@ fn conformance() {
     }
 
     // holding the line
+    let id_floor_path = data_dir().join("message-id-floor.txt");
+    let id_floor: usize = std::fs::read_to_string(&id_floor_path)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
     let floor_path = data_dir().join("floor.txt");
     let floor: usize = std::fs::read_to_string(&floor_path)
         .ok()
@@ -866,6 +946,7 @@ fn conformance() {
         }
         std::fs::write(&tsv_path, text).expect("write disagreements.tsv");
         std::fs::write(&floor_path, format!("{verdict_ok}\n")).expect("write floor.txt");
+        std::fs::write(&id_floor_path, format!("{same_id}\n")).expect("write message-id-floor.txt");
         let _ = writeln!(
             out,
             "updated {} and {} (floor {verdict_ok})",
@@ -903,6 +984,10 @@ fn conformance() {
         assert!(
             verdict_ok >= floor,
             "verdict agreement {verdict_ok} fell below the floor {floor} (tests/conformance/floor.txt)"
+        );
+        assert!(
+            same_id >= id_floor,
+            "issues with Java's message id {same_id} fell below the floor {id_floor} (tests/conformance/message-id-floor.txt)"
         );
     }
 }
