@@ -31,6 +31,7 @@ let outcome = null;
 let recs = []; // every issue (issues.js records)
 let view = []; // the list's rows: {rec, child?} or {group}
 const expanded = new Set(); // keys of the groups opened
+const openReasons = new Set(); // issues (record numbers) whose reasons are shown
 let current = null; // the record shown in the viewer
 let currentLine = 0;
 let active = 0; // the row that takes the focus (roving tabindex)
@@ -320,6 +321,87 @@ async function validate() {
   }
   showResult(text, inputName, m.outcome, m.ms, total, format);
   document.body.dataset.state = 'done';
+  lastRun = { text, format, mode, profiles: profile ? [profile] : [] };
+  $('tab-coverage').disabled = false;
+  if ($('tab-coverage').getAttribute('aria-selected') === 'true') showCoverage();
+}
+
+// --- Must Support coverage: a tab beside the issues (the JS API's coverage(), in the worker) --
+
+let lastRun = null; // what the result shown was validated from: {text, format, mode, profiles}
+let coverageFor = null; // the run whose report is drawn (or being counted)
+
+function selectTab(which) {
+  for (const t of ['issues', 'coverage']) {
+    const on = t === which;
+    const tab = $(`tab-${t}`);
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(`panel-${t}`).hidden = !on;
+  }
+  if (which === 'issues') issues.draw(); // drawn while hidden: measure again
+  else showCoverage();
+}
+
+$('tab-issues').addEventListener('click', () => selectTab('issues'));
+$('tab-coverage').addEventListener('click', () => selectTab('coverage'));
+$('tab-issues').parentElement.addEventListener('keydown', (e) => {
+  if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+  const next = e.target.id === 'tab-issues' ? 'coverage' : 'issues';
+  if ($(`tab-${next}`).disabled) return;
+  e.preventDefault();
+  selectTab(next);
+  $(`tab-${next}`).focus();
+});
+
+async function showCoverage() {
+  if (!lastRun || coverageFor === lastRun) return;
+  const run = lastRun;
+  coverageFor = run;
+  $('coverage-status').textContent = 'Counting the Must Support elements…';
+  $('coverage-report').replaceChildren();
+  const m = await post({ type: 'coverage', ...run });
+  if (run !== lastRun) return;
+  if (m.type === 'error') {
+    $('coverage-status').textContent = `Error: ${m.message}`;
+    coverageFor = null;
+    return;
+  }
+  renderCoverage(m.report);
+}
+
+/** A table per profile: each Must Support element and how many of the resources validated
+ * against the profile populate it; the elements none populates marked. */
+function renderCoverage(report) {
+  const profiles = report.profiles || [];
+  $('coverage-status').textContent =
+    profiles.length === 0
+      ? 'No Must Support elements: no resource was validated against a profile that has them.'
+      : `${plural(profiles.length, 'profile')}; the Must Support elements no resource populates are marked.`;
+  const box = $('coverage-report');
+  for (const p of profiles) {
+    const none = p.elements.filter((e) => e.populated === 0).length;
+    const h = document.createElement('h3');
+    h.textContent = `${p.url}: ${plural(p.resources, 'resource')}, ${plural(p.elements.length, 'element')}, ${none.toLocaleString('en-US')} not populated`;
+    const table = document.createElement('table');
+    const head = table.createTHead().insertRow();
+    for (const t of ['Must Support element', 'populated by']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = t;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const e of p.elements) {
+      const tr = body.insertRow();
+      if (e.populated === 0) tr.className = 'none';
+      tr.insertCell().textContent = e.id;
+      const n = tr.insertCell();
+      n.className = 'n';
+      n.textContent = `${e.populated.toLocaleString('en-US')} of ${p.resources.toLocaleString('en-US')}${e.populated === 0 ? ' (not populated)' : ''}`;
+    }
+    box.append(h, table);
+  }
 }
 
 $('validate').addEventListener('click', validate);
@@ -398,6 +480,7 @@ function showResult(text, name, result, ms, total, format) {
   current = null;
   currentLine = 0;
   expanded.clear();
+  openReasons.clear();
   $('viewer-spacer').style.height = `${lineCount() * LINE_HEIGHT}px`;
   $('viewer').scrollTop = 0;
   $('viewer').scrollLeft = 0;
@@ -483,7 +566,28 @@ function renderRow(k) {
     b.append(cell('sev', r.severity), cell('pos', r.line ? `${r.line}:${r.col}` : ''), cell('expr', r.expression), msg);
   }
   li.append(b);
+  const why = item.rec && item.rec.issue.diagnostics;
+  if (why) li.append(reasons(item.rec, why));
   return li;
+}
+
+/** An issue's diagnostics (the slice reasoning: per element and candidate slice, what was
+ * found and what the slice wants), expandable under its row; its open state survives redraws. */
+function reasons(rec, text) {
+  const d = document.createElement('details');
+  d.className = `why ${rec.severity}`;
+  d.open = openReasons.has(rec.n);
+  const s = document.createElement('summary');
+  s.textContent = `Why: ${plural(text.split('\n').length, 'reason')}`;
+  const pre = document.createElement('pre');
+  pre.textContent = text;
+  d.append(s, pre);
+  d.addEventListener('toggle', () => {
+    if (d.open) openReasons.add(rec.n);
+    else openReasons.delete(rec.n);
+    issues.draw(); // the row's height changed: measure again, move the rows below
+  });
+  return d;
 }
 
 const issues = new VirtualList($('issues'), $('issues-spacer'), $('issue-list'), renderRow, 44);

@@ -1,5 +1,6 @@
 // The validator runs here, off the page's thread: a 10 MB Bundle never freezes the page.
 // Messages in: {type: 'init'} | {type: 'validate', id, text, format, mode, profiles} |
+// {type: 'coverage', id, text, format, mode, profiles} (the Must Support coverage report) |
 // {type: 'default'} | {type: 'set', bytes} (a compiled profile set: a shipped IG set) |
 // {type: 'packages', files: [{name, bytes}], base: 'default' | 'none' | bytes of a set}.
 import { Validator, FhirvalError } from './pkg/browser.mjs';
@@ -60,6 +61,14 @@ async function handle(msg) {
       if (msg.profiles && msg.profiles.length) options.profiles = msg.profiles;
       const outcome = current.validate(msg.text, options);
       return { type: 'result', id: msg.id, outcome, ms: performance.now() - t0 };
+    }
+    case 'coverage': {
+      if (!current) return { type: 'error', message: 'the validator is not ready' };
+      const options = { format: msg.format, mode: msg.mode || 'standard' };
+      if (msg.profiles && msg.profiles.length) options.profiles = msg.profiles;
+      const report = current.coverage(msg.text, options);
+      if (report instanceof FhirvalError) return { type: 'error', message: report.error };
+      return { type: 'coverage', id: msg.id, report };
     }
     default:
       return { type: 'error', message: `unknown message ${msg.type}` };
