@@ -203,8 +203,9 @@ export interface CoverageReport {
 /** Issues saying the same thing (`Validator.summary`, the summary of `--format text`). */
 export interface IssueGroup {
   severity: 'fatal' | 'error' | 'warning' | 'information';
-  /** The invariant key or Java message id the issues answer to (else grouped by message). */
-  key?: string;
+  /** What the issues answer to: the invariant key of failed invariants (`dom-6`), else their
+   * message id (`operationoutcome-message-id`: Java's where the message is Java's). */
+  key: string;
   count: number;
   /** The first issue's message. */
   message: string;

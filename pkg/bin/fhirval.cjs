@@ -52,16 +52,29 @@ function hasErrors(oo) {
 
 const RANK = { fatal: 0, error: 1, warning: 2, information: 3 };
 
+// An issue's extension of this URL suffix: its value (line, column, message id), or undefined.
+function ext(i, suffix) {
+  const e = (i.extension || []).find((x) => x.url.endsWith(suffix));
+  return e && (e.valueInteger !== undefined ? e.valueInteger : e.valueString);
+}
+
+function place(i) {
+  return [ext(i, '/operationoutcome-issue-line') || 0, ext(i, '/operationoutcome-issue-col') || 0];
+}
+
 // The engine's grouping is used where it is at hand (Validator.summary); an NDJSON file's issues
-// are grouped here by severity and message (the stream's results carry no message ids).
+// are grouped here as the engine groups them: by severity and the invariant key of a failed
+// invariant, else the message id.
 function groupsOf(issues) {
   const groups = new Map();
   for (const i of issues) {
-    const key = `${i.severity}\u0000${i.details.text}`;
-    if (!groups.has(key)) groups.set(key, { severity: i.severity, count: 0, message: i.details.text, locations: [], first: groups.size });
+    const invariant = /^Constraint failed: ([^\s:]+):/.exec(i.details.text);
+    const id = invariant ? invariant[1] : ext(i, '/operationoutcome-message-id') || i.details.text;
+    const key = `${i.severity}\u0000${id}`;
+    if (!groups.has(key)) groups.set(key, { severity: i.severity, key: id, count: 0, message: i.details.text, locations: [], first: groups.size });
     const g = groups.get(key);
     g.count += 1;
-    const [line, col] = i.extension ? [i.extension[0].valueInteger, i.extension[1].valueInteger] : [0, 0];
+    const [line, col] = place(i);
     if (g.locations.length < 3) g.locations.push(i.expression ? i.expression[0] : `${line}:${col}`);
   }
   return [...groups.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || b.count - a.count || a.first - b.first);
@@ -74,7 +87,7 @@ function text(oo, source, groups, quiet) {
   const issues = oo.issue.length === 1 && oo.issue[0].details.text === 'All OK' && oo.issue[0].code === 'informational' ? [] : oo.issue;
   for (const i of issues) {
     if (quiet && i.severity !== 'fatal' && i.severity !== 'error') continue;
-    const [line, col] = i.extension ? [i.extension[0].valueInteger, i.extension[1].valueInteger] : [0, 0];
+    const [line, col] = place(i);
     out += `${source}:${line}:${col}: ${i.severity} [${i.code}] ${(i.expression || ['-'])[0]}: ${i.details.text}\n`;
     if (i.diagnostics) for (const d of i.diagnostics.split('\n')) out += `    ${d}\n`;
   }

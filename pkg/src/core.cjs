@@ -466,7 +466,8 @@ function makeFhirval(host) {
     /**
      * Validate one input (as validate()) and group its issues as `fhirval validate --format
      * text` summarises them (by message id or invariant key, else by message): `{ outcome,
-     * groups: [{ severity, count, message, locations }] }`, errors first. Never throws.
+     * groups: [{ severity, key, count, message, locations }] }` (key: the invariant key of
+     * failed invariants, else the message id), errors first. Never throws.
      */
     summary(input, options) {
       return this.#call(input, options, true);
