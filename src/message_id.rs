@@ -44,14 +44,44 @@ pub fn of(issue: &Issue) -> &str {
 
 /// The id of a message text by [`TEMPLATES`], [`FALLBACK`] when none matches.
 pub fn of_message(message: &str) -> &'static str {
-    for (template, id) in TEMPLATES {
-        // the literal text before the first `*` decides most templates without globbing
-        let head = template.split('*').next().unwrap_or_default();
-        if message.starts_with(head) && crate::suppress::glob(template, message) {
-            return id;
+    let first = message.as_bytes().first();
+    TEMPLATES
+        .iter()
+        // the first byte rules most templates out at once
+        .filter(|(template, _)| {
+            let t = template.as_bytes().first();
+            t == Some(&b'*') || t == first
+        })
+        .find(|(template, _)| matches(template, message))
+        .map_or(FALLBACK, |(_, id)| id)
+}
+
+/// Does `text` match `template` (`*`: any run of characters)? Without allocating: the text
+/// must start with the part before the first `*` and end with the part after the last, and
+/// hold the parts between in order (the leftmost place of each is as good as any). Written
+/// here rather than with a glob crate: it runs on every issue written, and `*` is all it needs.
+fn matches(template: &str, text: &str) -> bool {
+    let Some((body, last)) = template.rsplit_once('*') else {
+        return text == template;
+    };
+    let (first, middle) = body.split_once('*').unwrap_or((body, ""));
+    let Some(rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    if !rest.ends_with(last) {
+        return false;
+    }
+    // `rest` ends with `last`, so this is a character boundary
+    let Some(mut hay) = rest.get(..rest.len() - last.len()) else {
+        return false;
+    };
+    for part in middle.split('*').filter(|p| !p.is_empty()) {
+        match hay.find(part).and_then(|at| hay.get(at + part.len()..)) {
+            Some(after) => hay = after,
+            None => return false,
         }
     }
-    FALLBACK
+    true
 }
 
 /// (template, id), in the order tried: a template is a message with `*` for each value (any
@@ -1285,6 +1315,19 @@ mod tests {
         for (message, key, id) in cases {
             assert_eq!(of(&issue(message, key)), id, "{message}");
         }
+    }
+
+    #[test]
+    fn template_matching() {
+        assert!(matches("a*b*c", "a-b-c"));
+        assert!(matches("a*b*c", "abc"));
+        assert!(matches("a*b*c", "a b b c c"));
+        assert!(!matches("a*b*c", "a c b"));
+        assert!(matches("*: x", "é: x"));
+        assert!(!matches("ab*ba", "aba")); // prefix and suffix may not overlap
+        assert!(matches("exact", "exact"));
+        assert!(!matches("exact", "exact!"));
+        assert!(matches("x*", "x"));
     }
 
     #[test]
