@@ -151,6 +151,12 @@ def test_options(validator, tmp_path):
     s = tmp_path / "suppress.tsv"
     s.write_text("dom-6\t*\n")
     assert ("warning", "invariant") not in codes(fhirval.Validator(suppress=str(s)).validate(p))
+    # by the Java message id: exactly those issues go
+    s.write_text("Terminology_TX_NoValid_16\n")
+    every = codes(validator.validate(p))
+    by_id = codes(fhirval.Validator(suppress=str(s)).validate(p))
+    assert by_id == [c for c in every if c != ("error", "code-invalid")]
+    assert len(by_id) == len(every) - 1
 
 
 def test_errors(validator):

@@ -159,6 +159,11 @@ test('the npm package as a pipeline engineer finds it: rejects, non-resources, u
   assert.ok(!codes(Validator.fromProfileSet(set, { noTerminology: true })).includes('error code-invalid'));
   assert.ok(!codes(Validator.fromProfileSet(set, { noInvariants: true })).includes('warning invariant'));
   assert.ok(!codes(Validator.fromProfileSet(set, { suppress: 'dom-6\t*\n' })).includes('warning invariant'));
+  // by the Java message id: exactly those issues go
+  const all = codes(v);
+  const byId = codes(Validator.fromProfileSet(set, { suppress: 'Terminology_TX_NoValid_16\n' }));
+  assert.deepEqual(byId, all.filter((c) => c !== 'error code-invalid'));
+  assert.equal(byId.length, all.length - 1);
   const shallow = Validator.fromProfileSet(set, { maxDepth: 2 });
   assert.match(shallow.validate('{"resourceType": "Patient", "name": [{"given": ["a"]}]}').issue[0].details.text, /nesting depth exceeds 2/);
   assert.ok(Validator.fromProfileSet(set, { maxDepth: 5000 }) instanceof FhirvalError);
