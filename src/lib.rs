@@ -66,7 +66,8 @@
 //! One module per stage, each usable alone; their API follows the engine and may change:
 //! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], pure data, stored
 //! by [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`], with the
-//! [`fhirpath`] engine, [`terminology`] and the leaf [`checks`]) → [`outcome`]; [`canonical`]
+//! [`fhirpath`] engine, [`terminology`] and the leaf [`checks`]) → [`outcome`] (each issue
+//! named by its [`message_id`]); [`canonical`]
 //! splits `url|version`, [`bulk`] streams NDJSON, [`suppress`] filters known issues and
 //! [`coverage`] counts the Must Support elements the data populates. The
 //! front door itself is `builder.rs` ([`ValidatorBuilder`]), `options.rs` ([`Options`]) and
