@@ -91,6 +91,7 @@ mod error;
 mod options;
 
 pub mod bulk;
+pub mod calendar;
 pub mod canonical;
 pub mod checks;
 pub mod compile;
