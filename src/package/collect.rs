@@ -17,8 +17,31 @@ pub(super) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
-pub(super) fn parse_json(bytes: &[u8]) -> Result<Value, String> {
-    serde_json::from_slice(strip_bom(bytes)).map_err(|e| format!("invalid JSON: {e}"))
+/// Why one file of a package was not used (the package is read on: these become warnings, or
+/// a [`PackageError`] for `package.json`).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum FileError {
+    /// Not JSON.
+    #[error("invalid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// `.index.json` without its `files` array.
+    #[error("no \"files\" array")]
+    NoFiles,
+    /// A file over the size limit.
+    #[error("{size} bytes is over the {max}-byte limit; skipped")]
+    TooBig {
+        /// The file's size.
+        size: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// A file that could not be read.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub(super) fn parse_json(bytes: &[u8]) -> Result<Value, FileError> {
+    Ok(serde_json::from_slice(strip_bom(bytes))?)
 }
 
 pub(super) fn parse_manifest(
@@ -67,12 +90,12 @@ pub(super) fn parse_manifest(
 }
 
 /// `.index.json` → file name → resourceType (if given).
-pub(super) fn parse_index(bytes: &[u8]) -> Result<HashMap<String, Option<String>>, String> {
+pub(super) fn parse_index(bytes: &[u8]) -> Result<HashMap<String, Option<String>>, FileError> {
     let v = parse_json(bytes)?;
     let files = v
         .get("files")
         .and_then(Value::as_array)
-        .ok_or("no \"files\" array")?;
+        .ok_or(FileError::NoFiles)?;
     Ok(files
         .iter()
         .filter_map(|f| {

@@ -4,7 +4,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::collect::{Collector, Decision, Manifest, is_json_name, parse_manifest};
+use super::collect::{Collector, Decision, FileError, Manifest, is_json_name, parse_manifest};
 use super::{FNV_OFFSET, Load, Package, PackageError, TarLimits, fnv1a};
 
 pub(super) fn io_err(path: &Path, e: &io::Error) -> PackageError {
@@ -64,13 +64,11 @@ pub(super) fn hash_listing(dir: &Path, prefix: &str, depth: usize, hash: &mut u6
     }
 }
 
-pub(super) fn read_file_limited(path: &Path, size: u64, max: u64) -> Result<Vec<u8>, String> {
+pub(super) fn read_file_limited(path: &Path, size: u64, max: u64) -> Result<Vec<u8>, FileError> {
     if size > max {
-        return Err(format!(
-            "{size} bytes is over the {max}-byte limit; skipped"
-        ));
+        return Err(FileError::TooBig { size, max });
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+    Ok(std::fs::read(path)?)
 }
 
 pub(super) fn collect_dir_examples(

@@ -3,6 +3,24 @@
 
 use super::expand::*;
 use super::*;
+use crate::terminology::regex::RegexError;
+
+/// Why a filter cannot be applied offline (the text goes into the expansion's reason).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum FilterError {
+    /// A property the code system does not define.
+    #[error("property '{0}' is not defined by the code system")]
+    UnknownProperty(String),
+    /// `exists` with a value other than true or false.
+    #[error("'exists' needs true or false, not '{0}'")]
+    ExistsValue(String),
+    /// An operation that is not supported.
+    #[error("operation '{0}'")]
+    Operation(String),
+    /// A `regex` pattern that is not supported.
+    #[error(transparent)]
+    Regex(#[from] RegexError),
+}
 
 pub(super) fn find_code(cs: &RawCs, ix: &CsIndex, code: &str) -> Option<u32> {
     if cs.case_sensitive {
@@ -53,7 +71,7 @@ pub(super) fn values<'a>(c: &'a RawConcept, prop: &str) -> Vec<&'a str> {
     }
 }
 
-pub(super) fn apply_filter(cs: &RawCs, ix: &CsIndex, f: &Filter) -> Result<Vec<bool>, String> {
+pub(super) fn apply_filter(cs: &RawCs, ix: &CsIndex, f: &Filter) -> Result<Vec<bool>, FilterError> {
     let n = cs.concepts.len();
     let prop = f.property.as_str();
     let known_prop = matches!(prop, "code" | "concept" | "display")
@@ -67,9 +85,7 @@ pub(super) fn apply_filter(cs: &RawCs, ix: &CsIndex, f: &Filter) -> Result<Vec<b
         "is-a" | "descendent-of" | "descendant-of" | "is-not-a" | "generalizes" | "child-of"
     );
     if !hierarchy_op && !known_prop {
-        return Err(format!(
-            "property '{prop}' is not defined by the code system"
-        ));
+        return Err(FilterError::UnknownProperty(prop.to_string()));
     }
     let eq = |a: &str, b: &str| {
         if prop == "display" || !cs.case_sensitive {
@@ -129,7 +145,7 @@ pub(super) fn apply_filter(cs: &RawCs, ix: &CsIndex, f: &Filter) -> Result<Vec<b
             let want = match f.value.as_str() {
                 "true" => true,
                 "false" => false,
-                other => return Err(format!("'exists' needs true or false, not '{other}'")),
+                other => return Err(FilterError::ExistsValue(other.to_string())),
             };
             Ok(cs
                 .concepts
@@ -145,6 +161,6 @@ pub(super) fn apply_filter(cs: &RawCs, ix: &CsIndex, f: &Filter) -> Result<Vec<b
                 .map(|c| values(c, prop).iter().any(|v| re.is_match(v)))
                 .collect())
         }
-        other => Err(format!("operation '{other}'")),
+        other => Err(FilterError::Operation(other.to_string())),
     }
 }
