@@ -67,7 +67,8 @@
 //! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], pure data, stored
 //! by [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`], with the
 //! [`fhirpath`] engine, [`terminology`] and the leaf [`checks`]) → [`outcome`]; [`canonical`]
-//! splits `url|version`, [`bulk`] streams NDJSON, [`suppress`] filters known issues and
+//! splits `url|version`, [`calendar`] does the calendar maths (the engine's units do UCUM,
+//! [`fhirpath::convert_units`]), [`bulk`] streams NDJSON, [`suppress`] filters known issues and
 //! [`coverage`] counts the Must Support elements the data populates. The
 //! front door itself is `builder.rs` ([`ValidatorBuilder`]), `options.rs` ([`Options`]) and
 //! `error.rs` ([`Error`]). The CLI (`src/main.rs`) and the WebAssembly host (`src/wasm.rs`) are

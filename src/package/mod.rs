@@ -28,7 +28,6 @@
 //!   folder beside `package/` (seen in hl7.fhir.us.carin-bb 1.2.0) is read too.
 //! * Everything else (`package/other/`, `package/xml/`, `package/openapi/`,
 //!   non-JSON files) is ignored.
-
 //!
 //! Layout: `version` orders versions and picks the nearest one; `collect` parses
 //! `package.json` / `.index.json` and gathers a package's files whatever their source;
