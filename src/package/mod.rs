@@ -29,7 +29,7 @@
 //! * Everything else (`package/other/`, `package/xml/`, `package/openapi/`,
 //!   non-JSON files) is ignored.
 //!
-//! Layout: `version` orders versions and picks the nearest one; `collect` parses
+//! Layout: [`version`] orders versions (all the orders in use) and picks the nearest one; `collect` parses
 //! `package.json` / `.index.json` and gathers a package's files whatever their source;
 //! `tarball` and `folder` read the two package forms; `resolve` lists a directory of packages
 //! and walks the dependency closure.
@@ -42,7 +42,7 @@ mod collect;
 mod folder;
 mod resolve;
 mod tarball;
-mod version;
+pub mod version;
 
 pub use folder::read_dir_package;
 pub use resolve::{PackageDir, Resolution, Substitution, default_package_dir};

@@ -1,5 +1,16 @@
-//! Version ordering of package versions: numeric versions above non-numeric ones, releases
-//! above pre-releases, and the nearest available version to an asked one.
+//! Version orderings, in one place. Three orders are in use, each where its callers need it:
+//!
+//! * package versions (dependency resolution, private to [`crate::package`]): numeric versions
+//!   above non-numeric ones (`current`), releases above pre-releases (`1.0.0` above
+//!   `1.0.0-ballot`), and the nearest available version to an asked one;
+//! * [`compare_dotted`]: the versions of conformance resources under one canonical URL (the
+//!   profile set's index), numerically part by part (`3.1.1` < `6.1.0` < `10.0.0`);
+//! * [`dotted_numbers`] and [`compare_padded`]: "the newest" of several CodeSystems / ValueSets
+//!   with one URL at compile time (dates such as `2018-08-12` count as numbers; versions that
+//!   are not numeric are not ordered).
+//!
+//! They differ on pre-releases and non-numeric labels; unifying them would change which
+//! package, profile or code system is chosen in those cases.
 
 use std::cmp::Ordering;
 
@@ -102,4 +113,56 @@ pub(super) fn nearest_version<'a>(asked: &str, available: &[&'a str]) -> Option<
         }
     }
     None
+}
+
+/// Orders versions numerically part by part where they are numeric (`3.1.1` < `6.1.0` <
+/// `10.0.0`; parts split at `.` and `-`, a part that is not a number counts as 0), then by
+/// text.
+///
+/// ```
+/// use fhirval::package::version::compare_dotted;
+/// use std::cmp::Ordering;
+/// assert_eq!(compare_dotted("3.1.1", "10.0.0"), Ordering::Less);
+/// assert_eq!(compare_dotted("6.1.0", "6.1.0-snapshot"), Ordering::Less);
+/// ```
+pub fn compare_dotted(a: &str, b: &str) -> Ordering {
+    let parts = |s: &str| -> Vec<u64> {
+        s.split(['.', '-'])
+            .map(|p| p.parse::<u64>().unwrap_or(0))
+            .collect()
+    };
+    parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
+}
+
+/// The numbers of a version `x.y.z` (with an optional `-label` or `+build` after) or of a date
+/// (`2018-08-12`); `None` when it is not numeric.
+///
+/// ```
+/// use fhirval::package::version::dotted_numbers;
+/// assert_eq!(dotted_numbers("2018-08-12"), Some(vec![2018, 8, 12]));
+/// assert_eq!(dotted_numbers("4.0.1-ballot"), Some(vec![4, 0, 1]));
+/// assert_eq!(dotted_numbers("current"), None);
+/// ```
+pub fn dotted_numbers(v: &str) -> Option<Vec<u64>> {
+    // dates (2018-08-12) and plain dotted numbers
+    let all: Option<Vec<u64>> = v.split(['.', '-']).map(|p| p.parse().ok()).collect();
+    if let Some(all) = all {
+        return Some(all);
+    }
+    let core = v.split(['-', '+']).next().unwrap_or(v);
+    let parts: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
+    parts.filter(|p| !p.is_empty())
+}
+
+/// Compares two [`dotted_numbers`], the shorter padded with zeros (`1.2` equals `1.2.0`).
+pub fn compare_padded(a: &[u64], b: &[u64]) -> Ordering {
+    let n = a.len().max(b.len());
+    for i in 0..n {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    Ordering::Equal
 }

@@ -7,6 +7,7 @@ use super::{
     Content, ExpansionLimits, FinishReport, SortedIds, SystemData, UnknownPart, ValueSetData,
     describe_system, describe_value_set_source, fold, text_eq_ci,
 };
+use crate::package::version::{compare_padded, dotted_numbers};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -108,18 +109,6 @@ fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
         .unwrap_or(&[])
 }
 
-/// `x.y.z` with numeric parts (an optional `-label` after).
-fn numeric_version(v: &str) -> Option<Vec<u64>> {
-    // dates (2018-08-12) and plain dotted numbers
-    let all: Option<Vec<u64>> = v.split(['.', '-']).map(|p| p.parse().ok()).collect();
-    if let Some(all) = all {
-        return Some(all);
-    }
-    let core = v.split(['-', '+']).next().unwrap_or(v);
-    let parts: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
-    parts.filter(|p| !p.is_empty())
-}
-
 /// Copies of `http://terminology.hl7.org/` resources inside the FHIR core package rank below
 /// the terminology package's own (their version labels, "4.0.1", "2.9", "2018-08-12", are not
 /// comparable with THO's).
@@ -136,7 +125,7 @@ fn rank(url: &str, version: Option<&str>, package: Option<&str>) -> u8 {
         None => match version {
             None => 1,
             Some("4.0.1") => 0,
-            Some(v) => u8::from(v.split('.').count() == 3 && numeric_version(v).is_some()),
+            Some(v) => u8::from(v.split('.').count() == 3 && dotted_numbers(v).is_some()),
         },
     }
 }
@@ -146,14 +135,10 @@ fn newer(a: (u8, Option<&str>, u32), b: (u8, Option<&str>, u32)) -> bool {
     if a.0 != b.0 {
         return a.0 > b.0;
     }
-    if let (Some(va), Some(vb)) = (a.1.and_then(numeric_version), b.1.and_then(numeric_version)) {
-        let n = va.len().max(vb.len());
-        for i in 0..n {
-            let x = va.get(i).copied().unwrap_or(0);
-            let y = vb.get(i).copied().unwrap_or(0);
-            if x != y {
-                return x > y;
-            }
+    if let (Some(va), Some(vb)) = (a.1.and_then(dotted_numbers), b.1.and_then(dotted_numbers)) {
+        match compare_padded(&va, &vb) {
+            std::cmp::Ordering::Equal => {}
+            order => return order == std::cmp::Ordering::Greater,
         }
     }
     // not comparable (or equal): the later added wins
