@@ -67,12 +67,15 @@
 //! packages ([`package`]) → compile ([`compile`]) → profile set ([`model`], pure data, stored
 //! by [`profileset`], assembled by [`load`]) → validate ([`validate`], over [`json`], with the
 //! [`fhirpath`] engine, [`terminology`] and the leaf [`checks`]) → [`outcome`]; [`canonical`]
-//! splits `url|version`, [`calendar`] does the calendar maths (the engine's units do UCUM,
-//! [`fhirpath::convert_units`]), [`bulk`] streams NDJSON, [`suppress`] filters known issues and
+//! splits `url|version`, [`bulk`] streams NDJSON, [`suppress`] filters known issues and
 //! [`coverage`] counts the Must Support elements the data populates. The
 //! front door itself is `builder.rs` ([`ValidatorBuilder`]), `options.rs` ([`Options`]) and
 //! `error.rs` ([`Error`]). The CLI (`src/main.rs`) and the WebAssembly host (`src/wasm.rs`) are
 //! thin hosts on the front door.
+//!
+//! One home each for what several stages share: [`calendar`] (leap years, month lengths, day
+//! numbers), UCUM in the FHIRPath engine ([`fhirpath::convert_units`]), version orders in
+//! [`package::version`], canonical references in [`canonical`].
 //!
 //! Library code never panics on input: no `unwrap`/`expect`/`panic!` and no panicking
 //! indexing or slicing outside tests (`.get()` instead).
