@@ -53,6 +53,24 @@ pub struct ElementCoverage {
     pub populated: usize,
 }
 
+/// Why a document could not be counted ([`Coverage::add`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoverageError {
+    /// The bytes are not text the parser reads (not UTF-8, over the size limit).
+    #[error("{0}")]
+    Text(String),
+    /// The text is not JSON.
+    #[error("line {line}, column {col}: {message}")]
+    Json {
+        /// 1-based line of the error.
+        line: u32,
+        /// 1-based column of the error.
+        col: u32,
+        /// What is wrong.
+        message: String,
+    },
+}
+
 impl Coverage {
     /// Walk one JSON document (a resource or a Bundle; its entries and contained resources
     /// count as resources of their own) with `validator`, also against `profiles`, and count
@@ -62,12 +80,16 @@ impl Coverage {
         validator: &Validator,
         input: &[u8],
         profiles: &[String],
-    ) -> Result<(), String> {
+    ) -> Result<(), CoverageError> {
         let limits = &validator.options().limits();
-        let text = json::utf8_text(input, limits).map_err(|e| e.message)?;
+        let text = json::utf8_text(input, limits).map_err(|e| CoverageError::Text(e.message))?;
         let root = json::parse(text, limits).map_err(|e| {
             let (line, col) = json::LineIndex::new(text).line_col(e.offset);
-            format!("line {line}, column {col}: {}", e.message)
+            CoverageError::Json {
+                line,
+                col,
+                message: e.message,
+            }
         })?;
         for (sd, elements) in validator.populated(&root, profiles) {
             let (resources, counts) = self.profiles.entry(sd).or_default();

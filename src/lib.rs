@@ -74,6 +74,10 @@
 //! `error.rs` ([`Error`]). The CLI (`src/main.rs`) and the WebAssembly host (`src/wasm.rs`) are
 //! thin hosts on the front door.
 //!
+//! One home each for what several stages share: [`calendar`] (leap years, month lengths, day
+//! numbers), UCUM in the FHIRPath engine ([`fhirpath::convert_units`]), version orders in
+//! [`package::version`], canonical references in [`canonical`].
+//!
 //! Library code never panics on input: no `unwrap`/`expect`/`panic!` and no panicking
 //! indexing or slicing outside tests (`.get()` instead).
 #![warn(missing_docs)]
@@ -92,6 +96,7 @@ mod error;
 mod options;
 
 pub mod bulk;
+pub mod calendar;
 pub mod canonical;
 pub mod checks;
 pub mod compile;

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+// the versions of one canonical in the index are ordered by `compare_versions`; the one home
+// of version orders is `crate::package::version`
+pub use crate::package::version::compare_dotted as compare_versions;
+
 /// A JSON value as stored in the profile set (fixed/pattern values, min/max values). Numbers keep
 /// their decimal text so comparisons are exact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -743,14 +747,4 @@ impl ProfileSet {
         cache.insert(c, i);
         i
     }
-}
-
-/// Order versions numerically where they are numeric (`3.1.1` < `6.1.0` < `10.0.0`).
-pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
-    let parts = |s: &str| -> Vec<u64> {
-        s.split(['.', '-'])
-            .map(|p| p.parse::<u64>().unwrap_or(0))
-            .collect()
-    };
-    parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
 }

@@ -32,6 +32,29 @@ impl std::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
+/// Why a structure cannot be compiled (the text becomes a [`CompileError`]'s message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum StructureError {
+    /// A snapshot element without a `path`.
+    #[error("element without path")]
+    ElementWithoutPath,
+    /// A snapshot element whose parent element is not in the snapshot.
+    #[error("element {0} has no parent in the snapshot")]
+    NoParent(String),
+    /// A StructureDefinition with neither a snapshot nor a differential.
+    #[error("neither snapshot nor differential")]
+    NoSnapshotNorDifferential,
+    /// A differential element without a `path`.
+    #[error("differential element without path")]
+    DifferentialElementWithoutPath,
+    /// A specialization (a new type) given as a differential only.
+    #[error("a new type (specialization) needs a snapshot")]
+    SpecializationWithoutSnapshot,
+    /// A logical model.
+    #[error("logical models are not supported")]
+    LogicalModel,
+}
+
 /// Builds a profile set from packages and loose resources.
 #[derive(Default)]
 pub struct Compiler {
@@ -305,7 +328,7 @@ pub(crate) fn compile_structure(
         return Err(err("empty snapshot"));
     }
     let contexts = compile_contexts(sd);
-    let elements = compile_elements(snapshot, set, cache).map_err(|m| err(&m))?;
+    let elements = compile_elements(snapshot, set, cache).map_err(|m| err(&m.to_string()))?;
     Ok(Structure {
         url: url.clone(),
         version: str_of(sd, "version").unwrap_or_default().to_string(),
@@ -397,7 +420,7 @@ fn compile_elements(
     snapshot: &[Value],
     set: &mut ProfileSet,
     cache: &mut HashMap<Constraint, u32>,
-) -> Result<Vec<Element>, String> {
+) -> Result<Vec<Element>, StructureError> {
     let mut elements: Vec<Element> = Vec::with_capacity(snapshot.len());
     let mut by_id: HashMap<String, u32> = HashMap::with_capacity(snapshot.len());
     // contentReference targets, resolved once every element is known
@@ -406,7 +429,7 @@ fn compile_elements(
     let mut last_at_path: HashMap<String, String> = HashMap::new();
 
     for e in snapshot {
-        let path = str_of(e, "path").ok_or("element without path")?;
+        let path = str_of(e, "path").ok_or(StructureError::ElementWithoutPath)?;
         let slice_name = str_of(e, "sliceName");
         let id = match str_of(e, "id") {
             Some(id) => id.to_string(),
@@ -441,7 +464,7 @@ fn compile_elements(
         }
         let parent_index = *by_id
             .get(parent)
-            .ok_or_else(|| format!("element {id} has no parent in the snapshot"))?;
+            .ok_or_else(|| StructureError::NoParent(id.clone()))?;
         // `Observation.valueQuantity` (an old-style type-specific path) is a type slice of
         // `Observation.value[x]`
         if slice.is_none()

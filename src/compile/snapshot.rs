@@ -6,8 +6,8 @@
 //! (no differential validation, no inherited-constraint checks).
 
 use super::{
-    compile_binding, compile_constraints, compile_contexts, compile_slicing, compile_type,
-    parse_max, prefixed_value, split_id, str_of, synthesize_id,
+    StructureError, compile_binding, compile_constraints, compile_contexts, compile_slicing,
+    compile_type, parse_max, prefixed_value, split_id, str_of, synthesize_id,
 };
 use crate::model::{Constraint, Element, Kind, ProfileSet, StructId, Structure};
 use serde_json::Value;
@@ -27,18 +27,18 @@ pub(crate) fn generate(
     set: &mut ProfileSet,
     cache: &mut HashMap<Constraint, u32>,
     warnings: &mut Vec<String>,
-) -> Result<Structure, String> {
+) -> Result<Structure, StructureError> {
     // a "specialization" of the same type is a constraint in all but name (Java treats it so)
     if str_of(sd, "derivation") == Some("specialization")
         && str_of(sd, "type") != Some(set.structure(base).type_name.as_str())
     {
-        return Err("a new type (specialization) needs a snapshot".into());
+        return Err(StructureError::SpecializationWithoutSnapshot);
     }
     let diff = sd
         .get("differential")
         .and_then(|d| d.get("element"))
         .and_then(Value::as_array)
-        .ok_or("neither snapshot nor differential")?;
+        .ok_or(StructureError::NoSnapshotNorDifferential)?;
     let mut s = set.structure(base).clone();
     s.url = str_of(sd, "url").unwrap_or_default().to_string();
     s.version = str_of(sd, "version").unwrap_or_default().to_string();
@@ -58,7 +58,7 @@ pub(crate) fn generate(
         let mut w = Work { s, ids, set };
         let mut last_at_path: HashMap<String, String> = HashMap::new();
         for d in diff {
-            let path = str_of(d, "path").ok_or("differential element without path")?;
+            let path = str_of(d, "path").ok_or(StructureError::DifferentialElementWithoutPath)?;
             let id = match str_of(d, "id") {
                 Some(id) => id.to_string(),
                 None => synthesize_id(path, str_of(d, "sliceName"), &last_at_path),
@@ -90,7 +90,7 @@ pub(crate) fn generate(
         }
     }
     if s.kind == Kind::Logical {
-        return Err("logical models are not supported".into());
+        return Err(StructureError::LogicalModel);
     }
     Ok(s)
 }

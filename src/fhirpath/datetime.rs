@@ -6,6 +6,8 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 
+use crate::calendar::{self, civil_from_days, days_from_civil};
+
 /// The precision of a date, dateTime or time: the last component given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Prec {
@@ -61,41 +63,10 @@ pub enum CalUnit {
     Milli,
 }
 
-pub fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-pub fn days_in_month(y: i32, m: u8) -> u8 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// Days in the month of a year (0 for a month outside 1–12).
+fn days_in_month(y: i32, m: u8) -> u8 {
+    let leap = calendar::is_leap(i64::from(y));
+    calendar::days_in_month(u32::from(m), leap).map_or(0, |d| d as u8)
 }
 
 struct Cursor<'s> {
@@ -321,8 +292,8 @@ impl DateTime {
     fn epoch_minutes(&self) -> i64 {
         days_from_civil(
             self.year as i64,
-            self.month.max(1) as u32,
-            self.day.max(1) as u32,
+            self.month.max(1) as i64,
+            self.day.max(1) as i64,
         ) * 1440
             + self.hour as i64 * 60
             + self.minute as i64
@@ -469,7 +440,7 @@ impl DateTime {
                 if d.prec < Prec::Hour {
                     d = d.add_days(delta / 86_400_000)?;
                 } else {
-                    let day0 = days_from_civil(d.year as i64, d.month as u32, d.day as u32);
+                    let day0 = days_from_civil(d.year as i64, d.month as i64, d.day as i64);
                     let t = (((day0 * 24 + d.hour as i64) * 60 + d.minute as i64) * 60_000
                         + d.second as i64 * 1000
                         + d.milli as i64)
@@ -497,7 +468,7 @@ impl DateTime {
         if self.prec < Prec::Day {
             return Some(self);
         }
-        let n = days_from_civil(self.year as i64, self.month as u32, self.day as u32)
+        let n = days_from_civil(self.year as i64, self.month as i64, self.day as i64)
             .checked_add(days)?;
         let (y, m, d) = civil_from_days(n);
         self.year = i32::try_from(y).ok()?;

@@ -69,6 +69,22 @@ use crate::json::Node;
 pub use datetime::{DateTime, Prec};
 pub use decimal::Decimal;
 
+/// `value` in unit `from` expressed exactly in unit `to`, for the UCUM subset the engine knows
+/// (linear units: metric prefixes on the SI and common metric atoms, time, customary length and
+/// mass, percent and parts per; products, quotients and powers of them) and the FHIRPath
+/// calendar durations (`day` is `d`; `year`/`month` convert only with each other). `None` when
+/// the units do not convert: an unknown unit, different dimensions, or an overflow.
+///
+/// ```
+/// use fhirval::fhirpath::{Decimal, convert_units};
+/// let kg = convert_units(Decimal::parse("1500").unwrap(), "g", "kg");
+/// assert_eq!(kg, Decimal::parse("1.5"));
+/// assert_eq!(convert_units(Decimal::parse("1").unwrap(), "kg", "m"), None);
+/// ```
+pub fn convert_units(value: Decimal, from: &str, to: &str) -> Option<Decimal> {
+    units::convert(value, from, to)
+}
+
 /// A parsed FHIRPath expression. Immutable; share it freely between threads.
 #[derive(Debug, Clone)]
 pub struct Expr {

@@ -515,4 +515,29 @@ mod tests {
             (std::cmp::Ordering::Equal, "1")
         );
     }
+
+    /// The conversions the validator's Quantity bounds (`minValueQuantity` / `maxValueQuantity`)
+    /// and Duration bounds on dates rely on.
+    #[test]
+    fn converts_within_a_dimension_only() {
+        let eq = |v: &str, from: &str, to: &str, want: &str| {
+            let got = convert(d(v), from, to).unwrap();
+            assert_eq!(
+                got.compare(d(want)),
+                std::cmp::Ordering::Equal,
+                "{v} {from} → {to}"
+            );
+        };
+        eq("1500", "g", "kg", "1.5");
+        eq("2", "h", "min", "120");
+        eq("1", "a", "d", "365.25");
+        eq("1", "mo", "d", "30.4375");
+        eq("1", "mL", "L", "0.001");
+        eq("0.3", "L", "mL", "300");
+        eq("1", "[lb_av]", "g", "453.59237");
+        eq("50", "%", "1", "0.5");
+        eq("3", "days", "d", "3");
+        assert_eq!(convert(d("1"), "kg", "m"), None);
+        assert_eq!(convert(d("1"), "furlong", "m"), None);
+    }
 }

@@ -6,6 +6,42 @@
 //! suffix is accepted and ignored), `^` / `$` (the match is always of the whole string).
 //! Anything else is an error, and the filter is reported as not supported.
 
+/// Why a pattern is not supported (the filter is then reported as not supported offline, with
+/// this text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum RegexError {
+    #[error("regex too long")]
+    TooLong,
+    #[error("regex nested too deeply")]
+    TooDeep,
+    #[error("regex too large")]
+    TooLarge,
+    #[error("bad {{n,m}} repetition")]
+    BadRepetition,
+    #[error("repetition count out of range")]
+    CountOutOfRange,
+    #[error("unsupported escape \\{0}")]
+    Escape(char),
+    #[error("unsupported escape \\{0} in a class")]
+    ClassEscape(char),
+    #[error("trailing backslash")]
+    TrailingBackslash,
+    #[error("unterminated [class]")]
+    UnterminatedClass,
+    #[error("unexpected end")]
+    UnexpectedEnd,
+    #[error("bad range in [class]")]
+    BadRange,
+    #[error("unsupported group syntax (?")]
+    GroupSyntax,
+    #[error("missing )")]
+    MissingParen,
+    #[error("unbalanced )")]
+    Unbalanced,
+    #[error("nothing to repeat before '{0}'")]
+    NothingToRepeat(char),
+}
+
 const MAX_PATTERN: usize = 1000;
 const MAX_PROGRAM: usize = 20_000;
 const MAX_DEPTH: usize = 64;
@@ -70,10 +106,10 @@ impl Parser<'_> {
         self.s.get(self.i).copied()
     }
 
-    fn alt(&mut self) -> Result<Node, String> {
+    fn alt(&mut self) -> Result<Node, RegexError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err("regex nested too deeply".into());
+            return Err(RegexError::TooDeep);
         }
         let mut alts = vec![self.concat()?];
         while self.peek() == Some('|') {
@@ -88,7 +124,7 @@ impl Parser<'_> {
         })
     }
 
-    fn concat(&mut self) -> Result<Node, String> {
+    fn concat(&mut self) -> Result<Node, RegexError> {
         let mut items = Vec::new();
         while let Some(c) = self.peek() {
             if c == '|' || c == ')' {
@@ -115,7 +151,7 @@ impl Parser<'_> {
             .ok()
     }
 
-    fn quantified(&mut self, mut atom: Node) -> Result<Node, String> {
+    fn quantified(&mut self, mut atom: Node) -> Result<Node, RegexError> {
         loop {
             let (min, max) = match self.peek() {
                 Some('*') => (0, None),
@@ -123,22 +159,22 @@ impl Parser<'_> {
                 Some('?') => (0, Some(1)),
                 Some('{') => {
                     self.i += 1;
-                    let min = self.number().ok_or("bad {n,m} repetition")?;
+                    let min = self.number().ok_or(RegexError::BadRepetition)?;
                     let max = if self.peek() == Some(',') {
                         self.i += 1;
                         if self.peek() == Some('}') {
                             None
                         } else {
-                            Some(self.number().ok_or("bad {n,m} repetition")?)
+                            Some(self.number().ok_or(RegexError::BadRepetition)?)
                         }
                     } else {
                         Some(min)
                     };
                     if self.peek() != Some('}') {
-                        return Err("bad {n,m} repetition".into());
+                        return Err(RegexError::BadRepetition);
                     }
                     if min > MAX_REPEAT || max.is_some_and(|m| m > MAX_REPEAT || m < min) {
-                        return Err("repetition count out of range".into());
+                        return Err(RegexError::CountOutOfRange);
                     }
                     (min, max)
                 }
@@ -152,8 +188,8 @@ impl Parser<'_> {
         }
     }
 
-    fn escape(&mut self) -> Result<Node, String> {
-        let c = self.peek().ok_or("trailing backslash")?;
+    fn escape(&mut self) -> Result<Node, RegexError> {
+        let c = self.peek().ok_or(RegexError::TrailingBackslash)?;
         self.i += 1;
         let class = |ranges, negated| Node::Class(Class { ranges, negated });
         Ok(match c {
@@ -166,12 +202,12 @@ impl Parser<'_> {
             'n' => Node::Char('\n'),
             't' => Node::Char('\t'),
             'r' => Node::Char('\r'),
-            c if c.is_ascii_alphanumeric() => return Err(format!("unsupported escape \\{c}")),
+            c if c.is_ascii_alphanumeric() => return Err(RegexError::Escape(c)),
             c => Node::Char(c),
         })
     }
 
-    fn class(&mut self) -> Result<Node, String> {
+    fn class(&mut self) -> Result<Node, RegexError> {
         let mut negated = false;
         if self.peek() == Some('^') {
             negated = true;
@@ -180,14 +216,14 @@ impl Parser<'_> {
         let mut ranges = Vec::new();
         let mut first = true;
         loop {
-            let c = self.peek().ok_or("unterminated [class]")?;
+            let c = self.peek().ok_or(RegexError::UnterminatedClass)?;
             self.i += 1;
             if c == ']' && !first {
                 break;
             }
             first = false;
             let lo = if c == '\\' {
-                let e = self.peek().ok_or("unterminated [class]")?;
+                let e = self.peek().ok_or(RegexError::UnterminatedClass)?;
                 self.i += 1;
                 match e {
                     'd' => {
@@ -206,7 +242,7 @@ impl Parser<'_> {
                     't' => '\t',
                     'r' => '\r',
                     e if e.is_ascii_alphanumeric() => {
-                        return Err(format!("unsupported escape \\{e} in a class"));
+                        return Err(RegexError::ClassEscape(e));
                     }
                     e => e,
                 }
@@ -215,14 +251,14 @@ impl Parser<'_> {
             };
             if self.peek() == Some('-') && self.s.get(self.i + 1).is_some_and(|&n| n != ']') {
                 self.i += 1;
-                let mut hi = self.peek().ok_or("unterminated [class]")?;
+                let mut hi = self.peek().ok_or(RegexError::UnterminatedClass)?;
                 self.i += 1;
                 if hi == '\\' {
-                    hi = self.peek().ok_or("unterminated [class]")?;
+                    hi = self.peek().ok_or(RegexError::UnterminatedClass)?;
                     self.i += 1;
                 }
                 if hi < lo {
-                    return Err("bad range in [class]".into());
+                    return Err(RegexError::BadRange);
                 }
                 ranges.push((lo, hi));
             } else {
@@ -232,8 +268,8 @@ impl Parser<'_> {
         Ok(Node::Class(Class { ranges, negated }))
     }
 
-    fn atom(&mut self) -> Result<Node, String> {
-        let c = self.peek().ok_or("unexpected end")?;
+    fn atom(&mut self) -> Result<Node, RegexError> {
+        let c = self.peek().ok_or(RegexError::UnexpectedEnd)?;
         self.i += 1;
         match c {
             '(' => {
@@ -241,12 +277,12 @@ impl Parser<'_> {
                     if self.s.get(self.i + 1) == Some(&':') {
                         self.i += 2;
                     } else {
-                        return Err("unsupported group syntax (?".into());
+                        return Err(RegexError::GroupSyntax);
                     }
                 }
                 let n = self.alt()?;
                 if self.peek() != Some(')') {
-                    return Err("missing )".into());
+                    return Err(RegexError::MissingParen);
                 }
                 self.i += 1;
                 Ok(n)
@@ -255,15 +291,15 @@ impl Parser<'_> {
             '.' => Ok(Node::Any),
             '\\' => self.escape(),
             '^' | '$' => Ok(Node::Empty),
-            '*' | '+' | '?' | '{' => Err(format!("nothing to repeat before '{c}'")),
+            '*' | '+' | '?' | '{' => Err(RegexError::NothingToRepeat(c)),
             c => Ok(Node::Char(c)),
         }
     }
 }
 
-fn compile(n: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
+fn compile(n: &Node, prog: &mut Vec<Inst>) -> Result<(), RegexError> {
     if prog.len() > MAX_PROGRAM {
-        return Err("regex too large".into());
+        return Err(RegexError::TooLarge);
     }
     match n {
         Node::Empty => {}
@@ -322,7 +358,7 @@ fn compile(n: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
                         prog.push(Inst::Split(split + 1, 0));
                         compile(x, prog)?;
                         if prog.len() > MAX_PROGRAM {
-                            return Err("regex too large".into());
+                            return Err(RegexError::TooLarge);
                         }
                     }
                     let end = prog.len();
@@ -336,15 +372,15 @@ fn compile(n: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
         }
     }
     if prog.len() > MAX_PROGRAM {
-        return Err("regex too large".into());
+        return Err(RegexError::TooLarge);
     }
     Ok(())
 }
 
 impl Regex {
-    pub(crate) fn new(pattern: &str) -> Result<Regex, String> {
+    pub(crate) fn new(pattern: &str) -> Result<Regex, RegexError> {
         if pattern.len() > MAX_PATTERN {
-            return Err("regex too long".into());
+            return Err(RegexError::TooLong);
         }
         let chars: Vec<char> = pattern.chars().collect();
         let mut p = Parser {
@@ -354,7 +390,7 @@ impl Regex {
         };
         let node = p.alt()?;
         if p.i != chars.len() {
-            return Err("unbalanced )".into());
+            return Err(RegexError::Unbalanced);
         }
         let mut prog = Vec::new();
         compile(&node, &mut prog)?;

@@ -9,7 +9,7 @@
 //! `reference` and `bundle` (reference resolution, Bundle rules), `binding` (terminology),
 //! `invariant` (FHIRPath constraints, with the type model the engine needs), `member`
 //! (`--mode pdex`), `implied` (global profiles), `business`, `questionnaire`, `measure` and
-//! `profile_content` (resources against their definitions), `ucum`; `path` renders the
+//! `profile_content` (resources against their definitions); `path` renders the
 //! FHIRPath of an issue lazily.
 //!
 //! Issues are recorded with a byte offset and a formatted path only when a rule fails, with the
@@ -33,7 +33,6 @@ mod questionnaire;
 mod reference;
 mod slicing;
 mod structure;
-mod ucum;
 mod value;
 
 use crate::checks::{primitive, xhtml};

@@ -3,7 +3,8 @@
 
 use super::primitive::{self, JsonKind, Primitive};
 use super::structure::from_text;
-use super::{Item, Walker, article, ucum, xhtml};
+use super::{Item, Walker, article, xhtml};
+use crate::fhirpath::{Decimal, convert_units};
 use crate::json::{Node, Value};
 use crate::model::{FValue, StructId};
 use crate::outcome::Severity;
@@ -232,8 +233,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 FValue::String(b) if temporal => primitive::compare_temporal(text, b),
                 // a Duration bound on a date: relative to today (min: today - d, max: today + d)
                 FValue::Object(_) if temporal => {
-                    let (amount, unit) = quantity_of(bound)?;
-                    let days = ucum::convert(amount, unit, "d")?;
+                    let (_, amount, unit) = quantity_of(bound)?;
+                    let days = convert_units(amount, unit, "d")?.to_f64();
                     let today = primitive::today_days()?;
                     #[allow(clippy::cast_possible_truncation)]
                     let (y, m, d) = primitive::civil_from_days(today + (sign * days) as i64);
@@ -274,7 +275,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         };
         let Some(value) = node.get("value").and_then(|v| match &v.value {
-            Value::Number(n) => n.parse::<f64>().ok(),
+            Value::Number(n) => Decimal::parse(n),
             _ => None,
         }) else {
             return;
@@ -284,17 +285,19 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             .and_then(|c| c.value.as_str())
             .unwrap_or_default();
         for (bound, below) in [(&e.min_value, true), (&e.max_value, false)] {
-            let Some((limit, limit_unit)) = bound.as_ref().and_then(quantity_of) else {
+            let Some((limit, exact_limit, limit_unit)) = bound.as_ref().and_then(quantity_of)
+            else {
                 continue;
             };
-            let Some(converted) = ucum::convert(value, unit, limit_unit) else {
+            let Some(converted) = convert_units(value, unit, limit_unit) else {
                 continue;
             };
-            let out = if below {
-                converted < limit
-            } else {
-                converted > limit
-            };
+            let out = converted.compare(exact_limit)
+                == if below {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                };
             if out {
                 let (word, name) = if below {
                     ("less", "minValue")
@@ -413,21 +416,21 @@ fn collect_ids(node: &Node<'_>, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-/// `(value, UCUM code)` of a Quantity-like bound.
-fn quantity_of(f: &FValue) -> Option<(f64, &str)> {
+/// `(value, UCUM code)` of a Quantity-like bound, the value as a float (for display) and exact.
+fn quantity_of(f: &FValue) -> Option<(f64, Decimal, &str)> {
     let FValue::Object(fields) = f else {
         return None;
     };
     let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v);
-    let value = match field("value")? {
-        FValue::Number(n) => n.parse().ok()?,
+    let (value, exact) = match field("value")? {
+        FValue::Number(n) => (n.parse().ok()?, Decimal::parse(n)?),
         _ => return None,
     };
     let code = match field("code")? {
         FValue::String(c) => c.as_str(),
         _ => return None,
     };
-    Some((value, code))
+    Some((value, exact, code))
 }
 
 fn display_number(n: f64) -> String {

@@ -29,12 +29,14 @@ mod temporal;
 mod tests;
 mod text;
 
+pub use crate::calendar::today_days;
 pub use compare::*;
 use syntax::*;
+pub use temporal::civil_from_days;
 use temporal::*;
-pub use temporal::{civil_from_days, today_days};
 use text::*;
 
+use crate::calendar::{self, days_from_civil};
 use crate::json::swar;
 use std::cmp::Ordering;
 use std::sync::OnceLock;

@@ -1,5 +1,6 @@
-//! Dates and times: the syntaxes Java and the StructureDefinitions accept, calendar validity,
-//! time zones, and the civil-calendar day arithmetic (`today()`).
+//! Dates and times: the syntaxes Java and the StructureDefinitions accept, calendar validity
+//! (Java's Julian leap years before 1582) and time zones; the calendar maths itself is
+//! [`crate::calendar`].
 
 use super::*;
 
@@ -221,21 +222,7 @@ pub(super) fn is_leap_java(year: u32) -> bool {
     if year <= 1582 {
         year.is_multiple_of(4)
     } else {
-        (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
-    }
-}
-
-pub(super) fn days_in_month(year: u32, month: u32, leap: fn(u32) -> bool) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 => {
-            if leap(year) {
-                29
-            } else {
-                28
-            }
-        }
-        _ => 31,
+        calendar::is_leap(i64::from(year))
     }
 }
 
@@ -255,7 +242,7 @@ pub(super) fn java_calendar_check(s: &str, t: &Temporal<'_>) -> Result<(), Strin
         return Err(format!("Invalid date/time format: \"{s}\""));
     }
     if let (Some(m), Some(d)) = (t.month, t.day)
-        && d > days_in_month(t.year, m, is_leap_java)
+        && d > calendar::days_in_month(m, is_leap_java(t.year)).unwrap_or(31)
     {
         return Err(format!("Invalid date/time format: \"{s}\""));
     }
@@ -298,48 +285,9 @@ pub(super) fn this_year() -> i32 {
     *YEAR.get_or_init(|| today_days().map_or(2026, |d| civil_from_days(d).0))
 }
 
-/// Days since 1970-01-01 today, from the system clock; `None` where there is no clock
-/// (wasm32-unknown-unknown has no `SystemTime`).
-pub fn today_days() -> Option<i64> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_secs();
-        i64::try_from(secs / 86_400).ok()
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        None
-    }
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian ([`calendar`]), the year
+/// as an `i32` (1970 when it does not fit).
 pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (
-        i32::try_from(y).unwrap_or(1970),
-        u32::try_from(m).unwrap_or(1),
-        u32::try_from(d).unwrap_or(1),
-    )
-}
-
-/// (year, month, day) to days since 1970-01-01, proleptic Gregorian.
-pub(super) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let (y, m, d) = calendar::civil_from_days(z);
+    (i32::try_from(y).unwrap_or(1970), m, d)
 }
