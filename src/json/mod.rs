@@ -100,6 +100,12 @@ pub struct Node<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(u32);
 
+impl NodeId {
+    /// An id no node has, for "no node" in a key (cheaper to hash than an `Option`): offsets
+    /// stay below `u32::MAX`, since an input of over `u32::MAX` bytes is rejected.
+    pub const NONE: NodeId = NodeId(u32::MAX);
+}
+
 impl Node<'_> {
     /// This node's identity within its document ([`NodeId`]).
     pub fn id(&self) -> NodeId {

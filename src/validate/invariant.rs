@@ -9,7 +9,7 @@
 use super::structure::match_child;
 use super::{Item, Walker};
 use crate::fhirpath::{self, ChildType, Env, Model, ResolveContext};
-use crate::json::{Node, Value};
+use crate::json::{Node, NodeId, Value};
 use crate::model::{Element, ProfileSet, StructId, Structure};
 use crate::outcome::Severity;
 use rustc_hash::FxHashSet;
@@ -258,7 +258,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if e.constraints.is_empty() || !self.opts.invariants {
             return;
         }
-        let node = item.value.or(item.ext).map(Node::id);
+        let node = item.value.or(item.ext).map_or(NodeId::NONE, Node::id);
         // what the context is called by the engine
         let context_type: &'v str = if el == 0 {
             s.type_name.as_str()

@@ -267,7 +267,7 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// Member-history mode's CapabilityStatement.
     capability: Option<&'v Capability>,
     /// (constraint, element) pairs already evaluated.
-    evaluated: FxHashMap<(u32, Option<NodeId>), Checked>,
+    evaluated: FxHashMap<(u32, NodeId), Checked>,
     /// (data, structure, element) bindings already checked.
     bindings_checked: FxHashMap<(NodeId, StructId, u32), Checked>,
     /// What [`Terminology::check_binding`](crate::terminology::Terminology) answered, by its
@@ -279,8 +279,10 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// walk was a profile walk: a later walk of the same data against the same base
     /// definition (a profile leaving a datatype unconstrained) would only repeat its issues.
     type_walks: FxHashMap<(NodeId, StructId), bool>,
-    /// What the walk needs to know of each type code met.
-    types: FxHashMap<&'v str, TypeInfo>,
+    /// What the walk needs to know of each type code met, by the code's address and length
+    /// (codes are strings of the profile set, not of the data: an address names one code
+    /// while walking, and hashing it costs less than hashing the text, per element walked).
+    types: FxHashMap<(usize, usize), TypeInfo>,
     /// The target structures and their types of each Reference element met.
     reference_targets: FxHashMap<(StructId, u32), std::rc::Rc<ReferenceTargets<'v>>>,
     /// What the Must Support coverage report needs, when it is asked for.
@@ -957,7 +959,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     }
 
     fn type_info(&mut self, code: &'v str) -> TypeInfo {
-        if let Some(info) = self.types.get(code) {
+        let key = (code.as_ptr() as usize, code.len());
+        if let Some(info) = self.types.get(&key) {
             return *info;
         }
         let info = TypeInfo {
@@ -965,7 +968,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             def: self.set.type_def(code),
             is_resource: is_resource_type(self.set, Some(code)),
         };
-        self.types.insert(code, info);
+        self.types.insert(key, info);
         info
     }
 
