@@ -1,7 +1,8 @@
 //! The validation engine: [`Validator`] (a profile set, its [`Options`] and the caches it fills,
 //! `memo`) and the walker. The walker goes over the JSON data once per applicable structure (the
-//! base type and each profile), guided by the compiled element tree: the data drives the walk;
-//! the schema is only looked up.
+//! base type and each profile; a profile named twice, as declared and as promised in
+//! member-history mode, is walked once), guided by the compiled element tree: the data drives
+//! the walk; the schema is only looked up.
 //!
 //! Each family of rules lives in its own module, as `impl Walker` blocks: `structure`
 //! (properties, cardinality, choice names), `slicing`, `value` (primitive values through the
@@ -571,6 +572,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         self.profile_walk = false;
         self.walk_resource(base, node);
         self.profile_walk = true;
+        // the structures walked by this body: a profile named twice (declared, and promised
+        // in member-history mode or global) is walked once (see `walk_again`)
+        let mut walked: SmallVec<[StructId; 4]> = smallvec::smallvec![base];
         let declared = node
             .get("meta")
             .and_then(|m| m.get("profile"))
@@ -586,7 +590,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.path.push(Seg::Index(i));
             let found = self.profile_for(url, rt, p.offset, true);
             self.path.truncate(depth);
-            if let Some(id) = found {
+            if let Some(id) = found
+                && self.walk_again(&mut walked, id)
+            {
                 self.walk_resource(id, node);
             }
         }
@@ -596,7 +602,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.report(Severity::Information, "informational", node.offset, || {
                 req.message
             });
-            self.walk_resource(id, node);
+            if self.walk_again(&mut walked, id) {
+                self.walk_resource(id, node);
+            }
         }
         let top_level = self.path.len() == 1
             || self
@@ -617,7 +625,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let asked = extra.iter().map(|url| (*url, extra_named));
         let implied = global.chain(member).map(|url| (url, false));
         for (url, named) in asked.chain(implied) {
-            if let Some(id) = self.profile_for(url, rt, node.offset, named) {
+            if let Some(id) = self.profile_for(url, rt, node.offset, named)
+                && self.walk_again(&mut walked, id)
+            {
                 self.walk_resource(id, node);
             }
         }
@@ -749,6 +759,20 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 walked.push(sd);
             }
         }
+    }
+
+    /// Is a resource body to walk its resource against `sd`, given the structures it has
+    /// walked it against (`walked`, which this extends)? Not again outside probing: the same
+    /// data against the same structure at the same path, after a walk that reported all it
+    /// found (a profile walk checks no more than the base walk before it), would report only
+    /// issues already reported — each check is either remembered as made (invariants,
+    /// bindings, nested resources, datatypes) or made again with the same answer.
+    fn walk_again(&self, walked: &mut SmallVec<[StructId; 4]>, sd: StructId) -> bool {
+        if walked.contains(&sd) {
+            return self.probing > 0;
+        }
+        walked.push(sd);
+        true
     }
 
     /// Make `node` the current resource (for `#id` and Bundle-relative references): its
