@@ -227,6 +227,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if !k.check_absent && !present_in_data.get(pos).copied().unwrap_or(true) {
                 continue;
             }
+            // a probe that failed already has its answer: what it would check next reports
+            // nothing, and the checks it remembers are made again when next asked
+            if self.probe_failed && self.probing > 0 {
+                return;
+            }
             let c = k.index;
             let Some(ce) = s.elements.get(c as usize) else {
                 continue;
