@@ -514,13 +514,24 @@ pub struct Child {
     pub index: u32,
     /// Length of its JSON name (without `[x]` for a choice).
     pub name_len: u32,
-    /// First byte of its JSON name (0 when empty).
-    pub first: u8,
+    /// The first 8 bytes of that name ([`name_prefix`]): a name of up to 8 bytes (most) is
+    /// matched without reading the element.
+    pub prefix: u64,
     /// A choice element (`value[x]`).
     pub is_choice: bool,
     /// Needs checking even when absent from the data: `min > 0`, or sliced (the slices'
     /// own minimums).
     pub check_absent: bool,
+}
+
+/// The first 8 bytes of `name` as a little-endian number, zero-padded (the JSON names of
+/// [`Child`]ren, and the property names matched against them).
+pub fn name_prefix(name: &[u8]) -> u64 {
+    match name.first_chunk::<8>() {
+        Some(head) => u64::from_le_bytes(*head),
+        // (no copy into a buffer: that is a `memcpy` call per property)
+        None => name.iter().rev().fold(0, |acc, &b| acc << 8 | u64::from(b)),
+    }
 }
 
 impl Children {
@@ -537,7 +548,7 @@ impl Children {
                 entries.push(Child {
                     index: c,
                     name_len: name.len() as u32,
-                    first: name.bytes().next().unwrap_or(0),
+                    prefix: name_prefix(name.as_bytes()),
                     is_choice: ce.is_choice(),
                     check_absent: ce.min > 0 || (ce.slicing.is_some() && !ce.slices.is_empty()),
                 });

@@ -741,8 +741,11 @@ fn raw_string<'a>(item: &Item<'a>) -> Option<&'a str> {
 fn same_item<'a>(ev: &Evaluator<'a, '_>, a: &Item<'a>, b: &Item<'a>) -> bool {
     match (a, b) {
         (Item::Elem(x), Item::Elem(y)) => {
-            let p = |o: Option<&Node<'_>>| o.map(|n| n as *const Node<'_> as usize);
-            p(x.value) == p(y.value) && p(x.ext) == p(y.ext)
+            let same = |a: Option<&Node<'_>>, b: Option<&Node<'_>>| match (a, b) {
+                (Some(a), Some(b)) => std::ptr::eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            };
+            same(x.value, y.value) && same(x.ext, y.ext)
         }
         (Item::Elem(_), _) | (_, Item::Elem(_)) => false,
         _ => ev.eq_item(a, b) == Some(true),

@@ -89,6 +89,30 @@ pub struct Node<'a> {
     pub offset: u32,
 }
 
+/// A node's identity within its parsed document: the byte offset where its value starts.
+///
+/// Within one document no two nodes start at the same byte: a value's first character belongs
+/// to it alone (an object's or array's children start after its `{` or `[`, a member's value
+/// after its key and colon), every node comes from the parser (nothing else builds one), and an
+/// input over 4 GiB is rejected before parsing, so offsets never saturate. Caches over one
+/// walked document key nodes by it instead of their addresses. Ids of nodes of different
+/// documents (NDJSON lines, a definition parsed from the profile set) are not comparable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(u32);
+
+impl NodeId {
+    /// An id no node has, for "no node" in a key (cheaper to hash than an `Option`): offsets
+    /// stay below `u32::MAX`, since an input of over `u32::MAX` bytes is rejected.
+    pub const NONE: NodeId = NodeId(u32::MAX);
+}
+
+impl Node<'_> {
+    /// This node's identity within its document ([`NodeId`]).
+    pub fn id(&self) -> NodeId {
+        NodeId(self.offset)
+    }
+}
+
 /// One `"key": value` member of an object.
 #[derive(Debug, Clone)]
 pub struct Member<'a> {

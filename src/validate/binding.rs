@@ -25,9 +25,10 @@ pub(crate) fn coding_of<'a>(n: &'a Node<'a>) -> Option<CodingRef<'a>> {
     })
 }
 
-/// The arguments of a binding check that vary: kind, strength, value set and maximum value
-/// set (by address), and a hash of the codings (kept beside the answer, and compared).
-type BindingKey = (Kind, Strength, usize, usize, u64);
+/// The arguments of a binding check that vary: kind, strength, the binding (by its structure
+/// and element: value set and maximum value set), and a hash of the codings (kept beside the
+/// answer, and compared).
+type BindingKey = (Kind, Strength, StructId, u32, u64);
 
 /// One coding's system, code and display.
 type CodingKey<'a> = (Option<&'a str>, &'a str, Option<&'a str>);
@@ -172,15 +173,12 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         };
         // the same binding on the same data is checked once, whichever walk meets it first
-        let key = (
-            node as *const Node<'a> as usize,
-            vs as *const str as *const u8 as usize,
-        );
+        let key = (node.id(), sd, el);
         let prev = self.bindings_checked.get(&key).copied();
         if !self.check_again(prev) {
             return;
         }
-        let failed = self.binding_issues(b, vs, strength, node, ty);
+        let failed = self.binding_issues((sd, el), b, vs, strength, node, ty);
         let done = self.checked(prev, failed);
         self.bindings_checked.insert(key, done);
     }
@@ -189,6 +187,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     /// error.
     fn binding_issues(
         &mut self,
+        (sd, el): (StructId, u32),
         b: &'v Binding,
         vs: &'v str,
         strength: Strength,
@@ -208,19 +207,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         // the same codes against the same value sets (a LOINC code in every Observation):
         // the answer of the first time
         let coded = || codings.iter().map(|c| (c.system, c.code, c.display));
-        let key: BindingKey = (
-            kind,
-            strength,
-            vs.as_ptr() as usize,
-            b.max_value_set
-                .as_deref()
-                .map_or(0, |m| m.as_ptr() as usize),
-            {
-                let mut h = rustc_hash::FxHasher::default();
-                coded().for_each(|c| c.hash(&mut h));
-                h.finish()
-            },
-        );
+        let key: BindingKey = (kind, strength, sd, el, {
+            let mut h = rustc_hash::FxHasher::default();
+            coded().for_each(|c| c.hash(&mut h));
+            h.finish()
+        });
         let issues = match self.binding_results.get(&key) {
             Some((same, known)) if coded().eq(same.iter().copied()) => known.clone(),
             other => {

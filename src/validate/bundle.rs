@@ -6,7 +6,7 @@
 
 use super::Walker;
 use super::path::Seg;
-use crate::json::Node;
+use crate::json::{Node, NodeId};
 use crate::outcome::Severity;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -20,12 +20,14 @@ pub(crate) struct Entry<'a> {
 }
 
 pub(crate) struct BundleIndex<'a> {
+    /// The Bundle itself.
+    pub node: NodeId,
     pub bundle_type: Option<&'a str>,
     pub entries: Vec<Entry<'a>>,
     by_full_url: HashMap<&'a str, Vec<u32>>,
     by_type_id: HashMap<(&'a str, &'a str), Vec<u32>>,
-    /// resource node address → entry
-    by_node: HashMap<usize, u32>,
+    /// entry resource node → entry
+    by_node: HashMap<NodeId, u32>,
 }
 
 fn str_at<'a>(node: &'a Node<'a>, key: &str) -> Option<&'a str> {
@@ -39,6 +41,7 @@ impl<'a> BundleIndex<'a> {
             .and_then(|e| e.value.as_array())
             .unwrap_or_default();
         let mut index = BundleIndex {
+            node: bundle.id(),
             bundle_type: str_at(bundle, "type"),
             entries: Vec::with_capacity(raw.len()),
             by_full_url: HashMap::with_capacity_and_hasher(raw.len(), Default::default()),
@@ -61,7 +64,7 @@ impl<'a> BundleIndex<'a> {
                 index.by_full_url.entry(u).or_default().push(i);
             }
             if let Some(r) = resource {
-                index.by_node.insert(r as *const Node<'a> as usize, i);
+                index.by_node.insert(r.id(), i);
             }
             if let (Some(t), Some(id)) = (entry.resource_type, entry.id) {
                 index.by_type_id.entry((t, id)).or_default().push(i);
@@ -71,9 +74,9 @@ impl<'a> BundleIndex<'a> {
         index
     }
 
-    /// The entry whose resource is the node at this address.
-    pub(crate) fn entry_of(&self, node_address: usize) -> Option<u32> {
-        self.by_node.get(&node_address).copied()
+    /// The entry whose resource is this node.
+    pub(crate) fn entry_of(&self, node: NodeId) -> Option<u32> {
+        self.by_node.get(&node).copied()
     }
 
     /// Is entry `i` at `version` (any, when none is asked for)?

@@ -9,7 +9,7 @@
 use super::structure::match_child;
 use super::{Item, Walker};
 use crate::fhirpath::{self, ChildType, Env, Model, ResolveContext};
-use crate::json::{Node, Value};
+use crate::json::{Node, NodeId, Value};
 use crate::model::{Element, ProfileSet, StructId, Structure};
 use crate::outcome::Severity;
 use rustc_hash::FxHashSet;
@@ -258,10 +258,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if e.constraints.is_empty() || !self.opts.invariants {
             return;
         }
-        let address = item
-            .value
-            .or(item.ext)
-            .map_or(0, |n| n as *const Node<'a> as usize);
+        let node = item.value.or(item.ext).map_or(NodeId::NONE, Node::id);
         // what the context is called by the engine
         let context_type: &'v str = if el == 0 {
             s.type_name.as_str()
@@ -274,7 +271,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             let Some(c) = set.constraints.get(ci as usize) else {
                 continue;
             };
-            let once = (ci, address);
+            let once = (ci, node);
             let (holds, remembered) = match self.memo.class(set, ci, classify) {
                 // type-level rules on every element: the base walk sees every element
                 ELE_1 | EXT_1 if self.profile_walk => continue,
@@ -360,7 +357,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return None;
         }
         let root = self.resources.iter().rev().find(|r| !r.contained)?.node;
-        let key = root as *const Node<'a> as usize;
+        let key = root.id();
         if self.contained_ids.as_ref().is_none_or(|(k, _)| *k != key) {
             let ids = match root.get("contained").map(|c| &c.value) {
                 Some(Value::Array(items)) => items

@@ -1,7 +1,8 @@
 //! The validation engine: [`Validator`] (a profile set, its [`Options`] and the caches it fills,
 //! `memo`) and the walker. The walker goes over the JSON data once per applicable structure (the
-//! base type and each profile), guided by the compiled element tree: the data drives the walk;
-//! the schema is only looked up.
+//! base type and each profile; a profile named twice, as declared and as promised in
+//! member-history mode, is walked once), guided by the compiled element tree: the data drives
+//! the walk; the schema is only looked up.
 //!
 //! Each family of rules lives in its own module, as `impl Walker` blocks: `structure`
 //! (properties, cardinality, choice names), `slicing`, `value` (primitive values through the
@@ -36,7 +37,7 @@ mod structure;
 mod value;
 
 use crate::checks::{primitive, xhtml};
-use crate::json::{self, LineIndex, Node, Value};
+use crate::json::{self, LineIndex, Node, NodeId, Value};
 use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, OperationOutcome, Severity};
 use path::{Path, Seg};
@@ -170,7 +171,7 @@ impl Validator {
         let Some(p) = w.populated.take() else {
             return Vec::new();
         };
-        let mut by_pair: FxHashMap<(usize, StructId), Vec<u32>> =
+        let mut by_pair: FxHashMap<(NodeId, StructId), Vec<u32>> =
             p.walked.iter().map(|pair| (*pair, Vec::new())).collect();
         for (r, sd, el) in p.elements {
             if let Some(els) = by_pair.get_mut(&(r, sd)) {
@@ -251,35 +252,36 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// The resources being walked (innermost last).
     resources: Vec<Current<'a>>,
     /// Does a reference target conform to structure? Filled once per (target, structure): an
-    /// entry as (Bundle address, entry), any other target as (its address, `u32::MAX`).
-    target_cache: FxHashMap<(usize, u32, StructId), bool>,
+    /// entry as (its Bundle, entry), any other target as (itself, `u32::MAX`).
+    target_cache: FxHashMap<(Option<NodeId>, u32, StructId), bool>,
     /// True while walking data that its base definition's walk has already checked (a
     /// profile walk): checks that depend only on the data's type are not repeated.
     pub(crate) profile_walk: bool,
-    /// Nested resources already validated (by address), and whether they had errors: a
+    /// Nested resources already validated, and whether they had errors: a
     /// container's profile walk does not validate them again.
-    done: FxHashMap<usize, bool>,
-    /// The structures each resource (by address) was walked against outside probing: once
+    done: FxHashMap<NodeId, bool>,
+    /// The structures each resource was walked against outside probing: once
     /// it is `done` without errors, it is known to conform to each of them (a reference's
     /// target profile need not be checked by walking it again).
-    walked: FxHashMap<usize, SmallVec<[StructId; 2]>>,
+    walked: FxHashMap<NodeId, SmallVec<[StructId; 2]>>,
     /// Member-history mode's CapabilityStatement.
     capability: Option<&'v Capability>,
-    /// (constraint, element address) pairs already evaluated.
-    evaluated: FxHashMap<(u32, usize), Checked>,
-    /// (element address, value-set string address) bindings already checked.
-    bindings_checked: FxHashMap<(usize, usize), Checked>,
+    /// (constraint, element) pairs already evaluated.
+    evaluated: FxHashMap<(u32, NodeId), Checked>,
+    /// (data, structure, element) bindings already checked.
+    bindings_checked: FxHashMap<(NodeId, StructId, u32), Checked>,
     /// What [`Terminology::check_binding`](crate::terminology::Terminology) answered, by its
     /// arguments (the policy is the walker's own).
     binding_results: binding::BindingAnswers<'a>,
-    /// The contained ids of one root resource (by address), for ref-1.
-    contained_ids: Option<(usize, FxHashSet<&'a str>)>,
-    /// (data address, base type definition) pairs walked outside probing, and whether that
+    /// The contained ids of one root resource, for ref-1.
+    contained_ids: Option<(NodeId, FxHashSet<&'a str>)>,
+    /// (data, base type definition) pairs walked outside probing, and whether that
     /// walk was a profile walk: a later walk of the same data against the same base
     /// definition (a profile leaving a datatype unconstrained) would only repeat its issues.
-    type_walks: FxHashMap<(usize, StructId), bool>,
+    type_walks: FxHashMap<(NodeId, StructId), bool>,
     /// What the walk needs to know of each type code met, by the code's address and length
-    /// (codes are strings of the profile set: an address names one code while walking).
+    /// (codes are strings of the profile set, not of the data: an address names one code
+    /// while walking, and hashing it costs less than hashing the text, per element walked).
     types: FxHashMap<(usize, usize), TypeInfo>,
     /// The target structures and their types of each Reference element met.
     reference_targets: FxHashMap<(StructId, u32), std::rc::Rc<ReferenceTargets<'v>>>,
@@ -290,14 +292,14 @@ pub(crate) struct Walker<'v: 'a, 'a> {
 }
 
 /// What a walk saw of the profiles' elements, for the Must Support coverage report
-/// ([`crate::coverage`]); resources are named by their address in the parsed document.
+/// ([`crate::coverage`]); resources are named by their [`NodeId`] in the parsed document.
 #[derive(Default)]
 struct Populated {
     /// (resource, profile) pairs walked outside probing.
-    walked: FxHashSet<(usize, StructId)>,
+    walked: FxHashSet<(NodeId, StructId)>,
     /// (resource, profile, element) triples: an occurrence of the element in the resource
     /// was walked (outside probing; a slice only when the occurrence matched it).
-    elements: FxHashSet<(usize, StructId, u32)>,
+    elements: FxHashSet<(NodeId, StructId, u32)>,
 }
 
 /// The structures a Reference element's target profiles name, their types, and the target
@@ -569,6 +571,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         self.profile_walk = false;
         self.walk_resource(base, node);
         self.profile_walk = true;
+        // the structures walked by this body: a profile named twice (declared, and promised
+        // in member-history mode or global) is walked once (see `walk_again`)
+        let mut walked: SmallVec<[StructId; 4]> = smallvec::smallvec![base];
         let declared = node
             .get("meta")
             .and_then(|m| m.get("profile"))
@@ -584,7 +589,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.path.push(Seg::Index(i));
             let found = self.profile_for(url, rt, p.offset, true);
             self.path.truncate(depth);
-            if let Some(id) = found {
+            if let Some(id) = found
+                && self.walk_again(&mut walked, id)
+            {
                 self.walk_resource(id, node);
             }
         }
@@ -594,13 +601,15 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             self.report(Severity::Information, "informational", node.offset, || {
                 req.message
             });
-            self.walk_resource(id, node);
+            if self.walk_again(&mut walked, id) {
+                self.walk_resource(id, node);
+            }
         }
         let top_level = self.path.len() == 1
             || self
                 .bundles
                 .last()
-                .is_some_and(|b| b.entry_of(node as *const Node<'a> as usize).is_some());
+                .is_some_and(|b| b.entry_of(node.id()).is_some());
         let member: Vec<&str> = if top_level && self.capability.is_some() && rt != "Bundle" {
             self.member_profiles(node, rt)
         } else {
@@ -615,7 +624,9 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let asked = extra.iter().map(|url| (*url, extra_named));
         let implied = global.chain(member).map(|url| (url, false));
         for (url, named) in asked.chain(implied) {
-            if let Some(id) = self.profile_for(url, rt, node.offset, named) {
+            if let Some(id) = self.profile_for(url, rt, node.offset, named)
+                && self.walk_again(&mut walked, id)
+            {
                 self.walk_resource(id, node);
             }
         }
@@ -740,23 +751,34 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if let Some(p) = self.populated.as_mut()
                 && self.set.structure(sd).is_profile
             {
-                p.walked.insert((node as *const Node<'a> as usize, sd));
+                p.walked.insert((node.id(), sd));
             }
-            let walked = self
-                .walked
-                .entry(node as *const Node<'a> as usize)
-                .or_default();
+            let walked = self.walked.entry(node.id()).or_default();
             if !walked.contains(&sd) {
                 walked.push(sd);
             }
         }
     }
 
+    /// Is a resource body to walk its resource against `sd`, given the structures it has
+    /// walked it against (`walked`, which this extends)? Not again outside probing: the same
+    /// data against the same structure at the same path, after a walk that reported all it
+    /// found (a profile walk checks no more than the base walk before it), would report only
+    /// issues already reported — each check is either remembered as made (invariants,
+    /// bindings, nested resources, datatypes) or made again with the same answer.
+    fn walk_again(&self, walked: &mut SmallVec<[StructId; 4]>, sd: StructId) -> bool {
+        if walked.contains(&sd) {
+            return self.probing > 0;
+        }
+        walked.push(sd);
+        true
+    }
+
     /// Make `node` the current resource (for `#id` and Bundle-relative references): its
     /// Bundle entry, if it is one, and whether it is contained in the current resource.
     /// Returns whether an entry was pushed.
     fn enter_resource(&mut self, node: &'a Node<'a>) -> bool {
-        let key = node as *const Node<'a> as usize;
+        let key = node.id();
         let entry = self.bundles.len().checked_sub(1).and_then(|b| {
             self.bundles
                 .get(b)
@@ -826,11 +848,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             return;
         }
         let resource = match item.value {
-            Some(node) if el == 0 => Some(node as *const Node<'a> as usize),
-            _ => self
-                .resources
-                .last()
-                .map(|r| r.node as *const Node<'a> as usize),
+            Some(node) if el == 0 => Some(node.id()),
+            _ => self.resources.last().map(|r| r.node.id()),
         };
         if let (Some(r), Some(p)) = (resource, self.populated.as_mut()) {
             p.elements.insert((r, sd, el));
@@ -952,7 +971,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if csd == sd || cel != 0 || self.probing > 0 || self.set.structure(csd).is_profile {
             return false;
         }
-        let key = (node as *const Node<'a> as usize, csd);
+        let key = (node.id(), csd);
         match self.type_walks.get(&key) {
             Some(&as_profile_walk) if !as_profile_walk || self.profile_walk => true,
             _ => {
@@ -1071,7 +1090,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if self.resource_def(node, rt).is_none() {
             return;
         }
-        let key = node as *const Node<'a> as usize;
+        let key = node.id();
         if let Some(had_errors) = self.done.get(&key).copied() {
             // validated already (by the container's base walk): only what this walk adds
             if had_errors && self.probing > 0 {

@@ -207,18 +207,18 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         // container, a Parameters resource) by its address, with an index no entry has
         let key = match target.entry {
             Some((b, e)) => {
-                let bundle = self.bundles.get(b).map_or(0, |x| x as *const _ as usize);
+                let bundle = self.bundles.get(b).map(|x| x.node);
                 (bundle, e, p)
             }
-            None => (target.node as *const Node<'a> as usize, u32::MAX, p),
+            None => (Some(target.node.id()), u32::MAX, p),
         };
         if let Some(known) = self.target_cache.get(&key) {
             return *known;
         }
         // validated already against `p` (its own meta.profile), without errors
-        let address = target.node as *const Node<'a> as usize;
-        if self.done.get(&address) == Some(&false)
-            && self.walked.get(&address).is_some_and(|w| w.contains(&p))
+        let id = target.node.id();
+        if self.done.get(&id) == Some(&false)
+            && self.walked.get(&id).is_some_and(|w| w.contains(&p))
         {
             self.target_cache.insert(key, true);
             return true;

@@ -5,7 +5,7 @@
 use super::path::Seg;
 use super::{Item, Walker, article};
 use crate::json::{Member, Node, Value};
-use crate::model::{Child, Element, MANY, StructId, Structure};
+use crate::model::{Child, Element, MANY, StructId, Structure, name_prefix};
 use crate::outcome::Severity;
 use smallvec::SmallVec;
 use std::collections::HashSet;
@@ -56,18 +56,28 @@ pub(crate) fn match_child<'v>(
 }
 
 /// [`match_child`] over the packed children of the parent (the same answer, with the
-/// child's position among them): most children are ruled out by name length and first byte.
+/// child's position among them): most children are ruled out by name length and the first 8
+/// bytes of the name ([`Child::prefix`]), and a name of up to 8 bytes that is not a choice is
+/// matched by them alone.
 fn match_packed<'v>(
     s: &'v Structure,
     kids: &[Child],
     name: &str,
 ) -> Option<(usize, u32, Option<&'v str>)> {
-    let first = name.bytes().next().unwrap_or(0);
+    let prefix = name_prefix(name.as_bytes());
     for (pos, k) in kids.iter().enumerate() {
         let len = k.name_len as usize;
-        if len > 0 && (k.first != first || len > name.len() || (!k.is_choice && len != name.len()))
-        {
+        if k.is_choice {
+            // the name starts with the choice's: compare as many bytes of the prefix
+            let head = len.min(8) as u32;
+            let mask = u64::MAX.checked_shr(64 - 8 * head).unwrap_or(0);
+            if len > name.len() || prefix & mask != k.prefix {
+                continue;
+            }
+        } else if len != name.len() || prefix != k.prefix {
             continue;
+        } else if len <= 8 {
+            return Some((pos, k.index, None));
         }
         let Some(ce) = s.elements.get(k.index as usize) else {
             continue;
@@ -216,6 +226,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             // absent and nothing to check when absent (no minimum, no slices)
             if !k.check_absent && !present_in_data.get(pos).copied().unwrap_or(true) {
                 continue;
+            }
+            // a probe that failed already has its answer: what it would check next reports
+            // nothing, and the checks it remembers are made again when next asked
+            if self.probe_failed && self.probing > 0 {
+                return;
             }
             let c = k.index;
             let Some(ce) = s.elements.get(c as usize) else {
