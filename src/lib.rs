@@ -104,9 +104,9 @@ pub mod coverage;
 pub mod fhirpath;
 pub mod json;
 pub mod load;
+pub mod message_id;
 // exempt from `indexing_slicing` until converted: `ProfileSet::structure` indexes by StructId
 #[allow(clippy::indexing_slicing)]
-pub mod message_id;
 pub mod model;
 pub mod outcome;
 pub mod package;
