@@ -6,7 +6,7 @@ inputs are in tests/hostile/hand/ with their manifest tests/hostile/hand.json.
     python3 scripts/gen_hostile.py           # (re)write the generated inputs and manifest
     python3 scripts/gen_hostile.py --check   # fail if the committed files are not up to date
 
-Both suites run natively (tests/hostile.rs, `cargo test --release --test hostile`) and through
+Both suites run natively (tests/integration/hostile.rs, `cargo test --release --test integration hostile::`) and through
 the wasm build in Node (tests/js/hostile.test.mjs). A manifest entry:
 
     {"file": "gen/x.json", "about": "...", "options": {...}, "expect": [ISSUE...],

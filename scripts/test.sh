@@ -13,7 +13,7 @@ cargo build --release
 python3 scripts/cli_speed.py
 cargo test --release
 # FHIRPath differential: fhirpath.js on the (example node, invariant) pairs that
-# tests/fhirpath_differential.rs just wrote; unexplained disagreements fail (tests/differential/)
+# tests/integration/fhirpath_differential.rs just wrote; unexplained disagreements fail (tests/differential/)
 (cd tests/differential && npm ci --no-audit --no-fund >/dev/null)
 node tests/differential/compare.mjs
 

@@ -122,6 +122,6 @@ pub mod wasm;
 pub use builder::ValidatorBuilder;
 pub use checks::primitive::HtmlInMarkdown;
 pub use error::Error;
-pub use options::{MAX_DEPTH, Mode, Options};
+pub use options::{MAX_DEPTH, Mode, Options, Spelling};
 pub use outcome::{Issue, OperationOutcome, Severity};
 pub use validate::Validator;

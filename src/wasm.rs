@@ -14,7 +14,7 @@ use crate::outcome::{Issue, OperationOutcome, Severity};
 use crate::package;
 use crate::profileset;
 use crate::suppress::Suppressions;
-use crate::{Mode, Options, Validator};
+use crate::{Mode, Options, Spelling, Validator};
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -189,10 +189,24 @@ fn error_object(message: &str) -> JsValue {
     err.into()
 }
 
-/// The validator's [`Options`] from the JavaScript setup options (the camelCase names of
-/// [`Options`]; the wrapper turns the CLI-style names of pkg/index.d.ts into them), checked;
-/// and the suppressions of `suppress` (a suppression file's text: the host's filter, not an
-/// engine option).
+/// The setup option names: the CLI's validate flags in camelCase as [`Options::from_host`]
+/// defines them, then `suppress`. The wrapper (pkg/src/core.cjs) checks a constructor's keys
+/// against them and its own, and hands these on to [`setup_options`] as they are.
+#[wasm_bindgen]
+pub fn setup_option_names() -> js_sys::Array {
+    Options::host_names(Spelling::CamelCase)
+        .into_iter()
+        .chain([SUPPRESS.to_string()])
+        .map(|n| JsValue::from_str(&n))
+        .collect()
+}
+
+/// The setup option that is the host's filter, not an engine option.
+const SUPPRESS: &str = "suppress";
+
+/// The validator's [`Options`] from the JavaScript setup options (the CLI's flag names in
+/// camelCase, read by [`Options::from_host`]), checked; and the suppressions of `suppress` (a
+/// suppression file's text: the host's filter, not an engine option).
 fn setup_options(options: &JsValue) -> Result<(Options, Suppressions), String> {
     if options.is_undefined() || options.is_null() {
         return Ok((Options::default(), Suppressions::default()));
@@ -204,14 +218,15 @@ fn setup_options(options: &JsValue) -> Result<(Options, Suppressions), String> {
         &js_sys::Object::new(),
         &js_sys::Object::from(options.clone()),
     );
-    let key = JsValue::from_str("suppress");
+    let key = JsValue::from_str(SUPPRESS);
     let suppress = js_sys::Reflect::get(&copy, &key)
         .ok()
         .filter(|v| !v.is_undefined());
     let _ = js_sys::Reflect::delete_property(&copy, &key);
-    let o: Options =
+    let given: serde_json::Map<String, serde_json::Value> =
         serde_wasm_bindgen::from_value(copy.into()).map_err(|e| format!("invalid options: {e}"))?;
-    o.check().map_err(|e| e.to_string())?;
+    let o =
+        Options::from_host(given, Spelling::CamelCase, &[SUPPRESS]).map_err(|e| e.to_string())?;
     let suppress = match suppress {
         Some(v) => {
             let text = v

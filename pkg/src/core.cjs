@@ -116,37 +116,21 @@ function makeFhirval(host) {
     return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
   }
 
-  // The setup options (the CLI's validate flags in camel case) reach the engine; the
-  // constructors' own keys stay here; any other key is an error (a FhirvalError).
-  const SETUP_KEYS = [
-    'allowExtensionDomains', 'maxIssues', 'securityChecks', 'allowComments', 'mode', 'capability',
-    'noInvariants', 'noTerminology', 'displayIssuesAreWarnings', 'uncheckedCodesAreWarnings',
-    'checkReferencesResolve', 'maxInputMb', 'maxDepth', 'maxStringMb', 'suppress',
-  ];
+  // The setup options (the CLI's validate flags in camel case, and `suppress`) go to the engine
+  // as they are: it names them (src/options.rs, Options::from_host) and checks their values;
+  // the constructors' own keys stay here; any other key is an error (a FhirvalError).
   const CREATE_KEYS = ['profileSet', 'packages', 'base', 'wasm', 'igs', 'packagesDir'];
-  // The engine's Options (src/options.rs) name a few of the CLI's flags by what they set: the
-  // CLI's `--no-invariants` is `invariants: false`, `--max-input-mb` is `maxInputBytes`.
-  const MIB = 1024 * 1024;
-  const ENGINE_NAME = {
-    noInvariants: (v) => ['invariants', typeof v === 'boolean' ? !v : v],
-    noTerminology: (v) => ['terminology', typeof v === 'boolean' ? !v : v],
-    maxInputMb: (v) => ['maxInputBytes', typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 4096 ? v * MIB : -1],
-    maxStringMb: (v) => ['maxStringBytes', typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 4096 ? v * MIB : -1],
-  };
+  let setupKeys = null;
   function engineOptions(options, ownKeys) {
     if (options === undefined || options === null) return undefined;
     if (typeof options !== 'object') return options; // the engine reports it
+    if (setupKeys === null) setupKeys = [...glue.setup_option_names()];
     const out = {};
     for (const k of Object.keys(options)) {
-      if (SETUP_KEYS.includes(k)) {
-        if (options[k] === undefined) continue;
-        if ((k === 'maxInputMb' || k === 'maxStringMb') && ENGINE_NAME[k](options[k])[1] === -1) {
-          return new FhirvalError(`invalid options: ${k} must be a whole number from 1 to 4096`);
-        }
-        const [name, value] = ENGINE_NAME[k] ? ENGINE_NAME[k](options[k]) : [k, options[k]];
-        out[name] = value;
+      if (setupKeys.includes(k)) {
+        if (options[k] !== undefined) out[k] = options[k];
       } else if (!(ownKeys || []).includes(k)) {
-        return new FhirvalError(`invalid options: unknown option '${k}' (options: ${[...SETUP_KEYS, ...(ownKeys || [])].join(', ')})`);
+        return new FhirvalError(`invalid options: unknown option '${k}' (options: ${[...setupKeys, ...(ownKeys || [])].join(', ')})`);
       }
     }
     return out;
@@ -370,13 +354,14 @@ function makeFhirval(host) {
     /** create() that resolves to the FhirvalError instead of rejecting. */
     static async tryCreate(options) {
       const opts = options && typeof options === 'object' ? options : {};
-      const checked = engineOptions(opts, CREATE_KEYS);
-      if (checked instanceof FhirvalError) return checked;
       try {
         await host.init(opts);
       } catch (e) {
         return new FhirvalError(`cannot load the WebAssembly module: ${describe(e)}`);
       }
+      // (after init: the engine knows the option names)
+      const checked = engineOptions(opts, CREATE_KEYS);
+      if (checked instanceof FhirvalError) return checked;
       if (opts.igs !== undefined) return Validator.#fromIgs(opts.igs, opts);
       if (opts.packages !== undefined) return Validator.fromPackages(opts.packages, opts);
       if (isBytes(opts.profileSet)) return Validator.fromProfileSet(opts.profileSet, opts);

@@ -6,12 +6,11 @@
 //! `json.loads`: one C call instead of building every dict across the boundary. Every
 //! validation runs with the GIL released. Errors are `fhirval.Error`.
 
-use fhirval::Mode;
 use fhirval::OperationOutcome;
 use fhirval::bulk::{self, Resource};
 use fhirval::load::{self, LoadConfig};
 use fhirval::suppress::Suppressions;
-use fhirval::{Options, Validator, profileset};
+use fhirval::{Options, Spelling, Validator, profileset};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -38,54 +37,25 @@ struct Setup {
     no_cache: bool,
 }
 
-/// The Python keyword options (`Validator(**options)`), named as the CLI's flags in snake
-/// case, onto the library's options: the one place they are mapped (to become the library's
-/// shared options type when it has one).
+/// The Python keyword options (`Validator(**options)`): the CLI's validate flags in snake case,
+/// named and checked by the library ([`Options::from_host`]), and this host's own keys:
+/// `profiles`, `suppress` (a suppression file's path) and `no_cache`.
 fn setup(mode: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<Setup> {
-    let mut o = Options {
-        mode: match mode {
-            "standard" => Mode::Standard,
-            "pdex" | "member-history" => Mode::MemberHistory,
-            other => return Err(err(format!("mode '{other}' (use 'standard' or 'pdex')"))),
-        },
-        ..Options::default()
-    };
+    const HOST_KEYS: [&str; 3] = ["profiles", "suppress", "no_cache"];
     let mut s = Setup {
         options: Options::default(),
         profiles: Vec::new(),
         suppress: Suppressions::default(),
         no_cache: false,
     };
-    const MIB: usize = 1024 * 1024;
+    let mut given = serde_json::Map::new();
+    given.insert("mode".into(), mode.into());
     if let Some(options) = options {
         for (key, value) in options.iter() {
             let key: String = key.extract()?;
             let bad = |e: PyErr| err(format!("option {key}: {e}"));
-            let flag = || value.extract::<bool>().map_err(bad);
-            let count = |min: usize, max: usize| -> PyResult<usize> {
-                let n: usize = value.extract().map_err(bad)?;
-                if n < min || n > max {
-                    return Err(err(format!("option {key}: {n} is not in {min}..={max}")));
-                }
-                Ok(n)
-            };
             match key.as_str() {
                 "profiles" => s.profiles = value.extract().map_err(bad)?,
-                "allow_extension_domains" => {
-                    o.allow_extension_domains = value.extract().map_err(bad)?;
-                }
-                "capability" => o.capability = value.extract().map_err(bad)?,
-                "no_invariants" => o.invariants = !flag()?,
-                "no_terminology" => o.terminology = !flag()?,
-                "display_issues_are_warnings" => o.display_issues_are_warnings = flag()?,
-                "unchecked_codes_are_warnings" => o.unchecked_codes_are_warnings = flag()?,
-                "check_references_resolve" => o.check_references_resolve = flag()?,
-                "security_checks" => o.security_checks = flag()?,
-                "allow_comments" => o.allow_comments = flag()?,
-                "max_input_mb" => o.max_input_bytes = count(1, usize::MAX / MIB)? * MIB,
-                "max_depth" => o.max_depth = count(1, 1000)?,
-                "max_string_mb" => o.max_string_bytes = count(1, usize::MAX / MIB)? * MIB,
-                "max_issues" => o.max_issues = count(1, usize::MAX)?,
                 "suppress" => {
                     let path: PathBuf = value.extract().map_err(bad)?;
                     let text = std::fs::read_to_string(&path)
@@ -93,21 +63,50 @@ fn setup(mode: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<Setup> {
                     s.suppress = Suppressions::parse(&text)
                         .map_err(|e| err(format!("{}: {e}", path.display())))?;
                 }
-                "no_cache" => s.no_cache = flag()?,
+                "no_cache" => s.no_cache = value.extract().map_err(bad)?,
                 _ => {
-                    return Err(err(format!(
-                        "unknown option '{key}' (options: profiles, allow_extension_domains, \
-                         capability, no_invariants, no_terminology, display_issues_are_warnings, \
-                         unchecked_codes_are_warnings, check_references_resolve, \
-                         security_checks, allow_comments, max_input_mb, max_depth, \
-                         max_string_mb, max_issues, suppress, no_cache)"
-                    )));
+                    let v = json_of(&value).map_err(bad)?;
+                    given.insert(key, v);
                 }
             }
         }
     }
-    s.options = o;
+    s.options = Options::from_host(given, Spelling::SnakeCase, &HOST_KEYS).map_err(err)?;
     Ok(s)
+}
+
+/// A keyword option's value as JSON, for the library's serde reading of the options: the
+/// few Python types an option can have, written out here because that is all it takes (a
+/// crate such as pythonize would be a dependency for these six cases).
+fn json_of(v: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple};
+    use serde_json::Value;
+    Ok(if v.is_none() {
+        Value::Null
+    } else if let Ok(b) = v.cast::<PyBool>() {
+        Value::Bool(b.is_true())
+    } else if v.is_instance_of::<PyInt>() {
+        match v.extract::<i64>() {
+            Ok(n) => n.into(),
+            Err(_) => v.extract::<u64>()?.into(),
+        }
+    } else if let Ok(f) = v.cast::<PyFloat>() {
+        let n = serde_json::Number::from_f64(f.value());
+        Value::Number(n.ok_or_else(|| err(format!("{} is not a number", f.value())))?)
+    } else if v.is_instance_of::<PyString>() {
+        Value::String(v.extract()?)
+    } else if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
+        Value::Array(
+            v.try_iter()?
+                .map(|x| json_of(&x?))
+                .collect::<PyResult<Vec<_>>>()?,
+        )
+    } else {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{} is not an option value (a bool, number, string or list)",
+            v.get_type().name()?
+        )));
+    })
 }
 
 /// A validator over one compiled profile set (`fhirval.Validator` wraps it).

@@ -159,6 +159,30 @@ def test_options(validator, tmp_path):
     assert len(by_id) == len(every) - 1
 
 
+def test_option_names_are_the_cli_flags_in_snake_case():
+    # the names and their checks are the library's (src/options.rs, Options::from_host)
+    with pytest.raises(fhirval.Error) as e:
+        fhirval.Validator(noInvariants=True)
+    assert str(e.value) == (
+        "invalid options: unknown option 'noInvariants' (options: allow_extension_domains, "
+        "max_issues, security_checks, allow_comments, mode, capability, no_invariants, "
+        "no_terminology, display_issues_are_warnings, unchecked_codes_are_warnings, "
+        "check_references_resolve, max_input_mb, max_depth, max_string_mb, profiles, suppress, "
+        "no_cache)")
+    with pytest.raises(fhirval.Error, match="unknown option 'max_input_bytes'"):
+        fhirval.Validator(max_input_bytes=10)
+    with pytest.raises(fhirval.Error, match="^invalid options: max_input_mb 0: must be a whole number from 1 to"):
+        fhirval.Validator(max_input_mb=0)
+    with pytest.raises(fhirval.Error, match="no_terminology 'yes': invalid type: string"):
+        fhirval.Validator(no_terminology="yes")
+    with pytest.raises(fhirval.Error, match="option capability: TypeError: object is not an option value"):
+        fhirval.Validator(capability=object())
+    # MiB become the library's bytes: a larger input is a fatal issue naming the limit
+    v = fhirval.Validator(max_input_mb=1, no_invariants=True, allow_extension_domains=("http://x.org/",))
+    big = '{"resourceType": "Basic", "id": "%s"}' % ("x" * (1 << 20))
+    assert "exceeds limit of 1048576 bytes" in v.validate(big)["issue"][0]["details"]["text"]
+
+
 def test_errors(validator):
     with pytest.raises(fhirval.Error, match="unknown option 'profile'"):
         fhirval.Validator(profile="x")

@@ -1,5 +1,5 @@
 //! Unit tests for the tricky semantics (the full conformance suite lives in
-//! `tests/fhirpath_suite.rs`).
+//! `tests/integration/fhirpath_suite.rs`).
 
 use super::*;
 use crate::json::{self, Node};

@@ -1,6 +1,6 @@
 // Differential test of fhirval's FHIRPath engine, JavaScript half.
 //
-// `cargo test --release --test fhirpath_differential` writes target/fhirpath-differential/:
+// `cargo test --release --test integration fhirpath_differential::` writes target/fhirpath-differential/:
 // records.ndjson (one line per (example, node, invariant): the expression, where its context
 // node is, what type our engine gave it, and our verdict) and examples/ (the example files).
 // This script evaluates every record again with fhirpath.js (R4 model; context = the same
@@ -34,7 +34,7 @@ let lines;
 try {
   lines = readFileSync(join(out, 'records.ndjson'), 'utf8').split('\n').filter(Boolean);
 } catch (e) {
-  console.error(`${e.message}\nrun \`cargo test --release --test fhirpath_differential\` first`);
+  console.error(`${e.message}\nrun \`cargo test --release --test integration fhirpath_differential::\` first`);
   process.exit(2);
 }
 

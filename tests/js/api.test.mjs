@@ -278,6 +278,32 @@ test('constructors return a FhirvalError (an Error and an OperationOutcome) on g
   assert.match(Validator.fromProfileSet(new Uint8Array(10)).error, /missing FHIRVALPS header/);
 });
 
+test('setup options: the names of index.d.ts, read by the engine (src/options.rs) with its errors', () => {
+  const set = fs.readFileSync(path.join(pkgDir, 'fhirval-default.fvps'));
+  // the keys of `interface SetupOptions` in the typings are the ones the engine knows
+  const dts = fs.readFileSync(path.join(pkgDir, 'index.d.ts'), 'utf8');
+  const body = dts.slice(dts.indexOf('export interface SetupOptions {'), dts.indexOf('export interface CreateOptions'));
+  const typed = [...body.matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]);
+  const unknown = Validator.fromProfileSet(set, { noInvariant: true });
+  assert.ok(unknown instanceof FhirvalError);
+  const listed = unknown.error.match(/^invalid options: unknown option 'noInvariant' \(options: (.*)\)$/)[1].split(', ');
+  assert.deepEqual(listed, [...typed, 'profileSet', 'packages', 'base', 'wasm', 'igs', 'packagesDir']);
+  // the Rust field names are not host names
+  assert.match(Validator.fromProfileSet(set, { maxInputBytes: 10 }).error, /unknown option 'maxInputBytes'/);
+  // values are checked by the engine, naming the option
+  assert.equal(Validator.fromProfileSet(set, { maxInputMb: 0 }).error, 'invalid options: maxInputMb 0: must be a whole number from 1 to 4095');
+  assert.equal(Validator.fromProfileSet(set, { maxDepth: 5000 }).error, 'invalid options: maxDepth 5000: must be a whole number from 1 to 1000');
+  assert.match(Validator.fromProfileSet(set, { noInvariants: 'yes' }).error, /^invalid options: noInvariants 'yes': invalid type: string "yes", expected a boolean/);
+  assert.match(Validator.fromProfileSet(set, { mode: 'fast' }).error, /^invalid options: mode 'fast': unknown variant `fast`/);
+  // a flag names what it turns off; MiB become the engine's bytes
+  const w = Validator.fromProfileSet(set, { noInvariants: true, noTerminology: true, maxInputMb: 1 });
+  const codes = (x) => x.validate('{"resourceType": "Patient", "gender": "x"}').issue.map((i) => `${i.severity} ${i.code}`);
+  assert.ok(!codes(w).includes('error code-invalid') && !codes(w).includes('warning invariant'), codes(w).join());
+  assert.ok(codes(v).includes('error code-invalid'));
+  const big = `{"resourceType": "Basic", "id": "${'x'.repeat(1 << 20)}"}`;
+  assert.match(w.validate(big).issue[0].details.text, /exceeds limit of 1048576 bytes/);
+});
+
 test('fromProfileSet over the default set, and toProfileSet', () => {
   const set = fs.readFileSync(path.join(pkgDir, 'fhirval-default.fvps'));
   const w = Validator.fromProfileSet(set);

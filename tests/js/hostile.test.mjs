@@ -1,4 +1,4 @@
-// The hostile-input suite (tests/hostile/, see tests/hostile.rs and scripts/gen_hostile.py)
+// The hostile-input suite (tests/hostile/, see tests/integration/hostile.rs and scripts/gen_hostile.py)
 // through the wasm build in Node: no panic (a trap would show as "internal error, the validator
 // was restarted"), no hang (a watchdog terminates the worker past the time bound), the issue
 // each input must yield, the same outcome twice, and byte for byte the same OperationOutcome as

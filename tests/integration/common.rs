@@ -1,13 +1,11 @@
-//! Shared set-up for the rule and CLI tests: one compiled profile set (R4 core plus the
-//! differential-only profiles in `tests/fixtures/profiles/`), validators over it, and helpers
-//! to pick issues out of an outcome.
+//! Shared set-up of the integration tests: the compiled profile sets (R4 core plus the
+//! differential-only profiles in `tests/fixtures/profiles/`; the default profile set), each
+//! made once per test run, validators over them, and helpers to pick issues out of an outcome.
 //!
 //! Paths are relative to the checkout: the FHIR packages live in `../shared/fhir-packages`
 //! beside it (as in CI), never at an absolute location.
 
-#![allow(dead_code)] // each test crate uses a different part of this module
-
-use fhirval::load::{IgSpec, compile_specs};
+use fhirval::load::{self, IgSpec, LoadConfig, compile_specs};
 use fhirval::model::ProfileSet;
 use fhirval::{Issue, OperationOutcome, Options, Severity, Validator};
 use std::path::PathBuf;
@@ -33,11 +31,7 @@ pub fn profiles_dir() -> PathBuf {
     fixtures_dir().join("profiles")
 }
 
-pub fn instance_path(name: &str) -> PathBuf {
-    fixtures_dir().join("instances").join(name)
-}
-
-/// R4 core + the fixture profiles, compiled once per test binary.
+/// R4 core + the fixture profiles, compiled once per test run (every module shares it).
 pub fn profile_set() -> &'static ProfileSet {
     static SET: OnceLock<ProfileSet> = OnceLock::new();
     SET.get_or_init(|| {
@@ -47,6 +41,20 @@ pub fn profile_set() -> &'static ProfileSet {
             Some(pkg.as_path()),
         )
         .unwrap_or_else(|e| panic!("compiling R4 core + fixtures: {e}"))
+    })
+}
+
+/// The default profile set (the newest PDex with its closure, as the CLI loads it without
+/// `--ig`), loaded once per test run for every module that needs it; between runs it is kept
+/// in `target/test-cache`.
+pub fn default_set() -> &'static ProfileSet {
+    static SET: OnceLock<ProfileSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let cfg = LoadConfig {
+            package_dir: Some(package_dir()),
+            cache_dir: Some(PathBuf::from(ROOT).join("target/test-cache")),
+        };
+        load::load(&[], &cfg).unwrap_or_else(|e| panic!("the default profile set: {e}"))
     })
 }
 

@@ -24,7 +24,7 @@
 //! its profile set, terminology and Bundle (or not at all), fhirpath.js from a FHIR server or
 //! a terminology server, or not at all: no second engine can check them offline.
 //!
-//! Run: `cargo test --release --test fhirpath_differential` then
+//! Run: `cargo test --release --test integration fhirpath_differential::` then
 //! `(cd tests/differential && npm ci && node compare.mjs)`.
 
 use fhirval::fhirpath::{self, Env, Item, Model};

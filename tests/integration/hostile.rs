@@ -7,7 +7,7 @@
 //! Also here: hostile package tarballs (path traversal, gzip bombs, entry counts, lying
 //! headers) and the FHIRPath step budget on huge inputs.
 
-use fhirval::load::{self, LoadConfig};
+use crate::common::default_set;
 use fhirval::package::{self, Load, PackageError, TarLimits};
 use fhirval::{Options, Validator};
 use serde::Deserialize;
@@ -50,18 +50,6 @@ fn manifest(name: &str) -> Vec<Case> {
     let path = root().join("tests/hostile").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn default_set() -> &'static fhirval::model::ProfileSet {
-    static SET: OnceLock<fhirval::model::ProfileSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        let r = root();
-        let cfg = LoadConfig {
-            package_dir: Some(r.join("../shared/fhir-packages")),
-            cache_dir: Some(r.join("target/test-cache")),
-        };
-        load::load(&[], &cfg).expect("default profile set")
-    })
 }
 
 /// One validator per distinct options (sharing one compiled set would need the set cloned).

@@ -5,9 +5,7 @@
 //! Expected counts are not written down: they are counted from the examples themselves (how
 //! many have each plain Must Support path), so the report must agree with the data.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::path::PathBuf;

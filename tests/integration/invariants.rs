@@ -3,24 +3,13 @@
 //! exact key, severity and expression. The default profile set (newest PDex and its closure,
 //! with US Core 7.0.0) is used.
 
-use fhirval::load::{self, LoadConfig};
+use crate::common::default_set;
 use fhirval::{Issue, Options, Severity, Validator};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
-    V.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let cfg = LoadConfig {
-            package_dir: Some(root.join("../shared/fhir-packages")),
-            cache_dir: Some(root.join("target/test-cache")),
-        };
-        Validator::new(
-            load::load(&[], &cfg).expect("default set"),
-            Options::default(),
-        )
-    })
+    V.get_or_init(|| Validator::new(default_set().clone(), Options::default()))
 }
 
 const NARRATIVE: &str = r#""text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"}"#;

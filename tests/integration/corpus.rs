@@ -2,22 +2,14 @@
 //! (newest PDex and its closure), every entry against its meta.profile. None may crash or be
 //! fatal; the errors are the ones explained here, each checked against the packages.
 
-use fhirval::load::{self, LoadConfig};
+use crate::common::default_set;
 use fhirval::{Issue, Options, Severity, Validator};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
-    V.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let cfg = LoadConfig {
-            package_dir: Some(root.join("../shared/fhir-packages")),
-            cache_dir: Some(root.join("target/test-cache")),
-        };
-        let set = load::load(&[], &cfg).expect("default profile set");
-        Validator::new(set, Options::default())
-    })
+    V.get_or_init(|| Validator::new(default_set().clone(), Options::default()))
 }
 
 fn validate(name: &str) -> Vec<Issue> {
@@ -155,15 +147,11 @@ fn uscore_bundles_use_extensions_that_are_not_loaded() {
 #[test]
 fn member_history_mode_adds_the_pdex_promises() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let cfg = LoadConfig {
-        package_dir: Some(root.join("../shared/fhir-packages")),
-        cache_dir: Some(root.join("target/test-cache")),
-    };
     let options = Options {
         mode: fhirval::validate::Mode::MemberHistory,
         ..Options::default()
     };
-    let v = Validator::new(load::load(&[], &cfg).expect("default set"), options);
+    let v = Validator::new(default_set().clone(), options);
     let run = |name: &str| {
         let bytes = std::fs::read(root.join("../shared/corpus").join(name)).expect("corpus");
         v.validate(&bytes)

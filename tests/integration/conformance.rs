@@ -935,7 +935,7 @@ fn conformance() {
     if update {
         let mut text = String::from(
             "# Runs whose verdict disagrees with the Java validator: run<TAB>module<TAB>reason.\n\
-             # Checked by tests/conformance.rs; regenerate with FHIRVAL_UPDATE_CONFORMANCE=1.\n",
+             # Checked by tests/integration/conformance.rs; regenerate with FHIRVAL_UPDATE_CONFORMANCE=1.\n",
         );
         for r in &disagreeing {
             let reason = listed_map

@@ -4,9 +4,7 @@
 //! Every run uses R4 core from `../shared/fhir-packages` and a compiled-set cache inside
 //! `target/` (`FHIRVAL_CACHE`), so the user's cache is never touched.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -11,10 +11,11 @@
 //! validator would not). Any other count, an example with errors and no line, a line for an
 //! example without errors, or a line without a reason fails the test.
 //!
-//! `cargo test --release --test examples -- --nocapture` prints the table kept in the README
-//! ("IG examples"); every error found is written to `target/examples-report.txt`.
-//! `FHIRVAL_UPDATE_EXAMPLES=1 cargo test --release --test examples` rewrites the counts (reasons
-//! kept; new lines get `TODO: triage`, which fails the test until replaced by a reason).
+//! `cargo test --release --test integration examples:: -- --nocapture` prints the table kept in
+//! the README ("IG examples"); every error found is written to `target/examples-report.txt`.
+//! `FHIRVAL_UPDATE_EXAMPLES=1 cargo test --release --test integration examples::` rewrites the
+//! counts (reasons kept; new lines get `TODO: triage`, which fails the test until replaced by a
+//! reason).
 
 use fhirval::load::{IgSpec, compile_specs};
 use fhirval::package::{Load, PackageDir, PackageId};

@@ -5,9 +5,7 @@
 //! shared set (as `--ig questionnaire.json` does); each test asserts the exact errors
 //! (invariants aside), their expression and message.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use fhirval::Severity::{Error, Warning};
 use fhirval::compile::Compiler;
 use fhirval::{Options, Validator};

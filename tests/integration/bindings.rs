@@ -2,9 +2,7 @@
 //! binding purpose) and per "not checkable offline" situation, each with its severity and
 //! expression.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use fhirval::Issue;
 use fhirval::Severity::{Error, Information, Warning};
 

@@ -10,9 +10,7 @@
 //! engine. Error counts leave out FHIRPath invariant failures (see `common::is_invariant`).
 //!
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use fhirval::Issue;
 use fhirval::Severity::{Error, Fatal, Information, Warning};
 use serde_json::Value;

@@ -1,9 +1,7 @@
 //! Bundle rules and reference resolution inside Bundles: each case asserts the exact issue,
 //! its severity and expression.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use fhirval::Severity::{Error, Information, Warning};
 use fhirval::{Issue, Severity};
 
