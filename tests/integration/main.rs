@@ -24,5 +24,6 @@ mod fhirpath_differential;
 mod fhirpath_suite;
 mod hostile;
 mod invariants;
+mod message_ids;
 mod rules;
 mod versions;
