@@ -1015,6 +1015,43 @@ fn profile_min_value() {
     assert_valid(&observation_integer("1"), &[&p]);
 }
 
+fn observation_quantity(value: &str, code: &str) -> String {
+    format!(
+        "{{\n  \"resourceType\": \"Observation\",\n  \"status\": \"final\",\n  \"code\": {{\"text\": \"x\"}},\n  \"valueQuantity\": {{\"value\": {value}, \"system\": \"http://unitsofmeasure.org\", \"code\": \"{code}\"}}\n}}"
+    )
+}
+
+/// minValueQuantity 700 mL, maxValueQuantity 3 L: the bounds compare after an exact UCUM
+/// conversion (0.7 L is exactly 700 mL, not 699.999… as in floating point).
+#[test]
+fn profile_quantity_bounds_convert_units_exactly() {
+    let p = fx("obs-quantity-range");
+    for (value, code) in [
+        ("0.7", "L"),
+        ("700", "mL"),
+        ("3", "L"),
+        ("30", "dL"),
+        ("1.5", "L"),
+    ] {
+        assert_valid(&observation_quantity(value, code), &[&p]);
+    }
+    for (value, code) in [("0.25", "L"), ("699", "mL"), ("6.99", "dL")] {
+        let json = observation_quantity(value, code);
+        let e = single_error(&json, &[&p]);
+        assert_issue(&e, Error, "Observation.value.ofType(Quantity)", "less than");
+    }
+    for (value, code) in [("3001", "mL"), ("3.01", "L")] {
+        let json = observation_quantity(value, code);
+        let e = single_error(&json, &[&p]);
+        assert_issue(
+            &e,
+            Error,
+            "Observation.value.ofType(Quantity)",
+            "greater than",
+        );
+    }
+}
+
 // slicing --------------------------------------------------------------------------------------
 
 const MRN: &str = r#"{"system": "http://fhirval.test/mrn", "value": "1"}"#;
