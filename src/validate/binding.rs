@@ -4,9 +4,10 @@
 //! checked against loaded CodeSystems (unknown codes, displays), and what cannot be decided
 //! offline said as such (information by default, never an error).
 
+use super::Checked;
 use super::path::Seg;
 use super::{Item, Walker};
-use crate::json::{Node, Value};
+use crate::json::{Node, NodeId, Value};
 use crate::model::{Binding, BindingStrength, StructId};
 use crate::outcome::Severity;
 use crate::terminology::binding::{CodingRef, Kind, Policy, Strength, TxIssue};
@@ -34,8 +35,17 @@ type BindingKey = (Kind, Strength, StructId, u32, u64);
 type CodingKey<'a> = (Option<&'a str>, &'a str, Option<&'a str>);
 
 /// Binding checks answered: the codings (to compare) and the issues.
-pub(crate) type BindingAnswers<'a> =
-    rustc_hash::FxHashMap<BindingKey, (Vec<CodingKey<'a>>, Vec<TxIssue>)>;
+type BindingAnswers<'a> = rustc_hash::FxHashMap<BindingKey, (Vec<CodingKey<'a>>, Vec<TxIssue>)>;
+
+/// What the binding rules remember during one validation.
+#[derive(Default)]
+pub(crate) struct Memory<'a> {
+    /// (data, structure, element) bindings already checked.
+    checked: rustc_hash::FxHashMap<(NodeId, StructId, u32), Checked>,
+    /// What [`Terminology::check_binding`](crate::terminology::Terminology) answered, by its
+    /// arguments (the policy is the walker's own).
+    answers: BindingAnswers<'a>,
+}
 
 /// The codings of a value of FHIR type `ty` (one for code/Coding/Quantity, all of a
 /// CodeableConcept).
@@ -174,13 +184,13 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         };
         // the same binding on the same data is checked once, whichever walk meets it first
         let key = (node.id(), sd, el);
-        let prev = self.bindings_checked.get(&key).copied();
+        let prev = self.bindings.checked.get(&key).copied();
         if !self.check_again(prev) {
             return;
         }
         let failed = self.binding_issues((sd, el), b, vs, strength, node, ty);
         let done = self.checked(prev, failed);
-        self.bindings_checked.insert(key, done);
+        self.bindings.checked.insert(key, done);
     }
 
     /// Reports the issues of `node` against binding `b` (value set `vs`); whether any is an
@@ -212,7 +222,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             coded().for_each(|c| c.hash(&mut h));
             h.finish()
         });
-        let issues = match self.binding_results.get(&key) {
+        let issues = match self.bindings.answers.get(&key) {
             Some((same, known)) if coded().eq(same.iter().copied()) => known.clone(),
             other => {
                 let cache = other.is_none();
@@ -225,7 +235,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     &policy,
                 );
                 if cache {
-                    self.binding_results
+                    self.bindings
+                        .answers
                         .insert(key, (coded().collect(), found.clone()));
                 }
                 found

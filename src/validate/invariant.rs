@@ -7,12 +7,12 @@
 //! was a slice probe, which reports nothing; a failure found by a probe fails later probes too).
 
 use super::structure::match_child;
-use super::{Item, Walker};
+use super::{Checked, Item, Walker};
 use crate::fhirpath::{self, ChildType, Env, Model, ResolveContext};
 use crate::json::{Node, NodeId, Value};
 use crate::model::{Element, ProfileSet, StructId, Structure};
 use crate::outcome::Severity;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Checked natively (here or by another module), never by the FHIRPath engine.
 const NATIVE: &[&str] = &[
@@ -187,6 +187,15 @@ impl Model for TypeModel<'_> {
     }
 }
 
+/// What the invariant rules remember during one validation.
+#[derive(Default)]
+pub(crate) struct Memory<'a> {
+    /// (constraint, element) pairs already evaluated.
+    evaluated: FxHashMap<(u32, NodeId), Checked>,
+    /// The contained ids of one root resource, for ref-1.
+    contained_ids: Option<(NodeId, FxHashSet<&'a str>)>,
+}
+
 /// The FHIR model as the validator's invariants see it: the type model, plus terminology
 /// (`memberOf`), profiles (`conformsTo`) and the XHTML checks.
 pub(crate) struct SetModel<'v> {
@@ -279,7 +288,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 EXT_1 => (Ok(item.value.is_none_or(ext_1)), false),
                 NATIVE_ELSEWHERE => continue,
                 REF_1_NATIVE => {
-                    if !self.check_again(self.evaluated.get(&once).copied()) {
+                    if !self.check_again(self.invariants.evaluated.get(&once).copied()) {
                         continue;
                     }
                     let holds = match self.ref_1(item) {
@@ -289,7 +298,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     (holds, true)
                 }
                 class @ (DOM_CONTAINED | DOM_6) => {
-                    if !self.check_again(self.evaluated.get(&once).copied()) {
+                    if !self.check_again(self.invariants.evaluated.get(&once).copied()) {
                         continue;
                     }
                     let native = item.value.and_then(|resource| {
@@ -308,16 +317,16 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     (holds, true)
                 }
                 _ => {
-                    if !self.check_again(self.evaluated.get(&once).copied()) {
+                    if !self.check_again(self.invariants.evaluated.get(&once).copied()) {
                         continue;
                     }
                     (self.evaluate(ci, item, context_type), true)
                 }
             };
             if remembered {
-                let prev = self.evaluated.get(&once).copied();
+                let prev = self.invariants.evaluated.get(&once).copied();
                 let done = self.checked(prev, c.error && holds == Ok(false));
-                self.evaluated.insert(once, done);
+                self.invariants.evaluated.insert(once, done);
             }
             let offset = item.offset;
             match holds {
@@ -358,7 +367,12 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
         let root = self.resources.iter().rev().find(|r| !r.contained)?.node;
         let key = root.id();
-        if self.contained_ids.as_ref().is_none_or(|(k, _)| *k != key) {
+        if self
+            .invariants
+            .contained_ids
+            .as_ref()
+            .is_none_or(|(k, _)| *k != key)
+        {
             let ids = match root.get("contained").map(|c| &c.value) {
                 Some(Value::Array(items)) => items
                     .iter()
@@ -366,10 +380,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     .collect(),
                 _ => FxHashSet::default(),
             };
-            self.contained_ids = Some((key, ids));
+            self.invariants.contained_ids = Some((key, ids));
         }
         Some(
-            self.contained_ids
+            self.invariants
+                .contained_ids
                 .as_ref()
                 .is_some_and(|(_, ids)| ids.contains(id)),
         )

@@ -11,11 +11,15 @@
 //! `invariant` (FHIRPath constraints, with the type model the engine needs), `member`
 //! (`--mode pdex`), `implied` (global profiles), `business`, `questionnaire`, `measure` and
 //! `profile_content` (resources against their definitions); `path` renders the
-//! FHIRPath of an issue lazily.
+//! FHIRPath of an issue lazily. A family that remembers something during one validation owns
+//! that state (`invariant::Memory`, `binding::Memory`, `reference::Memory`); the walker itself
+//! keeps only what the walk shares: the path, the probe depth, the resources and Bundles being
+//! walked and which (data, structure) pairs were walked already.
 //!
-//! Issues are recorded with a byte offset and a formatted path only when a rule fails, with the
-//! invariant key or Java message id they answer to ([`crate::Issue::key`]); line and column are
-//! computed at the end, and only if there are issues.
+//! Issues go to the `sink` with a byte offset and a formatted path only when a rule fails
+//! outside a probe, with the invariant key or Java message id they answer to
+//! ([`crate::Issue::key`]); the sink keeps each once, up to the cap, and computes line and
+//! column at the end, only if there are issues.
 
 mod binding;
 mod bundle;
@@ -32,6 +36,7 @@ pub use invariant::TypeModel;
 mod profile_content;
 mod questionnaire;
 mod reference;
+mod sink;
 mod slicing;
 mod structure;
 mod value;
@@ -43,7 +48,6 @@ use crate::outcome::{Issue, OperationOutcome, Severity};
 use path::{Path, Seg};
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
-use std::hash::{Hash, Hasher};
 
 pub use crate::options::{Mode, Options};
 
@@ -236,24 +240,17 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     memo: &'v memo::Memo,
     opts: &'v Options,
     path: Path<'a>,
-    issues: Vec<RawIssue>,
-    /// The issues in `issues` by the hash of (severity, expression, message).
-    reported: FxHashMap<u64, SmallVec<[u32; 1]>>,
-    /// Errors reported outside probes, counting those dropped as duplicates or over the cap.
-    errors: usize,
+    /// The issues kept.
+    sink: sink::Sink,
     /// > 0 while checking whether data conforms (slice matching): issues are not kept.
     probing: u32,
     probe_failed: bool,
-    truncated: bool,
     /// The Bundles being walked (innermost last), for reference resolution.
     pub(crate) bundles: Vec<bundle::BundleIndex<'a>>,
     /// The Bundle entries being walked: (index into `bundles`, entry).
     entries: Vec<(usize, u32)>,
     /// The resources being walked (innermost last).
     resources: Vec<Current<'a>>,
-    /// Does a reference target conform to structure? Filled once per (target, structure): an
-    /// entry as (its Bundle, entry), any other target as (itself, `u32::MAX`).
-    target_cache: FxHashMap<(Option<NodeId>, u32, StructId), bool>,
     /// True while walking data that its base definition's walk has already checked (a
     /// profile walk): checks that depend only on the data's type are not repeated.
     pub(crate) profile_walk: bool,
@@ -266,15 +263,10 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     walked: FxHashMap<NodeId, SmallVec<[StructId; 2]>>,
     /// Member-history mode's CapabilityStatement.
     capability: Option<&'v Capability>,
-    /// (constraint, element) pairs already evaluated.
-    evaluated: FxHashMap<(u32, NodeId), Checked>,
-    /// (data, structure, element) bindings already checked.
-    bindings_checked: FxHashMap<(NodeId, StructId, u32), Checked>,
-    /// What [`Terminology::check_binding`](crate::terminology::Terminology) answered, by its
-    /// arguments (the policy is the walker's own).
-    binding_results: binding::BindingAnswers<'a>,
-    /// The contained ids of one root resource, for ref-1.
-    contained_ids: Option<(NodeId, FxHashSet<&'a str>)>,
+    /// What the invariant rules remember.
+    invariants: invariant::Memory<'a>,
+    /// What the binding rules remember.
+    bindings: binding::Memory<'a>,
     /// (data, base type definition) pairs walked outside probing, and whether that
     /// walk was a profile walk: a later walk of the same data against the same base
     /// definition (a profile leaving a datatype unconstrained) would only repeat its issues.
@@ -283,8 +275,8 @@ pub(crate) struct Walker<'v: 'a, 'a> {
     /// (codes are strings of the profile set, not of the data: an address names one code
     /// while walking, and hashing it costs less than hashing the text, per element walked).
     types: FxHashMap<(usize, usize), TypeInfo>,
-    /// The target structures and their types of each Reference element met.
-    reference_targets: FxHashMap<(StructId, u32), std::rc::Rc<ReferenceTargets<'v>>>,
+    /// What the reference rules remember.
+    references: reference::Memory<'v>,
     /// What the Must Support coverage report needs, when it is asked for.
     populated: Option<Box<Populated>>,
     /// The JSON text walked (to find what the parser replaced in a string).
@@ -300,14 +292,6 @@ struct Populated {
     /// (resource, profile, element) triples: an occurrence of the element in the resource
     /// was walked (outside probing; a slice only when the occurrence matched it).
     elements: FxHashSet<(NodeId, StructId, u32)>,
-}
-
-/// The structures a Reference element's target profiles name, their types, and the target
-/// profiles not loaded.
-struct ReferenceTargets<'v> {
-    targets: Vec<StructId>,
-    types: Vec<&'v str>,
-    unknown: Vec<&'v str>,
 }
 
 #[derive(Clone, Copy)]
@@ -327,27 +311,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             memo,
             opts,
             path: Path::default(),
-            issues: Vec::new(),
-            reported: FxHashMap::default(),
-            errors: 0,
+            sink: sink::Sink::default(),
             probing: 0,
             probe_failed: false,
-            truncated: false,
             bundles: Vec::new(),
             entries: Vec::new(),
             resources: Vec::new(),
-            target_cache: FxHashMap::default(),
             profile_walk: false,
             done: FxHashMap::default(),
             walked: FxHashMap::default(),
             capability: None,
-            evaluated: FxHashMap::default(),
-            bindings_checked: FxHashMap::default(),
-            binding_results: FxHashMap::default(),
-            contained_ids: None,
+            invariants: invariant::Memory::default(),
+            bindings: binding::Memory::default(),
             type_walks: FxHashMap::default(),
             types: FxHashMap::default(),
-            reference_targets: FxHashMap::default(),
+            references: reference::Memory::default(),
             populated: None,
             source: "",
         }
@@ -405,43 +383,16 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             }
             return;
         }
-        if severity.is_error() {
-            self.errors += 1;
-        }
-        let message = message();
-        let expression = self.path.render();
-        // the same issue at the same place (several profiles, repeated walks) is kept once,
-        // before the cap: "only the first N are reported" counts distinct issues
-        let hash = {
-            let mut h = rustc_hash::FxHasher::default();
-            (severity, &expression, &message).hash(&mut h);
-            h.finish()
-        };
-        let same = self.reported.get(&hash).is_some_and(|at| {
-            at.iter().any(|&i| {
-                self.issues.get(i as usize).is_some_and(|r| {
-                    r.severity == severity && r.expression == expression && r.message == message
-                })
-            })
-        });
-        if same {
-            return;
-        }
-        if self.issues.len() >= self.opts.max_issues {
-            self.truncated = true;
-            return;
-        }
-        let at = u32::try_from(self.issues.len()).unwrap_or(u32::MAX);
-        self.reported.entry(hash).or_default().push(at);
-        self.issues.push(RawIssue {
+        let issue = RawIssue {
             severity,
             code,
-            message,
-            expression,
+            message: message(),
+            expression: self.path.render(),
             offset,
             diagnostics,
             key: key.map(str::to_string),
-        });
+        };
+        self.sink.push(issue, self.opts.max_issues);
     }
 
     /// Would `check` report an error? Runs it without keeping any issue.
@@ -483,39 +434,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     }
 
     fn finish(self, text: &str) -> OperationOutcome {
-        let mut issues = Vec::with_capacity(self.issues.len());
-        if !self.issues.is_empty() {
-            let index = LineIndex::new(text);
-            for r in self.issues {
-                let (line, col) = index.line_col(r.offset);
-                issues.push(Issue {
-                    severity: r.severity,
-                    code: r.code,
-                    message: r.message,
-                    expression: r.expression,
-                    line,
-                    col,
-                    diagnostics: r.diagnostics,
-                    key: r.key,
-                });
-            }
-        }
-        if self.truncated {
-            issues.push(Issue {
-                severity: Severity::Error,
-                code: "too-costly",
-                message: format!(
-                    "Too many issues: only the first {} are reported",
-                    self.opts.max_issues
-                ),
-                expression: String::new(),
-                line: 0,
-                col: 0,
-                diagnostics: None,
-                key: None,
-            });
-        }
-        OperationOutcome { issues }
+        self.sink.finish(text, self.opts.max_issues)
     }
 
     /// The document root: a resource validated against its type, meta.profile and `extra`.
@@ -1121,7 +1040,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     }
 
     fn error_count(&self) -> usize {
-        self.errors
+        self.sink.errors()
     }
 }
 

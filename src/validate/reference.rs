@@ -7,10 +7,12 @@
 use super::Walker;
 use super::bundle::Lookup;
 use super::structure::from_text;
-use crate::json::Node;
+use crate::json::{Node, NodeId};
 use crate::model::{Kind, StructId};
 use crate::outcome::Severity;
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
+use std::rc::Rc;
 
 /// The resource type a reference names, if it names one (`Patient/1`,
 /// `http://x/fhir/Patient/1/_history/2`); `None` for `#local`, `urn:` and other forms.
@@ -59,6 +61,24 @@ fn parameter_resource<'a>(parameters: &'a Node<'a>, t: &str, id: &str) -> Option
     search(parameters.get("parameter"), t, id)
 }
 
+/// What the reference rules remember during one validation.
+#[derive(Default)]
+pub(crate) struct Memory<'v> {
+    /// Does a reference target conform to structure? Filled once per (target, structure): an
+    /// entry as (its Bundle, entry), any other target as (itself, `u32::MAX`).
+    conforms: FxHashMap<(Option<NodeId>, u32, StructId), bool>,
+    /// The target structures and their types of each Reference element met.
+    targets: FxHashMap<(StructId, u32), Rc<ReferenceTargets<'v>>>,
+}
+
+/// The structures a Reference element's target profiles name, their types, and the target
+/// profiles not loaded.
+struct ReferenceTargets<'v> {
+    targets: Vec<StructId>,
+    types: Vec<&'v str>,
+    unknown: Vec<&'v str>,
+}
+
 /// A resolved reference target.
 struct Target<'a> {
     node: &'a Node<'a>,
@@ -81,7 +101,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         };
         // the target profiles, resolved once per element; those not loaded are kept to be
         // reported
-        let allowed = match self.reference_targets.get(&(sd, el)) {
+        let allowed = match self.references.targets.get(&(sd, el)) {
             Some(known) => std::rc::Rc::clone(known),
             None => {
                 let mut targets: Vec<StructId> = Vec::new();
@@ -101,12 +121,13 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                     .iter()
                     .map(|id| set.structure(*id).type_name.as_str())
                     .collect();
-                let found = std::rc::Rc::new(super::ReferenceTargets {
+                let found = std::rc::Rc::new(ReferenceTargets {
                     targets,
                     types,
                     unknown,
                 });
-                self.reference_targets
+                self.references
+                    .targets
                     .insert((sd, el), std::rc::Rc::clone(&found));
                 found
             }
@@ -212,7 +233,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             }
             None => (Some(target.node.id()), u32::MAX, p),
         };
-        if let Some(known) = self.target_cache.get(&key) {
+        if let Some(known) = self.references.conforms.get(&key) {
             return *known;
         }
         // validated already against `p` (its own meta.profile), without errors
@@ -220,12 +241,12 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if self.done.get(&id) == Some(&false)
             && self.walked.get(&id).is_some_and(|w| w.contains(&p))
         {
-            self.target_cache.insert(key, true);
+            self.references.conforms.insert(key, true);
             return true;
         }
         // a cycle of references (A → B → A, or a contained resource naming its container
         // `#`) is assumed to conform while it is being checked
-        self.target_cache.insert(key, true);
+        self.references.conforms.insert(key, true);
         // a target conforms to a profile only if it is also valid against its base: check
         // it fully (once per target and profile)
         let node = target.node;
@@ -233,7 +254,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         self.profile_walk = false;
         let ok = self.conforms(|w| w.against_structure(p, node));
         self.profile_walk = outer;
-        self.target_cache.insert(key, ok);
+        self.references.conforms.insert(key, ok);
         ok
     }
 
