@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 test -d ../shared/fhir-packages || { echo "../shared/fhir-packages is missing beside the checkout" >&2; exit 2; }
 cargo fmt --all -- --check
 cargo clippy --release --all-targets -- -D warnings
+# the crate's documentation builds without a warning (broken or private links included)
+RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --quiet
 # the hostile-input suite's generated inputs match scripts/gen_hostile.py; the fuzz crate
 # (its own workspace) is formatted
 python3 scripts/gen_hostile.py --check

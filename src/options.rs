@@ -190,7 +190,7 @@ pub enum Spelling {
 }
 
 impl Spelling {
-    /// A host option name (camelCase, as [`HostOptions`] declares it) in this spelling.
+    /// A host option name (camelCase, as the options' serde declaration names it) in this spelling.
     pub fn spell(self, camel: &str) -> String {
         match self {
             Spelling::CamelCase => camel.to_string(),
