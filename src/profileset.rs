@@ -52,3 +52,6 @@ pub fn from_bytes(bytes: &[u8]) -> Result<ProfileSet, FormatError> {
 pub fn is_profile_set(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
+
+#[cfg(test)]
+mod sizes;
