@@ -7,8 +7,9 @@
 //! ```
 
 use crate::model::{Element, ProfileSet};
-use serde::Serialize;
+use serde::{Serialize, de::DeserializeOwned};
 use std::io::Write;
+use std::time::Instant;
 
 /// Raw and gzip -9 bytes of the concatenated postcard encodings of `parts`.
 fn measure<T: Serialize>(parts: impl IntoIterator<Item = T>) -> (usize, usize) {
@@ -23,6 +24,22 @@ fn measure<T: Serialize>(parts: impl IntoIterator<Item = T>) -> (usize, usize) {
 
 fn row(rows: &mut Vec<(String, usize, usize)>, name: &str, sizes: (usize, usize)) {
     rows.push((name.to_string(), sizes.0, sizes.1));
+}
+
+/// Median milliseconds of decoding `part`'s postcard encoding back (what loading it costs).
+fn decode_ms<T: Serialize + DeserializeOwned>(part: &T) -> f64 {
+    let bytes = postcard::to_allocvec(part).unwrap();
+    let mut ms: Vec<f64> = (0..7)
+        .map(|_| {
+            let t0 = Instant::now();
+            let back: T = postcard::from_bytes(&bytes).unwrap();
+            let dt = t0.elapsed().as_secs_f64() * 1e3;
+            drop(back);
+            dt
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    ms[3]
 }
 
 #[test]
@@ -215,4 +232,31 @@ fn set_sizes() {
     for (name, raw, gz) in rows {
         println!("{name:<42} {raw:>10} {gz:>10}");
     }
+    let mut systems: Vec<(usize, usize, &str, usize)> = t
+        .systems
+        .iter()
+        .map(|s| {
+            let (raw, gz) = measure([(&s.codes, &s.displays, &s.designations)]);
+            (gz, raw, s.url.as_str(), s.codes.len())
+        })
+        .collect();
+    systems.sort_unstable_by(|a, b| b.cmp(a));
+    println!("largest code systems (codes + displays + designations):");
+    for (gz, raw, url, n) in systems.iter().take(12) {
+        println!("  {url:<60} {n:>7} codes {raw:>9} raw {gz:>8} gzip");
+    }
+    println!(
+        "decoding (native, median of 7): structures {:.2} ms, constraints {:.2} ms, terminology {:.2} ms, search_params {:.2} ms, definitions {:.2} ms",
+        decode_ms(&set.structures),
+        decode_ms(&set.constraints),
+        decode_ms(&set.terminology),
+        decode_ms(&set.search_params),
+        decode_ms(&set.definitions)
+    );
+    let t0 = Instant::now();
+    let _ = crate::profileset::from_bytes(&bytes).unwrap();
+    println!(
+        "whole from_bytes (decode + reindex): {:.2} ms",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
 }
