@@ -134,8 +134,33 @@ pub struct Elements {
 
 impl Elements {
     fn decode(bytes: &[u8]) -> Vec<Element> {
-        postcard::from_bytes(bytes).unwrap_or_default()
+        let wire: Vec<(Option<String>, Element)> = postcard::from_bytes(bytes).unwrap_or_default();
+        wire.into_iter()
+            .map(|(name, mut e)| {
+                e.name = name.unwrap_or_else(|| last_segment(&e.path).to_string());
+                e
+            })
+            .collect()
     }
+
+    fn encode(list: &[Element]) -> Result<Vec<u8>, postcard::Error> {
+        let wire: Vec<(Option<&str>, &Element)> = list
+            .iter()
+            .map(|e| {
+                (
+                    Some(e.name.as_str()).filter(|n| *n != last_segment(&e.path)),
+                    e,
+                )
+            })
+            .collect();
+        postcard::to_allocvec(&wire)
+    }
+}
+
+/// The last segment of an element path: the element's JSON name, as the compiler sets it (the
+/// file stores a name only where it differs, as after a snapshot copy renames a root).
+pub(crate) fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
 }
 
 impl From<Vec<Element>> for Elements {
@@ -191,7 +216,7 @@ impl Serialize for Elements {
             // never decoded: written back as read
             return s.serialize_bytes(&self.encoded);
         }
-        let bytes = postcard::to_allocvec(&**self).map_err(serde::ser::Error::custom)?;
+        let bytes = Elements::encode(self).map_err(serde::ser::Error::custom)?;
         s.serialize_bytes(&bytes)
     }
 }
@@ -249,7 +274,9 @@ pub const MANY: u32 = u32::MAX;
 pub struct Element {
     /// Element path as in the snapshot (`Patient.name.given`, `Observation.value[x]`).
     pub path: String,
-    /// The JSON name: last path segment (`given`, `value[x]`).
+    /// The JSON name: last path segment (`given`, `value[x]`). Not serialised with the element:
+    /// [`Elements`] stores it only where it is not the path's last segment.
+    #[serde(skip)]
     pub name: String,
     /// `sliceName` (on slice roots).
     pub slice_name: Option<String>,

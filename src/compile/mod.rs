@@ -569,7 +569,7 @@ pub(crate) fn compile_element(
     let slicing = e.get("slicing").map(compile_slicing);
     let binding = e.get("binding").and_then(compile_binding);
     let constraints = compile_constraints(e, set, cache);
-    let name = path.rsplit('.').next().unwrap_or(path).to_string();
+    let name = crate::model::last_segment(path).to_string();
     Element {
         path: path.to_string(),
         name,
