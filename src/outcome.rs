@@ -292,14 +292,15 @@ impl OperationOutcome {
         let mut index: std::collections::HashMap<(Severity, &str), usize> =
             std::collections::HashMap::new();
         for i in &self.issues {
-            let what = (i.severity, i.group_key());
+            let key = i.group_key();
+            let what = (i.severity, key);
             let at = *index.entry(what).or_insert_with(|| {
                 groups.push((
                     i.severity,
                     groups.len(),
                     Group {
                         severity: i.severity.code(),
-                        key: i.group_key().to_string(),
+                        key: key.to_string(),
                         count: 0,
                         message: i.message.clone(),
                         locations: Vec::new(),

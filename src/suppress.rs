@@ -47,10 +47,15 @@ impl Suppressions {
     /// Drop the matching issues; returns how many were dropped.
     pub fn apply(&self, outcome: &mut OperationOutcome) -> usize {
         let before = outcome.issues.len();
+        if self.rules.is_empty() {
+            return 0;
+        }
         outcome.issues.retain(|i| {
+            // the id is found by matching the message against the templates: once an issue
+            let message_id = i.message_id();
             !self.rules.iter().any(|(id, expr)| {
                 let by_key = i.key.as_deref().is_some_and(|key| glob(id, key));
-                (by_key || glob(id, i.message_id()) || glob(id, &i.message))
+                (by_key || glob(id, message_id) || glob(id, &i.message))
                     && glob(expr, &i.expression)
             })
         });
