@@ -361,7 +361,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(reference) = item.value.and_then(|n| n.get("reference")) else {
             return Some(true);
         };
-        let id = reference.value.as_str()?.strip_prefix('#')?;
+        // `startsWith('#').not()` holds for every other string (the common case)
+        let Some(id) = reference.value.as_str()?.strip_prefix('#') else {
+            return Some(true);
+        };
         if id.is_empty() {
             return None;
         }
