@@ -359,13 +359,35 @@ impl<'a> Parser<'a> {
     #[inline(always)]
     fn skip_ws(&mut self) {
         while let Some(&c) = self.bytes.get(self.pos) {
-            if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                self.pos += 1;
-            } else if c == b'/' && self.allow_comments && self.skip_comment() {
-                continue;
-            } else {
-                break;
+            match c {
+                b' ' => self.skip_spaces(),
+                b'\n' | b'\r' | b'\t' => self.pos += 1,
+                b'/' if self.allow_comments && self.skip_comment() => {}
+                _ => break,
             }
+        }
+    }
+
+    /// Skips the run of spaces at `pos` 8 bytes at a time: pretty-printed JSON is a third
+    /// indentation, which a byte at a time costs more than all its strings.
+    #[inline(always)]
+    fn skip_spaces(&mut self) {
+        const SPACES: u64 = 0x2020_2020_2020_2020;
+        while let Some(word) = self
+            .bytes
+            .get(self.pos..)
+            .and_then(<[u8]>::first_chunk::<8>)
+        {
+            let other = u64::from_le_bytes(*word) ^ SPACES;
+            if other != 0 {
+                // the first byte that is not a space (little-endian: the lowest nonzero byte)
+                self.pos += (other.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.pos += 8;
+        }
+        while self.bytes.get(self.pos) == Some(&b' ') {
+            self.pos += 1;
         }
     }
 
@@ -547,13 +569,14 @@ impl<'a> Parser<'a> {
                     }
                 }
                 // The innermost container was just closed: pop it.
+                // (`split_off`: one allocation of the exact size and one copy)
                 node = match stack.pop() {
                     Some(Frame::Array { start, offset }) => Node {
-                        value: Value::Array(items.drain(start.min(items.len())..).collect()),
+                        value: Value::Array(items.split_off(start.min(items.len()))),
                         offset,
                     },
                     Some(Frame::Object { start, offset, .. }) => Node {
-                        value: Value::Object(members.drain(start.min(members.len())..).collect()),
+                        value: Value::Object(members.split_off(start.min(members.len()))),
                         offset,
                     },
                     None => return Err(ParseError::new("internal parser error", self.pos)),
@@ -620,19 +643,36 @@ impl<'a> Parser<'a> {
         Ok((key, to_u32(at)))
     }
 
-    /// Parses a string whose opening quote is at `pos`.
+    /// Parses a string whose opening quote is at `pos`. The common case, no escape, is
+    /// inlined into the callers; the rest is [`Parser::parse_string_escaped`].
+    #[inline(always)]
     fn parse_string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         let open = self.pos;
         let start = open + 1;
-        let mut i = scan_plain(self.bytes, start);
-        // Fast path: no escapes.
-        if self.bytes.get(i) == Some(&b'"') {
-            self.check_string_len(open, i)?;
+        let i = scan_plain(self.bytes, start);
+        if self.bytes.get(i) == Some(&b'"')
+            && i - start <= self.max_string
+            && let Some(s) = self.src.get(start..i)
+        {
             self.pos = i + 1;
-            return match self.src.get(start..i) {
-                Some(s) => Ok(Cow::Borrowed(s)),
-                None => Err(ParseError::new("internal parser error", start)),
-            };
+            return Ok(Cow::Borrowed(s));
+        }
+        self.parse_string_escaped(open, i)
+    }
+
+    /// [`Parser::parse_string`] of a string with escapes (or an error): `i` is the first
+    /// byte after the opening quote at `open` that is a quote, a backslash or a control
+    /// character.
+    #[inline(never)]
+    fn parse_string_escaped(
+        &mut self,
+        open: usize,
+        mut i: usize,
+    ) -> Result<Cow<'a, str>, ParseError> {
+        let start = open + 1;
+        if self.bytes.get(i) == Some(&b'"') {
+            // only here when over the length limit
+            self.check_string_len(open, i)?;
         }
         let mut out = String::new();
         let mut run = start;
