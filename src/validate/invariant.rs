@@ -210,9 +210,41 @@ pub(crate) struct SetModel<'v> {
     pub opts: &'v super::Options,
 }
 
+impl SetModel<'_> {
+    /// [`TypeModel::child_type`]'s lookup, as indices into the set.
+    fn find_child(&self, parent: &str, key: &str) -> Option<super::memo::ChildRef> {
+        let (sd, el) = self.types.element_of(parent)?;
+        let s = self.types.set.structure(sd);
+        let p = s.elements.get(el as usize)?;
+        let (c, chosen) = match_child(s, p, key)?;
+        let chosen = match chosen {
+            None => None,
+            Some(t) => {
+                let ce = s.elements.get(c as usize)?;
+                let i = ce.types.iter().position(|x| x.code == t)?;
+                Some(u16::try_from(i).ok()?)
+            }
+        };
+        Some((sd, c, chosen))
+    }
+}
+
 impl Model for SetModel<'_> {
+    /// [`TypeModel::child_type`], remembered by the validator's [`Memo`](super::memo::Memo).
     fn child_type(&self, parent: &str, key: &str) -> Option<ChildType<'_>> {
-        self.types.child_type(parent, key)
+        let (sd, c, chosen) = self
+            .memo
+            .child(parent, key, || self.find_child(parent, key))?;
+        let s = self.types.set.structure(sd);
+        let ce = s.elements.get(c as usize)?;
+        let chosen = match chosen {
+            None => None,
+            Some(i) => Some(ce.types.get(usize::from(i))?.code.as_str()),
+        };
+        Some(ChildType {
+            type_name: TypeModel::type_name(s, ce, chosen)?,
+            name: ce.base_name(),
+        })
     }
 
     fn is_type(&self, ty: &str, base: &str) -> bool {

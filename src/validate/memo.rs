@@ -1,12 +1,21 @@
 //! What a [`Validator`](super::Validator) remembers about its profile set across validations:
-//! each invariant's parsed FHIRPath and how the walk handles it. The profile set itself stays
-//! pure data; these caches belong to the validator that fills them (and are shared by the
-//! threads validating with it).
+//! each invariant's parsed FHIRPath and how the walk handles it, and the children the
+//! FHIRPath engine looks up by type and JSON key. The profile set itself stays pure data;
+//! these caches belong to the validator that fills them (and are shared by the threads
+//! validating with it).
 
 use crate::fhirpath::{self, Expr};
-use crate::model::{Constraint, ProfileSet};
-use std::sync::OnceLock;
+use crate::model::{Constraint, ProfileSet, StructId};
+use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+use std::sync::{OnceLock, RwLock};
+
+/// The child element a FHIRPath navigation finds: structure, element, and the index in the
+/// element's types of the type a choice key selects.
+pub(crate) type ChildRef = (StructId, u32, Option<u16>);
+
+/// Per parent type name, per JSON key: the child found.
+type ChildTable = FxHashMap<Box<str>, FxHashMap<Box<str>, ChildRef>>;
 
 /// Per constraint of the set: its parsed expression and its class, computed on first use
 /// (loading stays fast: most invariants of a large set are never evaluated in one run).
@@ -15,6 +24,9 @@ pub(crate) struct Memo {
     expressions: Vec<OnceLock<Result<Expr, String>>>,
     /// How the walk handles `constraints[i]` (its own code, 0 until first asked).
     classes: Vec<AtomicU8>,
+    /// The engine's child lookups, each computed once: finding a child walks the parent's
+    /// elements (and, for a backbone type, the structure's) comparing names.
+    children: RwLock<ChildTable>,
 }
 
 impl Memo {
@@ -23,7 +35,32 @@ impl Memo {
         Memo {
             expressions: set.constraints.iter().map(|_| OnceLock::new()).collect(),
             classes: set.constraints.iter().map(|_| AtomicU8::new(0)).collect(),
+            children: RwLock::default(),
         }
+    }
+
+    /// The child of type `parent` that JSON key `key` names, computed by `find` on first use
+    /// and remembered when found (the children of the set's types are finitely many; the keys
+    /// that name none come from the data, and would grow the table without bound).
+    pub(crate) fn child(
+        &self,
+        parent: &str,
+        key: &str,
+        find: impl FnOnce() -> Option<ChildRef>,
+    ) -> Option<ChildRef> {
+        if let Ok(table) = self.children.read()
+            && let Some(&known) = table.get(parent).and_then(|keys| keys.get(key))
+        {
+            return Some(known);
+        }
+        let found = find()?;
+        if let Ok(mut table) = self.children.write() {
+            table
+                .entry(parent.into())
+                .or_default()
+                .insert(key.into(), found);
+        }
+        Some(found)
     }
 
     /// The parsed FHIRPath of constraint `i` of `set` (the corrected text where R4 published
