@@ -1,10 +1,14 @@
-//! Invariants: every `constraint` of the elements walked, parsed once (when the profile set is
-//! loaded) and evaluated by the crate's FHIRPath engine over the data, with the constraint's
-//! severity and key. The invariants that hold on (almost) every element get native fast paths
-//! with the same answers (`ele-1`, `ext-1`), and some are checked natively elsewhere (`txt-*`
-//! by the XHTML checker, `bdl-*` by the Bundle rules); each (constraint, element) pair is
-//! evaluated once per validation, however many profiles walk it (once more when the first time
-//! was a slice probe, which reports nothing; a failure found by a probe fails later probes too).
+//! Invariants: every `constraint` of the elements walked, parsed once per validator (on first
+//! use, see [`Memo`](super::memo::Memo)) and evaluated by the crate's FHIRPath engine over the
+//! data, with the constraint's severity and key. The R4 invariants that the walk meets most get
+//! native forms with the same answers, chosen by their exact text (a profile may define another
+//! rule under the same key) and falling back to the engine for unusual data: `ele-1` and
+//! `ext-1` on every element, `ref-1` on References, `per-1` on Periods, `dom-2` to `dom-6` on
+//! resources (the unit tests below check each against the engine). Some are checked natively
+//! elsewhere (`txt-*` by the XHTML checker, `bdl-*` by the Bundle rules); each (constraint,
+//! element) pair is evaluated once per validation, however many profiles walk it (once more
+//! when the first time was a slice probe, which reports nothing; a failure found by a probe
+//! fails later probes too).
 
 use super::structure::match_child;
 use super::{Checked, Item, Walker};
@@ -14,11 +18,17 @@ use crate::model::{Element, ProfileSet, StructId, Structure};
 use crate::outcome::Severity;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-/// Checked natively (here or by another module), never by the FHIRPath engine.
+/// Checked natively by another module (the XHTML checker, the Bundle rules), never by the
+/// FHIRPath engine.
 const NATIVE: &[&str] = &[
-    "ele-1", "ext-1", "txt-1", "txt-2", "bdl-1", "bdl-2", "bdl-3", "bdl-4", "bdl-5", "bdl-7",
-    "bdl-8", "bdl-9", "bdl-10", "bdl-11", "bdl-12",
+    "txt-1", "txt-2", "bdl-1", "bdl-2", "bdl-3", "bdl-4", "bdl-5", "bdl-7", "bdl-8", "bdl-9",
+    "bdl-10", "bdl-11", "bdl-12",
 ];
+
+/// R4's ele-1 and ext-1, checked natively here ([`ele_1`], [`ext_1`]) where a constraint has
+/// exactly this text (a profile may define another rule under the same key).
+const ELE_1_TEXT: &str = "hasValue() or (children().count() > id.count())";
+const EXT_1_TEXT: &str = "extension.exists() != value.exists()";
 
 /// R4's ref-1, checked natively (see [`Walker::ref_1`]).
 const REF_1: &str = "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))";
@@ -60,8 +70,8 @@ const DOM_NATIVE: &[(&str, &str)] = &[
 
 fn classify(c: &crate::model::Constraint) -> u8 {
     match c.key.as_str() {
-        "ele-1" => ELE_1,
-        "ext-1" => EXT_1,
+        "ele-1" if c.expression == ELE_1_TEXT => ELE_1,
+        "ext-1" if c.expression == EXT_1_TEXT => EXT_1,
         k if NATIVE.contains(&k) => NATIVE_ELSEWHERE,
         "ref-1" if c.expression == REF_1 => REF_1_NATIVE,
         _ if c.expression == PER_1_TEXT => PER_1,
@@ -210,9 +220,41 @@ pub(crate) struct SetModel<'v> {
     pub opts: &'v super::Options,
 }
 
+impl SetModel<'_> {
+    /// [`TypeModel::child_type`]'s lookup, as indices into the set.
+    fn find_child(&self, parent: &str, key: &str) -> Option<super::memo::ChildRef> {
+        let (sd, el) = self.types.element_of(parent)?;
+        let s = self.types.set.structure(sd);
+        let p = s.elements.get(el as usize)?;
+        let (c, chosen) = match_child(s, p, key)?;
+        let chosen = match chosen {
+            None => None,
+            Some(t) => {
+                let ce = s.elements.get(c as usize)?;
+                let i = ce.types.iter().position(|x| x.code == t)?;
+                Some(u16::try_from(i).ok()?)
+            }
+        };
+        Some((sd, c, chosen))
+    }
+}
+
 impl Model for SetModel<'_> {
+    /// [`TypeModel::child_type`], remembered by the validator's [`Memo`](super::memo::Memo).
     fn child_type(&self, parent: &str, key: &str) -> Option<ChildType<'_>> {
-        self.types.child_type(parent, key)
+        let (sd, c, chosen) = self
+            .memo
+            .child(parent, key, || self.find_child(parent, key))?;
+        let s = self.types.set.structure(sd);
+        let ce = s.elements.get(c as usize)?;
+        let chosen = match chosen {
+            None => None,
+            Some(i) => Some(ce.types.get(usize::from(i))?.code.as_str()),
+        };
+        Some(ChildType {
+            type_name: TypeModel::type_name(s, ce, chosen)?,
+            name: ce.base_name(),
+        })
     }
 
     fn is_type(&self, ty: &str, base: &str) -> bool {
@@ -661,9 +703,6 @@ mod tests {
     fn parse(text: &str) -> Node<'_> {
         json::parse(text, &Limits::default()).unwrap()
     }
-
-    const ELE_1_TEXT: &str = "hasValue() or (children().count() > id.count())";
-    const EXT_1_TEXT: &str = "extension.exists() != value.exists()";
 
     #[test]
     fn ele_1_agrees_with_the_engine() {

@@ -1,13 +1,21 @@
 //! What a [`Validator`](super::Validator) remembers about its profile set across validations:
-//! each invariant's parsed FHIRPath and how the walk handles it, and which elements' children
-//! a property name can match at most one of. The profile set itself stays
-//! pure data; these caches belong to the validator that fills them (and are shared by the
-//! threads validating with it).
+//! each invariant's parsed FHIRPath and how the walk handles it, the children the FHIRPath
+//! engine looks up by type and JSON key, and which elements' children a property name can
+//! match at most one of. The profile set itself stays pure data; these caches belong to the
+//! validator that fills them (and are shared by the threads validating with it).
 
 use crate::fhirpath::{self, Expr};
 use crate::model::{Constraint, ProfileSet, StructId};
-use std::sync::OnceLock;
+use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+use std::sync::{OnceLock, RwLock};
+
+/// The child element a FHIRPath navigation finds: structure, element, and the index in the
+/// element's types of the type a choice key selects.
+pub(crate) type ChildRef = (StructId, u32, Option<u16>);
+
+/// Per parent type name, per JSON key: the child found.
+type ChildTable = FxHashMap<Box<str>, FxHashMap<Box<str>, ChildRef>>;
 
 /// Per constraint of the set: its parsed expression and its class, computed on first use
 /// (loading stays fast: most invariants of a large set are never evaluated in one run).
@@ -16,6 +24,9 @@ pub(crate) struct Memo {
     expressions: Vec<OnceLock<Result<Expr, String>>>,
     /// How the walk handles `constraints[i]` (its own code, 0 until first asked).
     classes: Vec<AtomicU8>,
+    /// The engine's child lookups, each computed once: finding a child walks the parent's
+    /// elements (and, for a backbone type, the structure's) comparing names.
+    children: RwLock<ChildTable>,
     /// Per structure, per element: no property name can match two of its children (see
     /// [`Memo::distinct_children`]), computed for a structure when first asked.
     distinct: Vec<OnceLock<Box<[bool]>>>,
@@ -27,8 +38,33 @@ impl Memo {
         Memo {
             expressions: set.constraints.iter().map(|_| OnceLock::new()).collect(),
             classes: set.constraints.iter().map(|_| AtomicU8::new(0)).collect(),
+            children: RwLock::default(),
             distinct: set.structures.iter().map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The child of type `parent` that JSON key `key` names, computed by `find` on first use
+    /// and remembered when found (the children of the set's types are finitely many; the keys
+    /// that name none come from the data, and would grow the table without bound).
+    pub(crate) fn child(
+        &self,
+        parent: &str,
+        key: &str,
+        find: impl FnOnce() -> Option<ChildRef>,
+    ) -> Option<ChildRef> {
+        if let Ok(table) = self.children.read()
+            && let Some(&known) = table.get(parent).and_then(|keys| keys.get(key))
+        {
+            return Some(known);
+        }
+        let found = find()?;
+        if let Ok(mut table) = self.children.write() {
+            table
+                .entry(parent.into())
+                .or_default()
+                .insert(key.into(), found);
+        }
+        Some(found)
     }
 
     /// Can a property name match at most one child of element `el` of structure `sd`? Then

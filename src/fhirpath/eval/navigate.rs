@@ -177,8 +177,17 @@ impl<'a, 'e> Evaluator<'a, 'e> {
         let mut value = None;
         let mut ext = None;
         let mut found_choice = false;
+        // every member matched below starts with the name's first byte or with `_`: the
+        // others are skipped without comparing strings
+        let first = name.as_bytes().first().copied();
         for m in members {
             let k: &'a str = &m.key;
+            if let (Some(f), Some(&c)) = (first, k.as_bytes().first())
+                && c != f
+                && c != b'_'
+            {
+                continue;
+            }
             if k == name {
                 let pty = *pty_cache.get_or_insert_with(|| self.elem_type(e));
                 if self.env.strict
