@@ -92,7 +92,7 @@ impl<'a> BundleIndex<'a> {
             Some((t, v)) => (t, Some(v)),
             None => (reference, None),
         };
-        let absolute = has_scheme_slashes(target) || target.starts_with("urn:");
+        let absolute = target.starts_with("urn:") || has_scheme_slashes(target);
         let url: Option<std::borrow::Cow<'_, str>> = if absolute {
             Some(target.into())
         } else {

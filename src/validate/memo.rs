@@ -1,8 +1,8 @@
 //! What a [`Validator`](super::Validator) remembers about its profile set across validations:
 //! each invariant's parsed FHIRPath and how the walk handles it, the children the FHIRPath
-//! engine looks up by type and JSON key, and which elements' children a property name can
-//! match at most one of. The profile set itself stays pure data; these caches belong to the
-//! validator that fills them (and are shared by the threads validating with it).
+//! engine looks up by type and JSON key, and how the walk searches and visits each element's
+//! children. The profile set itself stays pure data; these caches belong to the validator
+//! that fills them (and are shared by the threads validating with it).
 
 use crate::fhirpath::{self, Expr};
 use crate::model::{Constraint, ProfileSet, StructId};
@@ -27,9 +27,9 @@ pub(crate) struct Memo {
     /// The engine's child lookups, each computed once: finding a child walks the parent's
     /// elements (and, for a backbone type, the structure's) comparing names.
     children: RwLock<ChildTable>,
-    /// Per structure, per element: no property name can match two of its children (see
-    /// [`Memo::distinct_children`]), computed for a structure when first asked.
-    distinct: Vec<OnceLock<Box<[bool]>>>,
+    /// Per structure, per element: how the walk searches and visits its children
+    /// ([`Memo::children_plan`]), computed for a structure when first asked.
+    plans: Vec<OnceLock<Box<[ChildrenPlan]>>>,
 }
 
 impl Memo {
@@ -39,7 +39,7 @@ impl Memo {
             expressions: set.constraints.iter().map(|_| OnceLock::new()).collect(),
             classes: set.constraints.iter().map(|_| AtomicU8::new(0)).collect(),
             children: RwLock::default(),
-            distinct: set.structures.iter().map(|_| OnceLock::new()).collect(),
+            plans: set.structures.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -67,35 +67,40 @@ impl Memo {
         Some(found)
     }
 
-    /// Can a property name match at most one child of element `el` of structure `sd`? Then
-    /// the children may be searched from any position (the walk starts after the child the
-    /// previous property matched: JSON properties mostly come in definition order). It is not
-    /// so when two children have one name, or a choice's name (`value` of `value[x]`) starts
-    /// another child's name; `false` for an unknown element.
-    pub(crate) fn distinct_children(&self, set: &ProfileSet, sd: StructId, el: u32) -> bool {
-        let Some(cell) = self.distinct.get(sd as usize) else {
-            return false;
+    /// How the walk searches and visits the children of element `el` of structure `sd`
+    /// (the default plan, which assumes nothing, for an unknown element).
+    pub(crate) fn children_plan(&self, set: &ProfileSet, sd: StructId, el: u32) -> ChildrenPlan {
+        let Some(cell) = self.plans.get(sd as usize) else {
+            return ChildrenPlan::default();
         };
-        let flags = cell.get_or_init(|| {
+        let plans = cell.get_or_init(|| {
             let s = set.structure(sd);
-            s.elements
-                .iter()
-                .map(|e| {
-                    let names: Vec<(&str, bool)> = e
-                        .children
+            let children = set.children(sd);
+            (0..s.elements.len())
+                .map(|i| {
+                    let kids = children.map(|c| c.of(i as u32)).unwrap_or_default();
+                    let names: Vec<(&str, bool)> = kids
                         .iter()
-                        .filter_map(|&c| s.elements.get(c as usize))
+                        .filter_map(|k| s.elements.get(k.index as usize))
                         .map(|c| (c.base_name(), c.is_choice()))
                         .collect();
-                    names.iter().enumerate().all(|(i, (a, a_choice))| {
-                        names.iter().enumerate().all(|(j, (b, _))| {
-                            i == j || (a != b && !(*a_choice && b.starts_with(a)))
-                        })
-                    })
+                    let distinct = names.len() == kids.len()
+                        && names.iter().enumerate().all(|(i, (a, a_choice))| {
+                            names.iter().enumerate().all(|(j, (b, _))| {
+                                i == j || (a != b && !(*a_choice && b.starts_with(a)))
+                            })
+                        });
+                    let absent = (kids.len() <= 64).then(|| {
+                        kids.iter()
+                            .enumerate()
+                            .filter(|(_, k)| k.check_absent)
+                            .fold(0u64, |mask, (pos, _)| mask | 1 << pos)
+                    });
+                    ChildrenPlan { distinct, absent }
                 })
                 .collect()
         });
-        flags.get(el as usize).copied().unwrap_or(false)
+        plans.get(el as usize).copied().unwrap_or_default()
     }
 
     /// The parsed FHIRPath of constraint `i` of `set` (the corrected text where R4 published
@@ -137,6 +142,20 @@ impl Memo {
             known => known,
         }
     }
+}
+
+/// How the walk searches and visits the children of one element.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct ChildrenPlan {
+    /// No property name can match two of the children: they may be searched from any
+    /// position (the walk starts after the child the previous property matched: JSON
+    /// properties mostly come in definition order). It is not so when two children have one
+    /// name, or a choice's name (`value` of `value[x]`) starts another child's name.
+    pub(crate) distinct: bool,
+    /// The positions of the children checked even when absent from the data
+    /// ([`crate::model::Child::check_absent`]), as bits, when there are at most 64 children:
+    /// with the bits of those present, the children an object's walk visits.
+    pub(crate) absent: Option<u64>,
 }
 
 /// R4 invariants published with a bug that the Java validator evaluates corrected (the

@@ -48,6 +48,7 @@ use crate::outcome::{Issue, OperationOutcome, Severity};
 use path::{Path, Seg};
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
+use std::collections::hash_map::Entry;
 
 pub use crate::options::{Mode, Options};
 
@@ -142,6 +143,9 @@ impl Validator {
     ) -> OperationOutcome {
         let mut w = Walker::new(&self.set, &self.memo, &self.options);
         w.source = text;
+        // sized for the datatype walks a document of this size makes (about one per 100
+        // bytes of FHIR JSON): the map is not grown and rehashed step by step
+        w.type_walks.reserve(text.len() / 100);
         if self.options.mode == Mode::MemberHistory {
             w.capability = member::pick(&self.set.capabilities, self.options.capability.as_deref());
             if w.capability.is_none() {
@@ -890,11 +894,15 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         if csd == sd || cel != 0 || self.probing > 0 || self.set.structure(csd).is_profile {
             return false;
         }
-        let key = (node.id(), csd);
-        match self.type_walks.get(&key) {
-            Some(&as_profile_walk) if !as_profile_walk || self.profile_walk => true,
-            _ => {
-                self.type_walks.insert(key, self.profile_walk);
+        // one hash and probe per node (most are first walks: an insert)
+        match self.type_walks.entry((node.id(), csd)) {
+            Entry::Occupied(walk) if !*walk.get() || self.profile_walk => true,
+            Entry::Occupied(mut walk) => {
+                walk.insert(self.profile_walk);
+                false
+            }
+            Entry::Vacant(walk) => {
+                walk.insert(self.profile_walk);
                 false
             }
         }

@@ -60,7 +60,7 @@ pub(crate) fn match_child<'v>(
 /// bytes of the name ([`Child::prefix`]), and a name of up to 8 bytes that is not a choice is
 /// matched by them alone. The children are searched from position `from` on, then those
 /// before it: the same answer where a name can match at most one child
-/// ([`super::memo::Memo::distinct_children`]; `from` is 0 otherwise).
+/// ([`super::memo::ChildrenPlan::distinct`]; `from` is 0 otherwise).
 fn match_packed<'v>(
     s: &'v Structure,
     kids: &[Child],
@@ -138,6 +138,48 @@ impl Present {
     }
 }
 
+/// The positions of the children an object's walk visits, in order: those present and those
+/// checked even when absent.
+enum Visit<'k> {
+    /// As bits (at most 64 children).
+    Mask(u64),
+    /// By looking at each child.
+    Scan {
+        kids: &'k [Child],
+        present: &'k Present,
+        next: usize,
+    },
+}
+
+impl Iterator for Visit<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Visit::Mask(bits) => {
+                if *bits == 0 {
+                    return None;
+                }
+                let pos = bits.trailing_zeros() as usize;
+                *bits &= *bits - 1;
+                Some(pos)
+            }
+            Visit::Scan {
+                kids,
+                present,
+                next,
+            } => loop {
+                let pos = *next;
+                let k = kids.get(pos)?;
+                *next += 1;
+                if k.check_absent || present.get(pos) {
+                    return Some(pos);
+                }
+            },
+        }
+    }
+}
+
 /// A bit (0..64) for a key, from its length and first and last bytes.
 fn key_bit(key: &str) -> u32 {
     let b = key.as_bytes();
@@ -202,7 +244,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let mut present_in_data = Present::new(kids.len());
         // where to start searching the children for the next property (after the child the
         // last one matched), when the order cannot change the answer
-        let hinted = self.memo.distinct_children(set, sd, parent);
+        let plan = self.memo.children_plan(set, sd, parent);
         let mut from = 0usize;
         let mut matched: SmallVec<[Matched<'v>; 16]> = SmallVec::new();
         let mut excluded: SmallVec<[u32; 2]> = SmallVec::new();
@@ -241,7 +283,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             match match_packed(s, kids, from, name) {
                 Some((pos, child, type_code)) => {
                     present_in_data.set(pos);
-                    if hinted {
+                    if plan.distinct {
                         from = pos + 1;
                     }
                     matched.push(Matched {
@@ -268,11 +310,20 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 },
             }
         }
-        for (pos, k) in kids.iter().enumerate() {
-            // absent and nothing to check when absent (no minimum, no slices)
-            if !k.check_absent && !present_in_data.get(pos) {
+        // the children present, and those absent with something to check when absent (a
+        // minimum, slices), in order
+        let visit = match plan.absent {
+            Some(absent) => Visit::Mask(absent | present_in_data.bits),
+            None => Visit::Scan {
+                kids,
+                present: &present_in_data,
+                next: 0,
+            },
+        };
+        for pos in visit {
+            let Some(k) = kids.get(pos) else {
                 continue;
-            }
+            };
             // a probe that failed already has its answer: what it would check next reports
             // nothing, and the checks it remembers are made again when next asked
             if self.probe_failed && self.probing > 0 {
