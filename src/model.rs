@@ -223,34 +223,105 @@ impl Serialize for Elements {
 
 impl<'de> Deserialize<'de> for Elements {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl<'de> serde::de::Visitor<'de> for Bytes {
-            type Value = Box<[u8]>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("encoded elements")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Box<[u8]>, E> {
-                Ok(v.into())
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Box<[u8]>, E> {
-                Ok(v.into_boxed_slice())
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Box<[u8]>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(b) = seq.next_element::<u8>()? {
-                    out.push(b);
-                }
-                Ok(out.into_boxed_slice())
-            }
-        }
-        let encoded = d.deserialize_bytes(Bytes)?;
+        let encoded = d.deserialize_bytes(BytesVisitor)?;
         Ok(Elements {
             encoded,
             ..Elements::default()
         })
+    }
+}
+
+/// A part of a set that a loaded set keeps encoded (postcard) until first used, behind
+/// [`Deref`](std::ops::Deref): loading a set then copies its bytes and decodes nothing, and a
+/// validation that never asks for the part never pays for decoding it. In the file it is one
+/// length-prefixed byte string. Bytes that do not decode, which only a damaged file can hold,
+/// give the part's default (empty) value, as [`Elements`] give no elements.
+#[derive(Clone, Default)]
+pub struct Deferred<T> {
+    /// The value, when built in memory or changed (when `encoded` is empty).
+    owned: T,
+    /// Decoded from `encoded` on first use (when `encoded` is not empty).
+    lazy: OnceLock<T>,
+    encoded: Box<[u8]>,
+}
+
+impl<T: Default + serde::de::DeserializeOwned> Deferred<T> {
+    fn decode(bytes: &[u8]) -> T {
+        postcard::from_bytes(bytes).unwrap_or_default()
+    }
+}
+
+impl<T: Default + serde::de::DeserializeOwned> std::ops::Deref for Deferred<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        if self.encoded.is_empty() {
+            &self.owned
+        } else {
+            self.lazy.get_or_init(|| Deferred::decode(&self.encoded))
+        }
+    }
+}
+
+impl<T: Default + serde::de::DeserializeOwned> std::ops::DerefMut for Deferred<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        if !self.encoded.is_empty() {
+            self.owned = match self.lazy.take() {
+                Some(v) => v,
+                None => Deferred::decode(&self.encoded),
+            };
+            self.encoded = Box::default();
+        }
+        &mut self.owned
+    }
+}
+
+impl<T: std::fmt::Debug + Default + serde::de::DeserializeOwned> std::fmt::Debug for Deferred<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: Serialize> Serialize for Deferred<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !self.encoded.is_empty() {
+            // unchanged since read: written back as read
+            return s.serialize_bytes(&self.encoded);
+        }
+        let bytes = postcard::to_allocvec(&self.owned).map_err(serde::ser::Error::custom)?;
+        s.serialize_bytes(&bytes)
+    }
+}
+
+impl<'de, T: Default> Deserialize<'de> for Deferred<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Deferred {
+            owned: T::default(),
+            lazy: OnceLock::new(),
+            encoded: d.deserialize_bytes(BytesVisitor)?,
+        })
+    }
+}
+
+/// Reads a byte string (postcard's form of [`Elements`] and [`Deferred`]).
+struct BytesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for BytesVisitor {
+    type Value = Box<[u8]>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("encoded bytes")
+    }
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Box<[u8]>, E> {
+        Ok(v.into())
+    }
+    fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Box<[u8]>, E> {
+        Ok(v.into_boxed_slice())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Box<[u8]>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(b) = seq.next_element::<u8>()? {
+            out.push(b);
+        }
+        Ok(out.into_boxed_slice())
     }
 }
 
@@ -503,7 +574,7 @@ pub struct ProfileSet {
     /// Server CapabilityStatements: what a server promises per resource type.
     pub capabilities: Vec<Capability>,
     /// CodeSystems and ValueSet expansions, for bindings and `memberOf`.
-    pub terminology: crate::terminology::Terminology,
+    pub terminology: Deferred<crate::terminology::Terminology>,
     /// SearchParameters (for the rules on SearchParameters and CapabilityStatements).
     pub search_params: Vec<SearchParam>,
     /// Questionnaires and Measures (for QuestionnaireResponse and MeasureReport rules).

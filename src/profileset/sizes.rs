@@ -165,7 +165,7 @@ fn set_sizes() {
         "global_profiles + capabilities",
         measure([(&set.global_profiles, &set.capabilities)]),
     );
-    let t = &set.terminology;
+    let t = &*set.terminology;
     row(&mut rows, "terminology", measure([t]));
     row(
         &mut rows,
@@ -252,7 +252,7 @@ fn set_sizes() {
         "decoding (native, median of 7): structures {:.2} ms, constraints {:.2} ms, terminology {:.2} ms, search_params {:.2} ms, definitions {:.2} ms",
         decode_ms(&set.structures),
         decode_ms(&set.constraints),
-        decode_ms(&set.terminology),
+        decode_ms(&*set.terminology),
         decode_ms(&set.search_params),
         decode_ms(&set.definitions)
     );
