@@ -44,7 +44,9 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("fhirval::json::parse_bytes", |b| {
         b.iter(|| {
-            let v = fhirval::json::parse_bytes(black_box(&bytes), &Default::default()).unwrap();
+            let arena = fhirval::json::Arena::new();
+            let v =
+                fhirval::json::parse_bytes(black_box(&bytes), &arena, &Default::default()).unwrap();
             black_box(v.offset)
         })
     });

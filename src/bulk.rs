@@ -99,7 +99,9 @@ struct Facts {
 
 impl Facts {
     fn of(resource: &[u8]) -> Facts {
-        let Ok(root) = crate::json::parse_bytes(resource, &crate::json::Limits::default()) else {
+        let arena = crate::json::Arena::new();
+        let Ok(root) = crate::json::parse_bytes(resource, &arena, &crate::json::Limits::default())
+        else {
             return Facts {
                 labels: vec!["(not JSON)".into()],
                 resource_type: None,

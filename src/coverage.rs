@@ -83,7 +83,8 @@ impl Coverage {
     ) -> Result<(), CoverageError> {
         let limits = &validator.options().limits();
         let text = json::utf8_text(input, limits).map_err(|e| CoverageError::Text(e.message))?;
-        let root = json::parse(text, limits).map_err(|e| {
+        let arena = json::Arena::new();
+        let root = json::parse(text, &arena, limits).map_err(|e| {
             let (line, col) = json::line_col(text, e.offset);
             CoverageError::Json {
                 line,

@@ -49,7 +49,8 @@ pub fn check_validate(v: &Validator, data: &[u8]) -> OperationOutcome {
     let _ = serde_json::to_string(&oo).expect("OperationOutcome serialises");
     let _ = o.to_text("fuzz");
     // Not JSON (by our parser) means a fatal issue, never "valid".
-    if fhirval::json::parse_bytes(data, &v.options().limits()).is_err() {
+    let arena = fhirval::json::Arena::new();
+    if fhirval::json::parse_bytes(data, &arena, &v.options().limits()).is_err() {
         assert!(
             o.issues.iter().any(|i| i.severity == Severity::Fatal),
             "a JSON syntax error gave no fatal issue: {:?}",

@@ -40,7 +40,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = e.functions();
-    let Ok(root) = json::parse(doc, &Limits::default()) else {
+    let arena = json::Arena::new();
+    let Ok(root) = json::parse(doc, &arena, &Limits::default()) else {
         return;
     };
     let rt = root

@@ -119,7 +119,8 @@ const OBSERVATION: &str = r#"{
 }"#;
 
 fn with_doc<R>(doc: &str, f: impl FnOnce(&Node<'_>) -> R) -> R {
-    let node = json::parse(doc, &json::Limits::default()).unwrap();
+    let arena = json::Arena::new();
+    let node = json::parse(doc, &arena, &json::Limits::default()).unwrap();
     f(&node)
 }
 

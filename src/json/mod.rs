@@ -20,7 +20,9 @@
 //! Convert them to 1-based line/column with [`line_cols`] (or [`line_col`]), only once
 //! issues actually have to be reported: it scans the text once for all of them.
 //!
-//! Strings borrow from the input when they contain no escapes. A `\u` escape
+//! The tree lives in an [`Arena`] the caller keeps alive beside it: arrays and objects are
+//! slices there ([`List`]), and strings borrow from the input when they contain no escapes,
+//! else from the arena (so they are always `Cow::Borrowed`). A `\u` escape
 //! that encodes a lone (unpaired) UTF-16 surrogate is replaced with U+FFFD
 //! REPLACEMENT CHARACTER, so decoded strings are always valid UTF-8;
 //! [`lone_surrogates`] finds such escapes in a string's source again (the
@@ -72,12 +74,61 @@ pub enum Value<'a> {
     Bool(bool),
     /// Raw number text exactly as written (already validated).
     Number(&'a str),
-    /// Unescaped string; `Borrowed` when the source had no escapes.
+    /// Unescaped string: the source text when it had no escapes, else in the [`Arena`].
     String(Cow<'a, str>),
     /// Elements in order.
-    Array(Vec<Node<'a>>),
+    Array(List<'a, Node<'a>>),
     /// Members in document order; duplicate keys are kept.
-    Object(Vec<Member<'a>>),
+    Object(List<'a, Member<'a>>),
+}
+
+/// The elements of an array or the members of an object: a slice in the document's [`Arena`].
+/// It derefs to the slice, and `for x in list` iterates it as it would a `&Vec`.
+#[derive(Debug)]
+pub struct List<'a, T>(&'a [T]);
+
+impl<T> Clone for List<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for List<'_, T> {}
+
+impl<'a, T> List<'a, T> {
+    /// The slice, for the arena's lifetime.
+    pub fn as_slice(&self) -> &'a [T] {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for List<'_, T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.0
+    }
+}
+
+impl<'l, T> IntoIterator for &'l List<'_, T> {
+    type Item = &'l T;
+    type IntoIter = std::slice::Iter<'l, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Where a parsed document's arrays, objects and unescaped strings live: one bump allocator
+/// per document ([`bumpalo`]), so building a tree costs a few large allocations instead of one
+/// per container, and dropping it frees them at once instead of walking every node. Keep it
+/// alive as long as the tree: `let arena = Arena::new(); let root = parse(text, &arena, &limits)?;`.
+#[derive(Debug, Default)]
+pub struct Arena(bumpalo::Bump);
+
+impl Arena {
+    /// An empty arena.
+    pub fn new() -> Self {
+        Arena::default()
+    }
 }
 
 /// A value together with its source position.
@@ -122,6 +173,12 @@ pub struct Member<'a> {
     pub key_offset: u32,
     /// The value.
     pub value: Node<'a>,
+}
+
+/// Whether string value `text` of the document parsed from `source` was unescaped (its source
+/// had escapes, so the arena holds it), rather than borrowed from `source` as written.
+pub fn unescaped(source: &str, text: &str) -> bool {
+    !source.as_bytes().as_ptr_range().contains(&text.as_ptr())
 }
 
 /// The four hex digits at `at`, as a number.
@@ -245,13 +302,18 @@ impl<'a> Node<'a> {
     }
 }
 
-/// Parses a complete JSON document. A leading BOM (U+FEFF) is skipped.
-pub fn parse<'a>(input: &'a str, limits: &Limits) -> Result<Node<'a>, ParseError> {
+/// Parses a complete JSON document into `arena`. A leading BOM (U+FEFF) is skipped.
+pub fn parse<'a>(
+    input: &'a str,
+    arena: &'a Arena,
+    limits: &Limits,
+) -> Result<Node<'a>, ParseError> {
     check_size(input.len(), limits)?;
     let start = if input.starts_with('\u{FEFF}') { 3 } else { 0 };
     Parser {
         src: input,
         bytes: input.as_bytes(),
+        arena: &arena.0,
         pos: start,
         max_depth: limits.max_depth,
         max_string: limits.max_string,
@@ -266,8 +328,12 @@ pub fn parse<'a>(input: &'a str, limits: &Limits) -> Result<Node<'a>, ParseError
 ///
 /// The size limit is checked first (before UTF-8 validation). Offsets are
 /// relative to `input` itself, i.e. they include the BOM if present.
-pub fn parse_bytes<'a>(input: &'a [u8], limits: &Limits) -> Result<Node<'a>, ParseError> {
-    parse(utf8_text(input, limits)?, limits)
+pub fn parse_bytes<'a>(
+    input: &'a [u8],
+    arena: &'a Arena,
+    limits: &Limits,
+) -> Result<Node<'a>, ParseError> {
+    parse(utf8_text(input, limits)?, arena, limits)
 }
 
 /// The input as text, if it is within the size limit and UTF-8 (what [`parse_bytes`] checks
@@ -309,7 +375,7 @@ fn to_u32(n: usize) -> u32 {
 }
 
 /// An open container. Its items (members) so far are on the parser's shared item (member)
-/// stack from `start`: each container then gets one allocation of its exact size when closed.
+/// stack from `start`: each container is then moved to one slice of its exact size in the arena when closed.
 enum Frame<'a> {
     Array {
         start: usize,
@@ -344,6 +410,7 @@ fn unterminated_object(offset: u32) -> ParseError {
 struct Parser<'a> {
     src: &'a str,
     bytes: &'a [u8],
+    arena: &'a bumpalo::Bump,
     pos: usize,
     max_depth: usize,
     max_string: usize,
@@ -438,7 +505,7 @@ impl<'a> Parser<'a> {
                     if self.peek() == Some(b']') {
                         self.pos += 1;
                         Node {
-                            value: Value::Array(Vec::new()),
+                            value: Value::Array(List(&[])),
                             offset,
                         }
                     } else {
@@ -456,7 +523,7 @@ impl<'a> Parser<'a> {
                     if self.peek() == Some(b'}') {
                         self.pos += 1;
                         Node {
-                            value: Value::Object(Vec::new()),
+                            value: Value::Object(List(&[])),
                             offset,
                         }
                     } else {
@@ -569,14 +636,19 @@ impl<'a> Parser<'a> {
                     }
                 }
                 // The innermost container was just closed: pop it.
-                // (`split_off`: one allocation of the exact size and one copy)
                 node = match stack.pop() {
                     Some(Frame::Array { start, offset }) => Node {
-                        value: Value::Array(items.split_off(start.min(items.len()))),
+                        value: Value::Array(List(
+                            self.arena
+                                .alloc_slice_fill_iter(items.drain(start.min(items.len())..)),
+                        )),
                         offset,
                     },
                     Some(Frame::Object { start, offset, .. }) => Node {
-                        value: Value::Object(members.split_off(start.min(members.len()))),
+                        value: Value::Object(List(
+                            self.arena
+                                .alloc_slice_fill_iter(members.drain(start.min(members.len())..)),
+                        )),
                         offset,
                     },
                     None => return Err(ParseError::new("internal parser error", self.pos)),
@@ -682,7 +754,9 @@ impl<'a> Parser<'a> {
                     self.check_string_len(open, i)?;
                     self.push_run(&mut out, run, i)?;
                     self.pos = i + 1;
-                    return Ok(Cow::Owned(out));
+                    // in the arena: a tree owns no allocation of its own (the arena does
+                    // not run destructors)
+                    return Ok(Cow::Borrowed(self.arena.alloc_str(&out)));
                 }
                 Some(b'\\') => {
                     self.check_string_len(open, i)?;

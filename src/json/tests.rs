@@ -2,8 +2,13 @@
 
 use super::*;
 
+/// An arena that lives as long as the test (leaked: tests only).
+fn arena() -> &'static Arena {
+    Box::leak(Box::default())
+}
+
 fn p(s: &str) -> Node<'_> {
-    parse(s, &Limits::default()).unwrap()
+    parse(s, arena(), &Limits::default()).unwrap()
 }
 
 #[test]
@@ -40,7 +45,7 @@ fn swar_tests_match_bytewise_tests() {
 }
 
 fn err(s: &str) -> ParseError {
-    parse(s, &Limits::default()).unwrap_err()
+    parse(s, &Arena::new(), &Limits::default()).unwrap_err()
 }
 
 fn e(msg: &str, offset: u32) -> ParseError {
@@ -124,7 +129,7 @@ fn line_col_basic_crlf_multibyte() {
 #[test]
 fn line_col_with_bom() {
     let src = "\u{FEFF}{\"a\":\n1}";
-    let root = parse_bytes(src.as_bytes(), &Limits::default()).unwrap();
+    let root = parse_bytes(src.as_bytes(), arena(), &Limits::default()).unwrap();
     assert_eq!(root.offset, 3);
     assert_eq!(line_col(src, root.offset), (1, 1));
     assert_eq!(line_col(src, root.get("a").unwrap().offset), (2, 1));
@@ -180,11 +185,17 @@ fn line_cols_of_many_offsets_in_any_order() {
 
 #[test]
 fn strings_and_escapes() {
-    let root = p(r#"["plain", "a\"b\\c\/d\b\f\n\r\t", "\u00e9\u20AC", "x\ud83d\ude00y", "ünï"]"#);
+    let src = r#"["plain", "a\"b\\c\/d\b\f\n\r\t", "\u00e9\u20AC", "x\ud83d\ude00y", "ünï"]"#;
+    let root = p(src);
     let a = root.value.as_array().unwrap();
+    // every string borrows: from the source as written, or unescaped in the arena
+    let in_arena: Vec<bool> = a
+        .iter()
+        .map(|n| unescaped(src, n.value.as_str().unwrap()))
+        .collect();
+    assert_eq!(in_arena, [false, true, true, true, false]);
     assert!(matches!(&a[0].value, Value::String(Cow::Borrowed("plain"))));
     assert_eq!(a[1].value.as_str(), Some("a\"b\\c/d\u{8}\u{c}\n\r\t"));
-    assert!(matches!(&a[1].value, Value::String(Cow::Owned(_))));
     assert_eq!(a[2].value.as_str(), Some("é€"));
     assert_eq!(a[3].value.as_str(), Some("x😀y"));
     assert!(matches!(&a[4].value, Value::String(Cow::Borrowed("ünï"))));
@@ -427,25 +438,25 @@ fn depth_limit() {
     assert!(t.elapsed().as_secs() < 1);
     // Exactly max_depth levels is fine; one more is not.
     let ok = format!("{}{}", "[".repeat(256), "]".repeat(256));
-    assert!(parse(&ok, &Limits::default()).is_ok());
+    assert!(parse(&ok, &Arena::new(), &Limits::default()).is_ok());
     let objs = format!("{}1{}", "{\"a\":".repeat(257), "}".repeat(257));
     assert_eq!(err(&objs), e("nesting depth exceeds 256", 5 * 256));
     let limits = Limits {
         max_depth: 2,
         ..Limits::default()
     };
-    assert!(parse("[[1]]", &limits).is_ok());
+    assert!(parse("[[1]]", &Arena::new(), &limits).is_ok());
     assert_eq!(
-        parse("[[[1]]]", &limits).unwrap_err(),
+        parse("[[[1]]]", &Arena::new(), &limits).unwrap_err(),
         e("nesting depth exceeds 2", 2)
     );
     let zero = Limits {
         max_depth: 0,
         ..Limits::default()
     };
-    assert!(parse("1", &zero).is_ok());
+    assert!(parse("1", &Arena::new(), &zero).is_ok());
     assert_eq!(
-        parse("{}", &zero).unwrap_err(),
+        parse("{}", &Arena::new(), &zero).unwrap_err(),
         e("nesting depth exceeds 0", 0)
     );
     // A huge, well-formed document with a big depth limit must not overflow
@@ -456,7 +467,7 @@ fn depth_limit() {
         max_depth: usize::MAX,
         ..Limits::default()
     };
-    let node = parse(&big, &unlimited).unwrap();
+    let node = parse(&big, arena(), &unlimited).unwrap();
     // Dropping a deeply nested tree is recursive in std; leak it instead
     // so the test itself cannot overflow (integrators: keep max_depth sane).
     std::mem::forget(node);
@@ -470,24 +481,24 @@ fn size_and_string_limits() {
         ..Limits::default()
     };
     assert_eq!(
-        parse_bytes(b"[1,2,3,4,5,6]", &limits).unwrap_err(),
+        parse_bytes(b"[1,2,3,4,5,6]", &Arena::new(), &limits).unwrap_err(),
         e("input size 13 bytes exceeds limit of 10 bytes", 0)
     );
     assert_eq!(
-        parse("[1,2,3,4,5,6]", &limits).unwrap_err(),
+        parse("[1,2,3,4,5,6]", &Arena::new(), &limits).unwrap_err(),
         e("input size 13 bytes exceeds limit of 10 bytes", 0)
     );
-    assert!(parse(r#"["abc"]"#, &limits).is_ok());
+    assert!(parse(r#"["abc"]"#, &Arena::new(), &limits).is_ok());
     assert_eq!(
-        parse(r#"["abcd"]"#, &limits).unwrap_err(),
+        parse(r#"["abcd"]"#, &Arena::new(), &limits).unwrap_err(),
         e("string exceeds limit of 3 bytes", 1)
     );
     assert_eq!(
-        parse(r#"{"abcd":1}"#, &limits).unwrap_err(),
+        parse(r#"{"abcd":1}"#, &Arena::new(), &limits).unwrap_err(),
         e("string exceeds limit of 3 bytes", 1)
     );
     assert_eq!(
-        parse(r#"["ab\n"]"#, &limits).unwrap_err(),
+        parse(r#"["ab\n"]"#, &Arena::new(), &limits).unwrap_err(),
         e("string exceeds limit of 3 bytes", 1)
     );
 }
@@ -496,26 +507,29 @@ fn size_and_string_limits() {
 fn bytes_entry_point() {
     let l = Limits::default();
     // BOM stripped, offsets still relative to the given bytes.
-    let root = parse_bytes(b"\xEF\xBB\xBF {\"a\":1}", &l).unwrap();
+    let root = parse_bytes(b"\xEF\xBB\xBF {\"a\":1}", arena(), &l).unwrap();
     assert_eq!(root.offset, 4);
     assert_eq!(root.get("a").unwrap().offset, 9);
     assert_eq!(
-        parse_bytes(b"[\"ok\", \"\xFF\"]", &l).unwrap_err(),
+        parse_bytes(b"[\"ok\", \"\xFF\"]", &Arena::new(), &l).unwrap_err(),
         e("invalid UTF-8: unexpected byte 0xFF", 8)
     );
     assert_eq!(
-        parse_bytes(b"\"\xC3(\"", &l).unwrap_err(),
+        parse_bytes(b"\"\xC3(\"", &Arena::new(), &l).unwrap_err(),
         e("invalid UTF-8: unexpected byte 0xC3", 1)
     );
     assert_eq!(
-        parse_bytes(b"\"ab\xE2\x82", &l).unwrap_err(),
+        parse_bytes(b"\"ab\xE2\x82", &Arena::new(), &l).unwrap_err(),
         e(
             "invalid UTF-8: truncated multi-byte sequence at end of input",
             3
         )
     );
     for empty in [&b""[..], b"   \n\t\r\n", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF  "] {
-        assert_eq!(parse_bytes(empty, &l).unwrap_err(), e("empty input", 0));
+        assert_eq!(
+            parse_bytes(empty, &Arena::new(), &l).unwrap_err(),
+            e("empty input", 0)
+        );
     }
     assert_eq!(err(""), e("empty input", 0));
 }
@@ -523,12 +537,12 @@ fn bytes_entry_point() {
 #[test]
 fn never_panics_on_truncations_and_mutations() {
     let src = r#"{"a": [1, -2.5e+3, "x\u00e9\ud83d\ude00", true, false, null, {"b": {}}], "c": "\ud800"}"#;
-    assert!(parse(src, &Limits::default()).is_ok());
+    assert!(parse(src, &Arena::new(), &Limits::default()).is_ok());
     let bytes = src.as_bytes();
     for end in 0..bytes.len() {
-        let _ = parse_bytes(&bytes[..end], &Limits::default());
+        let _ = parse_bytes(&bytes[..end], &Arena::new(), &Limits::default());
         for start in 0..end.min(8) {
-            let _ = parse_bytes(&bytes[start..end], &Limits::default());
+            let _ = parse_bytes(&bytes[start..end], &Arena::new(), &Limits::default());
         }
     }
     for i in 0..bytes.len() {
@@ -537,7 +551,7 @@ fn never_panics_on_truncations_and_mutations() {
         ] {
             let mut m = bytes.to_vec();
             m[i] = b;
-            let _ = parse_bytes(&m, &Limits::default());
+            let _ = parse_bytes(&m, &Arena::new(), &Limits::default());
         }
     }
 }
@@ -551,7 +565,7 @@ fn corpus_bundle_counts() {
         eprintln!("corpus file not available; skipping");
         return;
     };
-    let root = parse_bytes(&data, &Limits::default()).unwrap();
+    let root = parse_bytes(&data, arena(), &Limits::default()).unwrap();
     assert_eq!(
         root.get("resourceType").unwrap().value.as_str(),
         Some("Bundle")
@@ -635,7 +649,8 @@ fn speed() {
     let n = 50;
     let t = std::time::Instant::now();
     for _ in 0..n {
-        let root = parse_bytes(std::hint::black_box(&data), &Limits::default()).unwrap();
+        let arena = Arena::new();
+        let root = parse_bytes(std::hint::black_box(&data), &arena, &Limits::default()).unwrap();
         std::hint::black_box(&root);
     }
     let secs = t.elapsed().as_secs_f64();
@@ -649,16 +664,16 @@ fn comments_are_white_space_when_allowed() {
         allow_comments: true,
         ..Limits::default()
     };
-    let v = parse("// head\n{\"a\" /* c */ : [1, // x\n 2]}", &limits).unwrap();
+    let v = parse("// head\n{\"a\" /* c */ : [1, // x\n 2]}", arena(), &limits).unwrap();
     let a = v.get("a").unwrap();
     assert_eq!(a.value.as_array().map(<[Node<'_>]>::len), Some(2));
     // an unterminated block comment or a lone '/' is still an error, and says so
     assert_eq!(
-        parse("{\"a\": 1 /* c }", &limits).unwrap_err(),
+        parse("{\"a\": 1 /* c }", &Arena::new(), &limits).unwrap_err(),
         e("unterminated comment: missing '*/'", 8)
     );
     assert_eq!(
-        parse("[1, / 2]", &limits).unwrap_err(),
+        parse("[1, / 2]", &Arena::new(), &limits).unwrap_err(),
         e("unexpected '/': a comment starts with '//' or '/*'", 4)
     );
 }

@@ -38,12 +38,16 @@ impl<'n> Named<'n> {
 
 impl<'v: 'a, 'a> Walker<'v, 'a> {
     /// The `resource_type` that `canonical` names from resource `node` (see [`Named`]).
-    pub(super) fn named_definition(
+    pub(super) fn named_definition<'n>(
         &self,
-        node: &'a Node<'a>,
+        arena: &'n crate::json::Arena,
+        node: &'n Node<'n>,
         resource_type: &str,
         canonical: &str,
-    ) -> Option<Named<'a>> {
+    ) -> Option<Named<'n>>
+    where
+        'a: 'n,
+    {
         if let Some(id) = canonical.strip_prefix('#') {
             return array(node, "contained")
                 .iter()
@@ -53,7 +57,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                 .map(Named::Contained);
         }
         let d = self.set.definition(resource_type, canonical)?;
-        crate::json::parse(&d.json, &crate::json::Limits::default())
+        crate::json::parse(&d.json, arena, &crate::json::Limits::default())
             .ok()
             .map(Named::Loaded)
     }

@@ -76,7 +76,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(canonical) = m.value.as_str() else {
             return;
         };
-        let named = self.named_definition(node, "Measure", canonical);
+        let arena = crate::json::Arena::new();
+        let named = self.named_definition(&arena, node, "Measure", canonical);
         let Some(measure) = named.as_ref().map(Named::node) else {
             self.report(Severity::Warning, "required", m.offset, || {
                 format!("The Measure '{canonical}' could not be resolved, so no validation can be performed against the Measure")

@@ -111,8 +111,9 @@ impl Validator {
     /// [`Validator::validate`], against `profiles` instead of the validator's profiles.
     pub fn validate_against(&self, input: &[u8], profiles: &[String]) -> OperationOutcome {
         let limits = &self.options.limits();
-        let parsed =
-            json::utf8_text(input, limits).and_then(|text| Ok((text, json::parse(text, limits)?)));
+        let arena = json::Arena::new();
+        let parsed = json::utf8_text(input, limits)
+            .and_then(|text| Ok((text, json::parse(text, &arena, limits)?)));
         match parsed {
             Err(e) => {
                 let text = String::from_utf8_lossy(input);
@@ -795,9 +796,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let info = type_code.map(|code| self.type_info(code));
         if let Some(p) = info.and_then(|i| i.primitive) {
             if let Some(Node {
-                value: Value::String(std::borrow::Cow::Owned(text)),
+                value: Value::String(text),
                 offset,
             }) = item.value
+                && json::unescaped(self.source, text)
                 && !self.profile_walk
                 && text.contains('\u{FFFD}')
             {

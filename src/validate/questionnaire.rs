@@ -203,7 +203,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(canonical) = q.value.as_str() else {
             return;
         };
-        let named = self.named_definition(node, "Questionnaire", canonical);
+        let arena = crate::json::Arena::new();
+        let named = self.named_definition(&arena, node, "Questionnaire", canonical);
         let Some(questionnaire) = named.as_ref().map(Named::node) else {
             let example = canonical.starts_with("http://example.org")
                 || canonical.starts_with("https://example.org");

@@ -466,7 +466,8 @@ fn differential_records_for_every_invariant_on_every_example() {
             let example_dir = out_dir.join("examples").join(&spec);
             std::fs::create_dir_all(&example_dir).expect("examples directory");
             std::fs::write(example_dir.join(file), &text).expect("example written");
-            let node = json::parse(&text, &json::Limits::default())
+            let arena = json::Arena::new();
+            let node = json::parse(&text, &arena, &json::Limits::default())
                 .unwrap_or_else(|e| panic!("{example}: {e:?}"));
             let before = records.len();
             let mut walk = Walk {

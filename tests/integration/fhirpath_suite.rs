@@ -92,7 +92,8 @@ impl R4Model {
             if !name.contains("StructureDefinition-") {
                 continue;
             }
-            let Ok(sd) = json::parse(&text, &json::Limits::default()) else {
+            let arena = json::Arena::new();
+            let Ok(sd) = json::parse(&text, &arena, &json::Limits::default()) else {
                 continue;
             };
             if jstr(&sd, "resourceType") != Some("StructureDefinition") {
@@ -756,7 +757,8 @@ fn fhirpath_conformance_suite() {
             },
             None => empty.clone(),
         };
-        let node = json::parse(&text, &json::Limits::default()).expect("input json");
+        let arena = json::Arena::new();
+        let node = json::parse(&text, &arena, &json::Limits::default()).expect("input json");
         let rt = match &node.value {
             Value::Object(_) => jstr(&node, "resourceType").unwrap_or(""),
             _ => "",
@@ -880,7 +882,8 @@ fn package_invariants_parse() {
     let mut max_depth = 0;
     for f in &files {
         for (name, text) in read_tgz(f) {
-            let Ok(sd) = json::parse(&text, &json::Limits::default()) else {
+            let arena = json::Arena::new();
+            let Ok(sd) = json::parse(&text, &arena, &json::Limits::default()) else {
                 continue;
             };
             if jstr(&sd, "resourceType") != Some("StructureDefinition") {
@@ -963,7 +966,8 @@ const BENCH_RESOURCE: &str = r##"{
 #[ignore]
 fn bench_invariants() {
     let model = R4Model::load();
-    let node = json::parse(BENCH_RESOURCE, &json::Limits::default()).unwrap();
+    let arena = json::Arena::new();
+    let node = json::parse(BENCH_RESOURCE, &arena, &json::Limits::default()).unwrap();
     let ext = &node.get("extension").unwrap().value.as_array().unwrap()[0];
     let period = node.get("identifier").unwrap().value.as_array().unwrap()[0]
         .get("period")
@@ -1072,7 +1076,8 @@ fn core_invariants_on_core_resources() {
     // constraints per resource type: (element path, key, compiled expression)
     let mut constraints: HashMap<String, Vec<(String, String, fhirpath::Expr)>> = HashMap::new();
     for (_, text) in &files {
-        let Ok(sd) = json::parse(text, &json::Limits::default()) else {
+        let arena = json::Arena::new();
+        let Ok(sd) = json::parse(text, &arena, &json::Limits::default()) else {
             continue;
         };
         if jstr(&sd, "resourceType") != Some("StructureDefinition")
@@ -1109,7 +1114,8 @@ fn core_invariants_on_core_resources() {
         .map(|(p, _, _)| (p.clone(), fhirpath::parse(p).expect("path parses")))
         .collect();
     for (name, text) in &files {
-        let Ok(node) = json::parse(text, &json::Limits::default()) else {
+        let arena = json::Arena::new();
+        let Ok(node) = json::parse(text, &arena, &json::Limits::default()) else {
             continue;
         };
         let Some(rt) = jstr(&node, "resourceType") else {

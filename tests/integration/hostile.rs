@@ -461,7 +461,8 @@ fn fhirpath_quadratic_work_hits_the_step_budget() {
         r#"{{"resourceType": "Questionnaire", "item": [{}]}}"#,
         items.join(",")
     );
-    let node = fhirval::json::parse(&doc, &fhirval::json::Limits::default()).unwrap();
+    let arena = fhirval::json::Arena::new();
+    let node = fhirval::json::parse(&doc, &arena, &fhirval::json::Limits::default()).unwrap();
     for src in [
         "descendants().count()",
         "descendants().subsetOf(descendants())",
