@@ -1,12 +1,13 @@
 //! Validating a real member-history Bundle (every entry against its meta.profile) compared with
-//! plain serde_json parsing of the same bytes, and with the core engine alone (no invariants,
-//! no terminology), in one run: the ratios are the figures that matter.
+//! plain serde_json parsing of the same bytes, with the core engine alone (no invariants,
+//! no terminology) and with everything on (PDex mode, security checks), in one run: the ratios
+//! are the figures that matter.
 //!
 //! `cargo bench --bench validate`
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fhirval::load::{self, LoadConfig};
-use fhirval::{Options, Validator};
+use fhirval::{Mode, Options, Validator};
 use std::hint::black_box;
 
 const CORPUS: &str = concat!(
@@ -22,6 +23,14 @@ fn bench(c: &mut Criterion) {
         Options {
             invariants: false,
             terminology: false,
+            ..Options::default()
+        },
+    );
+    let everything = Validator::new(
+        set.clone(),
+        Options {
+            mode: Mode::MemberHistory,
+            security_checks: true,
             ..Options::default()
         },
     );
@@ -46,6 +55,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("fhirval validate", |b| {
         b.iter(|| black_box(validator.validate(black_box(&bytes))))
     });
+    g.bench_function(
+        "fhirval validate, everything on (pdex mode, security checks)",
+        |b| b.iter(|| black_box(everything.validate(black_box(&bytes)))),
+    );
     g.finish();
 }
 

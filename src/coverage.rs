@@ -84,7 +84,7 @@ impl Coverage {
         let limits = &validator.options().limits();
         let text = json::utf8_text(input, limits).map_err(|e| CoverageError::Text(e.message))?;
         let root = json::parse(text, limits).map_err(|e| {
-            let (line, col) = json::LineIndex::new(text).line_col(e.offset);
+            let (line, col) = json::line_col(text, e.offset);
             CoverageError::Json {
                 line,
                 col,

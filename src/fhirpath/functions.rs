@@ -13,13 +13,14 @@ use super::parser::compile_regex;
 use super::units;
 use super::{Elem, EvalError, Item, Quantity, ResolveContext};
 use crate::json::{Node, Value};
+use smallvec::smallvec;
 
 mod conversion;
 mod math;
 mod strings;
 
 fn b<'a>(v: bool) -> Coll<'a> {
-    vec![Item::Bool(v)]
+    smallvec![Item::Bool(v)]
 }
 
 /// Moves argument `i` out of the evaluated arguments (empty if absent).
@@ -159,7 +160,7 @@ impl<'a> Evaluator<'a, '_> {
         input: Coll<'a>,
         f: Frame<'a, '_>,
     ) -> Result<Coll<'a>, EvalError> {
-        let mut out = Vec::new();
+        let mut out = Coll::new();
         for (i, it) in input.iter().enumerate() {
             self.tick()?;
             let r = self.eval_arg0(args, std::slice::from_ref(it), i, f)?;
@@ -176,7 +177,7 @@ impl<'a> Evaluator<'a, '_> {
         input: Coll<'a>,
         f: Frame<'a, '_>,
     ) -> Result<Coll<'a>, EvalError> {
-        let mut out = Vec::new();
+        let mut out = Coll::new();
         for (i, it) in input.iter().enumerate() {
             self.tick()?;
             let r = self.eval_arg0(args, std::slice::from_ref(it), i, f)?;
@@ -191,10 +192,10 @@ impl<'a> Evaluator<'a, '_> {
         input: Coll<'a>,
         f: Frame<'a, '_>,
     ) -> Result<Coll<'a>, EvalError> {
-        let mut out: Coll<'a> = Vec::new();
+        let mut out: Coll<'a> = Coll::new();
         let mut frontier = input;
         while !frontier.is_empty() {
-            let mut next = Vec::new();
+            let mut next = Coll::new();
             for (i, it) in frontier.iter().enumerate() {
                 self.tick()?;
                 let r = self.eval_arg0(args, std::slice::from_ref(it), i, f)?;
@@ -227,7 +228,7 @@ impl<'a> Evaluator<'a, '_> {
         };
         let c = match args.first() {
             Some(a) => self.eval(a, frame)?,
-            None => Vec::new(),
+            None => Coll::new(),
         };
         let branch = if self.coll_bool_strict(&c, "iif criterion")? == Some(true) {
             1
@@ -236,7 +237,7 @@ impl<'a> Evaluator<'a, '_> {
         };
         match args.get(branch) {
             Some(a) => self.eval(a, frame),
-            None => Ok(Vec::new()),
+            None => Ok(Coll::new()),
         }
     }
 
@@ -248,10 +249,10 @@ impl<'a> Evaluator<'a, '_> {
     ) -> Result<Coll<'a>, EvalError> {
         let mut total = match args.get(1) {
             Some(init) => self.eval(init, f)?,
-            None => Vec::new(),
+            None => Coll::new(),
         };
         let Some(expr) = args.first() else {
-            return Ok(Vec::new());
+            return Ok(Coll::new());
         };
         for (i, it) in input.iter().enumerate() {
             self.tick()?;
@@ -304,7 +305,7 @@ impl<'a> Evaluator<'a, '_> {
                 self.charge((small.len() as u64).saturating_mul(big.len() as u64))?;
                 b(small.iter().all(|x| self.contains_item(big, x)))
             }
-            Count => vec![Item::Int(input.len() as i64)],
+            Count => smallvec![Item::Int(input.len() as i64)],
             Distinct => self.distinct(input)?,
             IsDistinct => {
                 let n = input.len();
@@ -313,7 +314,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             // ------------------------------------------------------------ filtering
             OfType(ts) => {
-                let mut out = Vec::new();
+                let mut out = Coll::new();
                 for it in input {
                     if self.type_matches(&it, ts, true)? {
                         out.push(it);
@@ -327,12 +328,12 @@ impl<'a> Evaluator<'a, '_> {
                 n => return err(format!("single(): {n} items")),
             },
             First => input.into_iter().take(1).collect(),
-            Last => input.into_iter().last().into_iter().collect(),
+            Last => input.into_iter().next_back().into_iter().collect(),
             Tail => input.into_iter().skip(1).collect(),
             Skip | Take => {
                 let n = take(&mut argv, 0);
                 let Some(n) = self.single_int(&n, "skip/take")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let n = n.max(0) as usize;
                 if matches!(func, Skip) {
@@ -343,7 +344,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             Intersect => {
                 let other = take(&mut argv, 0);
-                let mut out: Coll<'a> = Vec::new();
+                let mut out: Coll<'a> = Coll::new();
                 for it in input {
                     self.charge(1 + other.len() as u64 + out.len() as u64)?;
                     if self.contains_item(&other, &it) && !self.contains_item(&out, &it) {
@@ -389,14 +390,14 @@ impl<'a> Evaluator<'a, '_> {
             }
             // ------------------------------------------------------------ tree
             Children => {
-                let mut out = Vec::new();
+                let mut out = Coll::new();
                 for it in &input {
                     self.children_of(it, &mut out)?;
                 }
                 out
             }
             Descendants => {
-                let mut out = Vec::new();
+                let mut out = Coll::new();
                 for it in &input {
                     self.children_of(it, &mut out)?;
                 }
@@ -410,7 +411,7 @@ impl<'a> Evaluator<'a, '_> {
                 out
             }
             // ------------------------------------------------------------ utility
-            Now => vec![Item::DateTime(self.now()?)],
+            Now => smallvec![Item::DateTime(self.now()?)],
             Today => {
                 let mut d = self.now()?;
                 d.prec = Prec::Day;
@@ -419,7 +420,7 @@ impl<'a> Evaluator<'a, '_> {
                 d.minute = 0;
                 d.second = 0;
                 d.milli = 0;
-                vec![Item::Date(d)]
+                smallvec![Item::Date(d)]
             }
             TimeOfDay => {
                 let mut d = self.now()?;
@@ -427,17 +428,17 @@ impl<'a> Evaluator<'a, '_> {
                 d.month = 0;
                 d.day = 0;
                 d.tz = None;
-                vec![Item::Time(d)]
+                smallvec![Item::Time(d)]
             }
             Not => match self.coll_bool_strict_not(&input)? {
                 Some(v) => b(!v),
-                None => Vec::new(),
+                None => Coll::new(),
             },
             // handled by `call`
             Sort | All | Where | Select | Repeat | Iif | Aggregate | Trace => input,
             LowBoundary | HighBoundary => {
                 let Some(x) = self.singleton(&input, "boundary")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let p = if argv.is_empty() {
                     None
@@ -449,25 +450,25 @@ impl<'a> Evaluator<'a, '_> {
             }
             Precision => {
                 let Some(x) = self.singleton(&input, "precision")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 match self.to_system(&x) {
-                    Some(Item::Dec(d)) => vec![Item::Int(d.scale() as i64)],
-                    Some(Item::Int(_)) => vec![Item::Int(0)],
+                    Some(Item::Dec(d)) => smallvec![Item::Int(d.scale() as i64)],
+                    Some(Item::Int(_)) => smallvec![Item::Int(0)],
                     Some(Item::Date(d) | Item::DateTime(d)) => {
-                        vec![Item::Int(d.precision_digits(false))]
+                        smallvec![Item::Int(d.precision_digits(false))]
                     }
-                    Some(Item::Time(d)) => vec![Item::Int(d.precision_digits(true))],
-                    _ => Vec::new(),
+                    Some(Item::Time(d)) => smallvec![Item::Int(d.precision_digits(true))],
+                    _ => Coll::new(),
                 }
             }
             Comparable => {
                 let Some(x) = self.singleton(&input, "comparable")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let a = take(&mut argv, 0);
                 let Some(y) = self.singleton(&a, "comparable")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 match (self.quantity_of(&x), self.quantity_of(&y)) {
                     (Some(p), Some(q)) => b(units::comparable(&p.unit, &q.unit)),
@@ -477,7 +478,7 @@ impl<'a> Evaluator<'a, '_> {
             // ------------------------------------------------------------ types
             Is(ts) => match self.singleton(&input, "is")? {
                 Some(it) => b(self.type_matches(&it, ts, false)?),
-                None => Vec::new(),
+                None => Coll::new(),
             },
             As(ts) => self.as_type(input, ts)?,
             Type => input
@@ -490,9 +491,9 @@ impl<'a> Evaluator<'a, '_> {
             // ------------------------------------------------------------ FHIR
             Extension => {
                 let Some(url) = self.str_arg(&mut argv, 0, "extension")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
-                let mut exts = Vec::new();
+                let mut exts = Coll::new();
                 self.navigate(&input, "extension", &mut exts)?;
                 exts.retain(|e| match e {
                     Item::Elem(Elem { value: Some(n), .. }) => n
@@ -517,10 +518,10 @@ impl<'a> Evaluator<'a, '_> {
                 {
                     opt(self.to_system(it))
                 }
-                _ => Vec::new(),
+                _ => Coll::new(),
             },
             Resolve => {
-                let mut out = Vec::new();
+                let mut out = Coll::new();
                 for it in &input {
                     self.tick()?;
                     if let Some(n) = self.resolve_item(it) {
@@ -532,9 +533,9 @@ impl<'a> Evaluator<'a, '_> {
             }
             MemberOf => {
                 let Some(vs) = self.str_arg(&mut argv, 0, "memberOf")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
-                let mut out = Vec::new();
+                let mut out = Coll::new();
                 for it in &input {
                     if let Item::Elem(e) = it
                         && let Some(n) = e.value
@@ -549,7 +550,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             ConformsTo => {
                 let Some(url) = self.str_arg(&mut argv, 0, "conformsTo")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 match self.singleton(&input, "conformsTo")? {
                     Some(Item::Elem(e)) => match e.value {
@@ -562,10 +563,10 @@ impl<'a> Evaluator<'a, '_> {
                                 }
                             }
                         }
-                        None => Vec::new(),
+                        None => Coll::new(),
                     },
                     Some(_) => b(false),
-                    None => Vec::new(),
+                    None => Coll::new(),
                 }
             }
             HtmlChecks => match self.singleton(&input, "htmlChecks")? {
@@ -587,7 +588,7 @@ impl<'a> Evaluator<'a, '_> {
                 }
                 Some(Item::Str(s)) => b(self.model.html_checks(&s)),
                 Some(_) => b(false),
-                None => Vec::new(),
+                None => Coll::new(),
             },
         })
     }
@@ -601,7 +602,7 @@ impl<'a> Evaluator<'a, '_> {
     ) -> Result<Coll<'a>, EvalError> {
         match args.first() {
             Some(a) => self.eval(a, Self::lambda_frame(this, index, f)),
-            None => Ok(Vec::new()),
+            None => Ok(Coll::new()),
         }
     }
 

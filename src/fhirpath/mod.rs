@@ -397,7 +397,7 @@ pub fn evaluate<'a>(
             e.key = "";
         }
     }
-    Ok(out)
+    Ok(out.into_vec())
 }
 
 /// Evaluates an invariant: empty → `true`; a single boolean → its value; any other

@@ -17,8 +17,8 @@
 //!
 //! Offsets are byte offsets into the original input (a leading UTF-8 BOM is
 //! skipped but still counted, so offsets always index the caller's buffer).
-//! Convert them to 1-based line/column with [`LineIndex`], which is meant to be
-//! built lazily, only once an issue actually has to be reported.
+//! Convert them to 1-based line/column with [`line_cols`] (or [`line_col`]), only once
+//! issues actually have to be reported: it scans the text once for all of them.
 //!
 //! Strings borrow from the input when they contain no escapes. A `\u` escape
 //! that encodes a lone (unpaired) UTF-16 surrogate is replaced with U+FFFD
@@ -359,13 +359,35 @@ impl<'a> Parser<'a> {
     #[inline(always)]
     fn skip_ws(&mut self) {
         while let Some(&c) = self.bytes.get(self.pos) {
-            if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                self.pos += 1;
-            } else if c == b'/' && self.allow_comments && self.skip_comment() {
-                continue;
-            } else {
-                break;
+            match c {
+                b' ' => self.skip_spaces(),
+                b'\n' | b'\r' | b'\t' => self.pos += 1,
+                b'/' if self.allow_comments && self.skip_comment() => {}
+                _ => break,
             }
+        }
+    }
+
+    /// Skips the run of spaces at `pos` 8 bytes at a time: pretty-printed JSON is a third
+    /// indentation, which a byte at a time costs more than all its strings.
+    #[inline(always)]
+    fn skip_spaces(&mut self) {
+        const SPACES: u64 = 0x2020_2020_2020_2020;
+        while let Some(word) = self
+            .bytes
+            .get(self.pos..)
+            .and_then(<[u8]>::first_chunk::<8>)
+        {
+            let other = u64::from_le_bytes(*word) ^ SPACES;
+            if other != 0 {
+                // the first byte that is not a space (little-endian: the lowest nonzero byte)
+                self.pos += (other.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.pos += 8;
+        }
+        while self.bytes.get(self.pos) == Some(&b' ') {
+            self.pos += 1;
         }
     }
 
@@ -547,13 +569,14 @@ impl<'a> Parser<'a> {
                     }
                 }
                 // The innermost container was just closed: pop it.
+                // (`split_off`: one allocation of the exact size and one copy)
                 node = match stack.pop() {
                     Some(Frame::Array { start, offset }) => Node {
-                        value: Value::Array(items.drain(start.min(items.len())..).collect()),
+                        value: Value::Array(items.split_off(start.min(items.len()))),
                         offset,
                     },
                     Some(Frame::Object { start, offset, .. }) => Node {
-                        value: Value::Object(members.drain(start.min(members.len())..).collect()),
+                        value: Value::Object(members.split_off(start.min(members.len()))),
                         offset,
                     },
                     None => return Err(ParseError::new("internal parser error", self.pos)),
@@ -620,19 +643,36 @@ impl<'a> Parser<'a> {
         Ok((key, to_u32(at)))
     }
 
-    /// Parses a string whose opening quote is at `pos`.
+    /// Parses a string whose opening quote is at `pos`. The common case, no escape, is
+    /// inlined into the callers; the rest is [`Parser::parse_string_escaped`].
+    #[inline(always)]
     fn parse_string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         let open = self.pos;
         let start = open + 1;
-        let mut i = scan_plain(self.bytes, start);
-        // Fast path: no escapes.
-        if self.bytes.get(i) == Some(&b'"') {
-            self.check_string_len(open, i)?;
+        let i = scan_plain(self.bytes, start);
+        if self.bytes.get(i) == Some(&b'"')
+            && i - start <= self.max_string
+            && let Some(s) = self.src.get(start..i)
+        {
             self.pos = i + 1;
-            return match self.src.get(start..i) {
-                Some(s) => Ok(Cow::Borrowed(s)),
-                None => Err(ParseError::new("internal parser error", start)),
-            };
+            return Ok(Cow::Borrowed(s));
+        }
+        self.parse_string_escaped(open, i)
+    }
+
+    /// [`Parser::parse_string`] of a string with escapes (or an error): `i` is the first
+    /// byte after the opening quote at `open` that is a quote, a backslash or a control
+    /// character.
+    #[inline(never)]
+    fn parse_string_escaped(
+        &mut self,
+        open: usize,
+        mut i: usize,
+    ) -> Result<Cow<'a, str>, ParseError> {
+        let start = open + 1;
+        if self.bytes.get(i) == Some(&b'"') {
+            // only here when over the length limit
+            self.check_string_len(open, i)?;
         }
         let mut out = String::new();
         let mut run = start;
@@ -942,15 +982,6 @@ pub(crate) mod swar {
         w.wrapping_sub(LO * u64::from(n)) & !w & HI != 0
     }
 
-    /// 0x80 in each byte of `w` that equals `b`, 0 elsewhere (exact, unlike the tests above
-    /// whose bits above the first match may be wrong).
-    #[inline(always)]
-    pub(crate) fn bytes_equal_to(w: u64, b: u8) -> u64 {
-        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-        let x = w ^ (LO * u64::from(b));
-        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-    }
-
     /// Some byte is 0x80 or above (not ASCII).
     #[inline(always)]
     pub(crate) fn has_high(w: u64) -> bool {
@@ -1014,76 +1045,77 @@ fn scan_plain(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Maps byte offsets to 1-based (line, column); build it lazily, only when an
-/// issue is reported. Columns count characters (not bytes) from 1. Lines end
-/// at `\n` (so `\r\n` is one line break; the `\r` belongs to the line it ends).
-/// A leading BOM is zero-width: the first character after it is column 1.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    /// Byte offset where each line starts (first entry: 0, or 3 after a BOM).
-    line_starts: Vec<u32>,
-    /// Sorted offsets of UTF-8 continuation bytes (not counted as columns).
-    continuation: Vec<u32>,
-    len: u32,
+/// The 1-based (line, column) of each of `offsets` in `input`, in the order given. Columns
+/// count characters (not bytes) from 1. Lines end at `\n` (so `\r\n` is one line break; the
+/// `\r` belongs to the line it ends). A leading BOM is zero-width: the first character after
+/// it is column 1, and an offset inside it is (1, 1). Offsets past the end are clamped to the
+/// input length.
+///
+/// One forward pass over the input up to the largest offset (the offsets are visited in
+/// sorted order, each line's characters counted from the previous offset), so placing the
+/// issues of a validation costs one scan of the text before the last one, and nothing when
+/// there is no issue: no index of every line start is built.
+pub fn line_cols(input: &str, offsets: &[u32]) -> Vec<(u32, u32)> {
+    let bytes = input.as_bytes();
+    let first = if input.starts_with('\u{FEFF}') { 3 } else { 0 };
+    // (offset, index) pairs as one sort key each
+    let mut order: Vec<u64> = (0u32..)
+        .zip(offsets)
+        .map(|(i, &o)| u64::from(o) << 32 | u64::from(i))
+        .collect();
+    order.sort_unstable();
+    let mut out = vec![(1, 1); offsets.len()];
+    // the position up to which the text is counted: its line and the characters before it
+    // on that line (both counted from `first`, where line 1 starts)
+    let mut at = first;
+    let mut line = 1usize;
+    let mut chars = 0usize;
+    for key in order {
+        let off = ((key >> 32) as usize).min(bytes.len());
+        let i = (key & u64::from(u32::MAX)) as usize;
+        if off < first {
+            continue; // inside the BOM: (1, 1)
+        }
+        let seg = bytes.get(at..off).unwrap_or_default();
+        let counted = match memchr::memrchr(b'\n', seg) {
+            Some(last) => {
+                line += count_bytes(seg.get(..=last).unwrap_or_default(), |b| b == b'\n');
+                chars = 0;
+                seg.get(last + 1..).unwrap_or_default()
+            }
+            None => seg,
+        };
+        // characters: bytes that are not UTF-8 continuation bytes (0x80..=0xBF)
+        chars += counted.len() - count_bytes(counted, |b| (b as i8) < -0x40);
+        at = off;
+        if let Some(slot) = out.get_mut(i) {
+            *slot = (to_u32(line), to_u32(chars + 1));
+        }
+    }
+    out
 }
 
-impl LineIndex {
-    /// The index of `input`'s line starts (a leading BOM is not a column).
-    pub fn new(input: &str) -> Self {
-        let bom = input.starts_with('\u{FEFF}');
-        let mut line_starts = vec![if bom { 3 } else { 0 }];
-        let mut continuation = Vec::new();
-        let skip = if bom { 3 } else { 0 };
-        // mostly ASCII: newlines found a word at a time, other words skipped whole
-        let bytes = input.as_bytes().get(skip..).unwrap_or_default();
-        let (words, rest) = bytes.as_chunks::<8>();
-        let mut at = skip;
-        for word in words {
-            let w = u64::from_le_bytes(*word);
-            if swar::has_high(w) {
-                for (j, &b) in word.iter().enumerate() {
-                    if b == b'\n' {
-                        line_starts.push(to_u32(at + j + 1));
-                    } else if b & 0xC0 == 0x80 {
-                        continuation.push(to_u32(at + j));
-                    }
-                }
-            } else {
-                let mut newlines = swar::bytes_equal_to(w, b'\n');
-                while newlines != 0 {
-                    let j = (newlines.trailing_zeros() / 8) as usize;
-                    line_starts.push(to_u32(at + j + 1));
-                    newlines &= newlines - 1;
-                }
-            }
-            at += 8;
-        }
-        for (j, &b) in rest.iter().enumerate() {
-            if b == b'\n' {
-                line_starts.push(to_u32(at + j + 1));
-            } else if b & 0xC0 == 0x80 {
-                continuation.push(to_u32(at + j));
-            }
-        }
-        LineIndex {
-            line_starts,
-            continuation,
-            len: to_u32(input.len()),
-        }
-    }
+/// How many bytes of `bytes` `pred` holds for. Counted in `u8` lanes over fixed blocks of 128
+/// bytes, which the compiler turns into a few vector instructions per 16 bytes (a plain
+/// `filter().count()` widens every lane to `usize` first, several times the instructions).
+#[inline(always)]
+fn count_bytes(bytes: &[u8], pred: impl Fn(u8) -> bool) -> usize {
+    let in_u8 = |block: &[u8]| {
+        let n = block
+            .iter()
+            .fold(0u8, |n, &b| n.wrapping_add(u8::from(pred(b))));
+        usize::from(n)
+    };
+    let (blocks, rest) = bytes.as_chunks::<128>();
+    blocks.iter().map(|block| in_u8(block)).sum::<usize>() + in_u8(rest)
+}
 
-    /// 1-based (line, column) of a byte offset (clamped to the input length).
-    pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let off = offset.min(self.len);
-        let line = self.line_starts.partition_point(|&s| s <= off);
-        let Some(&start) = line.checked_sub(1).and_then(|l| self.line_starts.get(l)) else {
-            return (1, 1); // inside the BOM
-        };
-        let skipped = self.continuation.partition_point(|&c| c < off)
-            - self.continuation.partition_point(|&c| c < start);
-        let col = (off - start) as usize - skipped + 1;
-        (to_u32(line), to_u32(col))
-    }
+/// The 1-based (line, column) of one byte offset ([`line_cols`] of one offset).
+pub fn line_col(input: &str, offset: u32) -> (u32, u32) {
+    line_cols(input, &[offset])
+        .first()
+        .copied()
+        .unwrap_or((1, 1))
 }
 
 #[cfg(test)]

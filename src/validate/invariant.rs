@@ -8,7 +8,7 @@
 
 use super::structure::match_child;
 use super::{Checked, Item, Walker};
-use crate::fhirpath::{self, ChildType, Env, Model, ResolveContext};
+use crate::fhirpath::{self, ChildType, DateTime, Env, Model, ResolveContext};
 use crate::json::{Node, NodeId, Value};
 use crate::model::{Element, ProfileSet, StructId, Structure};
 use crate::outcome::Severity;
@@ -36,6 +36,11 @@ const REF_1_NATIVE: u8 = 5;
 const DOM_CONTAINED: u8 = 6;
 /// R4's dom-6 (a narrative): natively when the data is plain, else FHIRPath.
 const DOM_6: u8 = 7;
+/// R4's per-1 text on a Period: natively when the data is plain, else FHIRPath.
+const PER_1: u8 = 8;
+
+/// R4's per-1.
+const PER_1_TEXT: &str = "start.hasValue().not() or end.hasValue().not() or (start <= end)";
 
 /// The R4 texts of the DomainResource invariants checked natively: every resource of a
 /// Bundle has them, and FHIRPath would build the same empty collections for each.
@@ -59,6 +64,7 @@ fn classify(c: &crate::model::Constraint) -> u8 {
         "ext-1" => EXT_1,
         k if NATIVE.contains(&k) => NATIVE_ELSEWHERE,
         "ref-1" if c.expression == REF_1 => REF_1_NATIVE,
+        _ if c.expression == PER_1_TEXT => PER_1,
         k if DOM_NATIVE.contains(&(k, c.expression.as_str())) => {
             if k == "dom-6" {
                 DOM_6
@@ -251,8 +257,39 @@ fn has_narrative(resource: &Node<'_>) -> Option<bool> {
 }
 
 impl<'v: 'a, 'a> Walker<'v, 'a> {
-    /// Evaluate the invariants of element `el` on one occurrence.
+    /// Evaluate the invariants of element `el` on one occurrence. Most elements have only
+    /// ele-1, which holds on almost every occurrence: that case is decided here, inline in the
+    /// walk, and the rest by [`Self::all_invariants`].
+    #[inline]
     pub(crate) fn invariants(
+        &mut self,
+        sd: StructId,
+        el: u32,
+        item: Item<'v, 'a>,
+        type_code: Option<&'v str>,
+    ) {
+        if !self.opts.invariants {
+            return;
+        }
+        let set = self.set;
+        let Some(e) = set.structure(sd).elements.get(el as usize) else {
+            return;
+        };
+        match e.constraints.as_slice() {
+            [] => return,
+            [ci] if self.memo.class(set, *ci, classify) == ELE_1
+                && (self.profile_walk || ele_1(item)) =>
+            {
+                return;
+            }
+            _ => {}
+        }
+        self.all_invariants(sd, el, item, type_code);
+    }
+
+    /// [`Self::invariants`], every constraint of the element.
+    #[inline(never)]
+    fn all_invariants(
         &mut self,
         sd: StructId,
         el: u32,
@@ -264,9 +301,6 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(e) = s.elements.get(el as usize) else {
             return;
         };
-        if e.constraints.is_empty() || !self.opts.invariants {
-            return;
-        }
         let node = item.value.or(item.ext).map_or(NodeId::NONE, Node::id);
         // what the context is called by the engine
         let context_type: &'v str = if el == 0 {
@@ -292,6 +326,21 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         continue;
                     }
                     let holds = match self.ref_1(item) {
+                        Some(holds) => Ok(holds),
+                        None => self.evaluate(ci, item, context_type),
+                    };
+                    (holds, true)
+                }
+                PER_1 => {
+                    if !self.check_again(self.invariants.evaluated.get(&once).copied()) {
+                        continue;
+                    }
+                    let native = if context_type == "Period" {
+                        per_1(item)
+                    } else {
+                        None
+                    };
+                    let holds = match native {
                         Some(holds) => Ok(holds),
                         None => self.evaluate(ci, item, context_type),
                     };
@@ -358,13 +407,10 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     /// number of contained resources. `None` for the cases left to the engine (a bare `#`,
     /// a reference that is not a string).
     fn ref_1(&mut self, item: Item<'v, 'a>) -> Option<bool> {
-        let Some(reference) = item.value.and_then(|n| n.get("reference")) else {
-            return Some(true);
+        let id = match local_reference(item)? {
+            LocalReference::None => return Some(true),
+            LocalReference::Id(id) => id,
         };
-        let id = reference.value.as_str()?.strip_prefix('#')?;
-        if id.is_empty() {
-            return None;
-        }
         let root = self.resources.iter().rev().find(|r| !r.contained)?.node;
         let key = root.id();
         if self
@@ -373,14 +419,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             .as_ref()
             .is_none_or(|(k, _)| *k != key)
         {
-            let ids = match root.get("contained").map(|c| &c.value) {
-                Some(Value::Array(items)) => items
-                    .iter()
-                    .filter_map(|r| r.get("id").and_then(|i| i.value.as_str()))
-                    .collect(),
-                _ => FxHashSet::default(),
-            };
-            self.invariants.contained_ids = Some((key, ids));
+            self.invariants.contained_ids = Some((key, contained_ids(root)));
         }
         Some(
             self.invariants
@@ -428,6 +467,70 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
     }
 }
 
+/// What ref-1 needs of a Reference: whether it names a local (`#id`) target.
+enum LocalReference<'a> {
+    /// No string `reference`, or one that does not start with `#`: ref-1 holds.
+    None,
+    /// `#id`: ref-1 holds when a contained resource of the root resource has this id.
+    Id(&'a str),
+}
+
+/// The local target of a Reference for ref-1; `None` for the cases left to the engine (a
+/// bare `#`, a `reference` that is not a string).
+fn local_reference<'a>(item: Item<'_, 'a>) -> Option<LocalReference<'a>> {
+    let Some(reference) = item.value.and_then(|n| n.get("reference")) else {
+        return Some(LocalReference::None);
+    };
+    // `startsWith('#').not()` holds for every other string (the common case)
+    match reference.value.as_str()?.strip_prefix('#') {
+        None => Some(LocalReference::None),
+        Some("") => None,
+        Some(id) => Some(LocalReference::Id(id)),
+    }
+}
+
+/// The string ids of a resource's contained resources.
+fn contained_ids<'a>(root: &'a Node<'a>) -> FxHashSet<&'a str> {
+    match root.get("contained").map(|c| &c.value) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|r| r.get("id").and_then(|i| i.value.as_str()))
+            .collect(),
+        _ => FxHashSet::default(),
+    }
+}
+
+/// per-1 `start.hasValue().not() or end.hasValue().not() or (start <= end)` on a Period, for
+/// the plain cases: no `_start` / `_end` companions or unknown members, string values, and
+/// both dates parsed as the engine parses a dateTime. `None` for the rest.
+fn per_1(item: Item<'_, '_>) -> Option<bool> {
+    if item.ext.is_some() {
+        return None;
+    }
+    let Value::Object(members) = &item.value?.value else {
+        return None;
+    };
+    let (mut start, mut end) = (None, None);
+    for m in members {
+        match &*m.key {
+            "start" => start = Some(m.value.value.as_str()?),
+            "end" => end = Some(m.value.value.as_str()?),
+            "id" | "extension" => {}
+            _ => return None,
+        }
+    }
+    let (Some(start), Some(end)) = (start, end) else {
+        return Some(true);
+    };
+    let date_time = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_digit())
+            .then(|| DateTime::parse_datetime(s, false))
+            .flatten()
+    };
+    let order = DateTime::compare(&date_time(start)?, &date_time(end)?);
+    Some(order != Some(std::cmp::Ordering::Greater))
+}
+
 /// ele-1 `hasValue() or (children().count() > id.count())`.
 fn ele_1(item: Item<'_, '_>) -> bool {
     let has_children = |n: &Node<'_>| match &n.value {
@@ -458,4 +561,299 @@ fn ext_1(n: &Node<'_>) -> bool {
             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
     });
     has_ext != has_value
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    //! Each native form against the FHIRPath engine, on passing, failing and fall-back inputs.
+    use super::*;
+    use crate::json::{self, Limits};
+
+    /// The R4 types the tested invariants navigate.
+    struct TestModel;
+
+    const TABLE: &[(&str, &str, &str, &str)] = &[
+        ("Period", "start", "dateTime", "start"),
+        ("Period", "end", "dateTime", "end"),
+        ("Period", "id", "string", "id"),
+        ("Period", "extension", "Extension", "extension"),
+        ("Reference", "reference", "string", "reference"),
+        ("Reference", "display", "string", "display"),
+        ("Extension", "url", "uri", "url"),
+        ("Extension", "extension", "Extension", "extension"),
+        ("Extension", "valueString", "string", "value"),
+        ("Extension", "valueQuantity", "Quantity", "value"),
+        ("Patient", "id", "id", "id"),
+        ("Patient", "active", "boolean", "active"),
+        ("Patient", "text", "Narrative", "text"),
+        ("Patient", "contained", "Resource", "contained"),
+        (
+            "Patient",
+            "managingOrganization",
+            "Reference",
+            "managingOrganization",
+        ),
+        ("Narrative", "status", "code", "status"),
+        ("Narrative", "div", "xhtml", "div"),
+        ("Organization", "id", "id", "id"),
+        ("Organization", "name", "string", "name"),
+        ("HumanName", "family", "string", "family"),
+        ("HumanName", "id", "string", "id"),
+        ("string", "extension", "Extension", "extension"),
+    ];
+
+    impl Model for TestModel {
+        fn child_type(&self, parent: &str, key: &str) -> Option<ChildType<'_>> {
+            TABLE
+                .iter()
+                .find(|(p, k, _, _)| *p == parent && *k == key)
+                .map(|(_, _, t, n)| ChildType {
+                    type_name: t,
+                    name: n,
+                })
+        }
+        fn is_type(&self, ty: &str, base: &str) -> bool {
+            ty == base
+        }
+        fn resolve<'a>(&self, _: &str, _: &ResolveContext<'a>) -> Option<&'a Node<'a>> {
+            None
+        }
+        fn member_of(&self, _: &Node<'_>, _: &str, _: &str) -> Option<bool> {
+            None
+        }
+        fn conforms_to(&self, _: &Node<'_>, _: &str, _: &str) -> Option<bool> {
+            None
+        }
+        fn html_checks(&self, _: &str) -> bool {
+            true
+        }
+    }
+
+    /// The engine's verdict on `expr` with context `value` / `ext` (of type `ty`) in resource
+    /// `resource`.
+    fn engine(
+        expr: &str,
+        resource: &Node<'_>,
+        value: Option<&Node<'_>>,
+        ext: Option<&Node<'_>>,
+        ty: &str,
+    ) -> Result<bool, String> {
+        let rt = resource
+            .get("resourceType")
+            .and_then(|r| r.value.as_str())
+            .unwrap_or("Patient");
+        let mut env = Env::new(resource, rt).with_context(value, ext, ty);
+        env.today = Some((2024, 5, 1));
+        let parsed = fhirpath::parse(expr).unwrap();
+        fhirpath::evaluate_invariant(&parsed, &env, &TestModel).map_err(|e| e.message)
+    }
+
+    fn item<'a>(value: Option<&'a Node<'a>>, ext: Option<&'a Node<'a>>) -> Item<'a, 'a> {
+        Item {
+            value,
+            ext,
+            type_code: None,
+            offset: 0,
+        }
+    }
+
+    fn parse(text: &str) -> Node<'_> {
+        json::parse(text, &Limits::default()).unwrap()
+    }
+
+    const ELE_1_TEXT: &str = "hasValue() or (children().count() > id.count())";
+    const EXT_1_TEXT: &str = "extension.exists() != value.exists()";
+
+    #[test]
+    fn ele_1_agrees_with_the_engine() {
+        let patient = parse(r#"{"resourceType": "Patient"}"#);
+        // (value, `_name` companion, holds)
+        let cases: &[(Option<&str>, Option<&str>, bool)] = &[
+            (Some(r#""x""#), None, true),
+            (Some("true"), None, true),
+            (Some("12.5"), None, true),
+            (Some(r#"{"family": "x"}"#), None, true),
+            (Some(r#"{"id": "a", "family": "x"}"#), None, true),
+            (Some(r#"{"id": "a"}"#), None, false),
+            (Some("{}"), None, false),
+            (Some(r#"{"extension": [{"url": "u"}]}"#), None, true),
+            (Some(r#""x""#), Some(r#"{"id": "a"}"#), true),
+            (None, Some(r#"{"extension": [{"url": "u"}]}"#), true),
+            (None, Some(r#"{"id": "a"}"#), false),
+            (None, Some("{}"), false),
+            (Some("null"), Some(r#"{"extension": [{"url": "u"}]}"#), true),
+        ];
+        for (value, ext, holds) in cases {
+            let v = value.map(parse);
+            let x = ext.map(parse);
+            let ty = if matches!(value, Some(t) if t.starts_with('{')) {
+                "HumanName"
+            } else {
+                "string"
+            };
+            let native = ele_1(item(v.as_ref(), x.as_ref()));
+            let want = engine(ELE_1_TEXT, &patient, v.as_ref(), x.as_ref(), ty);
+            assert_eq!(want, Ok(*holds), "engine on {value:?} / {ext:?}");
+            assert_eq!(native, *holds, "native on {value:?} / {ext:?}");
+        }
+    }
+
+    #[test]
+    fn ext_1_agrees_with_the_engine() {
+        let patient = parse(r#"{"resourceType": "Patient"}"#);
+        for (text, holds) in [
+            (r#"{"url": "u", "valueString": "x"}"#, true),
+            (r#"{"url": "u", "valueQuantity": {"value": 1}}"#, true),
+            (
+                r#"{"url": "u", "extension": [{"url": "v", "valueString": "x"}]}"#,
+                true,
+            ),
+            (r#"{"url": "u"}"#, false),
+            (
+                r#"{"url": "u", "valueString": "x", "extension": [{"url": "v"}]}"#,
+                false,
+            ),
+        ] {
+            let v = parse(text);
+            let native = ext_1(&v);
+            let want = engine(EXT_1_TEXT, &patient, Some(&v), None, "Extension");
+            assert_eq!(want, Ok(holds), "engine on {text}");
+            assert_eq!(native, holds, "native on {text}");
+        }
+    }
+
+    #[test]
+    fn per_1_agrees_with_the_engine_or_falls_back() {
+        let patient = parse(r#"{"resourceType": "Patient"}"#);
+        // (Period, native verdict: None = left to the engine)
+        for (text, native) in [
+            ("{}", Some(true)),
+            (r#"{"start": "2024-01-01"}"#, Some(true)),
+            (
+                r#"{"end": "2024-01-01", "id": "p", "extension": []}"#,
+                Some(true),
+            ),
+            (
+                r#"{"start": "2024-01-01", "end": "2024-01-02"}"#,
+                Some(true),
+            ),
+            (
+                r#"{"start": "2024-01-01", "end": "2024-01-01"}"#,
+                Some(true),
+            ),
+            (
+                r#"{"start": "2024-02-01", "end": "2024-01-01"}"#,
+                Some(false),
+            ),
+            (
+                r#"{"start": "2024-01-01T10:00:00Z", "end": "2024-01-01T09:00:00Z"}"#,
+                Some(false),
+            ),
+            (
+                r#"{"start": "2024-01-01T10:00:00+02:00", "end": "2024-01-01T09:00:00Z"}"#,
+                Some(true),
+            ),
+            // different precisions: the comparison is empty, the invariant holds
+            (r#"{"start": "2024-01", "end": "2024-01-01"}"#, Some(true)),
+            (
+                r#"{"start": "2025", "end": "2024-01-01T10:00:00Z"}"#,
+                Some(false),
+            ),
+            (
+                r#"{"start": "2024-01-01T10:00:00", "end": "2024-01-01"}"#,
+                Some(true),
+            ),
+            // left to the engine
+            (r#"{"start": "abc", "end": "2024-01-01"}"#, None),
+            (r#"{"start": "2024-13-01", "end": "2024-01-01"}"#, None),
+            (r#"{"start": "b", "end": "a"}"#, None),
+            (r#"{"start": 2024, "end": "2024-01-01"}"#, None),
+            (
+                r#"{"start": "2024-02-01", "_start": {"id": "s"}, "end": "2024-01-01"}"#,
+                None,
+            ),
+            (r#"{"startDate": "2024-02-01", "end": "2024-01-01"}"#, None),
+        ] {
+            let v = parse(text);
+            let got = per_1(item(Some(&v), None));
+            assert_eq!(got, native, "native on {text}");
+            if let Some(holds) = got {
+                let want = engine(PER_1_TEXT, &patient, Some(&v), None, "Period");
+                assert_eq!(want, Ok(holds), "engine on {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn ref_1_agrees_with_the_engine_or_falls_back() {
+        let doc = r##"{"resourceType": "Patient", "contained": [{"resourceType": "Organization", "id": "o1", "name": "x"}], "managingOrganization": REF}"##;
+        // (Reference, native verdict: None = left to the engine)
+        for (reference, native) in [
+            (r#"{"reference": "Organization/1"}"#, Some(true)),
+            (r#"{"reference": "urn:uuid:1"}"#, Some(true)),
+            (r#"{"display": "x"}"#, Some(true)),
+            (r##"{"reference": "#o1"}"##, Some(true)),
+            (r##"{"reference": "#o2"}"##, Some(false)),
+            (r##"{"reference": "#"}"##, None),
+            (r#"{"reference": 12}"#, None),
+        ] {
+            let text = doc.replace("REF", reference);
+            let patient = parse(&text);
+            let value = patient.get("managingOrganization");
+            let got = local_reference(item(value, None)).map(|local| match local {
+                LocalReference::None => true,
+                LocalReference::Id(id) => contained_ids(&patient).contains(id),
+            });
+            assert_eq!(got, native, "native on {reference}");
+            if let Some(holds) = got {
+                let want = engine(REF_1, &patient, value, None, "Reference");
+                assert_eq!(want, Ok(holds), "engine on {reference}");
+            }
+        }
+    }
+
+    #[test]
+    fn dom_natives_agree_with_the_engine() {
+        let text = |k: &str| {
+            DOM_NATIVE
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, t)| *t)
+                .unwrap()
+        };
+        // dom-6
+        for (doc, native) in [
+            (r#"{"resourceType": "Patient"}"#, Some(false)),
+            (
+                r#"{"resourceType": "Patient", "text": {"status": "generated", "div": "<div/>"}}"#,
+                Some(true),
+            ),
+            (
+                r#"{"resourceType": "Patient", "text": {"status": "generated"}}"#,
+                None,
+            ),
+            (r#"{"resourceType": "Patient", "_text": {"id": "t"}}"#, None),
+        ] {
+            let patient = parse(doc);
+            let got = has_narrative(&patient);
+            assert_eq!(got, native, "native dom-6 on {doc}");
+            if let Some(holds) = got {
+                let want = engine(text("dom-6"), &patient, Some(&patient), None, "Patient");
+                assert_eq!(want, Ok(holds), "engine dom-6 on {doc}");
+            }
+        }
+        // dom-2 to dom-5 hold when there is nothing contained
+        let patient = parse(r#"{"resourceType": "Patient", "active": true}"#);
+        for key in ["dom-2", "dom-3", "dom-4", "dom-5"] {
+            let want = engine(text(key), &patient, Some(&patient), None, "Patient");
+            assert_eq!(want, Ok(true), "engine {key}");
+        }
+        // and can fail when there is: the engine decides then
+        let contained = parse(
+            r#"{"resourceType": "Patient", "contained": [{"resourceType": "Organization", "id": "o", "meta": {"versionId": "1"}}]}"#,
+        );
+        let want = engine(text("dom-4"), &contained, Some(&contained), None, "Patient");
+        assert_eq!(want, Ok(false));
+    }
 }

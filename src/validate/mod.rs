@@ -42,7 +42,7 @@ mod structure;
 mod value;
 
 use crate::checks::{primitive, xhtml};
-use crate::json::{self, LineIndex, Node, NodeId, Value};
+use crate::json::{self, Node, NodeId, Value};
 use crate::model::{Capability, Kind, ProfileSet, StructId, Structure};
 use crate::outcome::{Issue, OperationOutcome, Severity};
 use path::{Path, Seg};
@@ -115,7 +115,7 @@ impl Validator {
         match parsed {
             Err(e) => {
                 let text = String::from_utf8_lossy(input);
-                let (line, col) = LineIndex::new(&text).line_col(e.offset);
+                let (line, col) = json::line_col(&text, e.offset);
                 OperationOutcome {
                     issues: vec![Issue {
                         severity: Severity::Fatal,

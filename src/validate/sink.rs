@@ -6,7 +6,6 @@
 //! [`Sink::finish`], once per document and only if there are issues.
 
 use super::RawIssue;
-use crate::json::LineIndex;
 use crate::outcome::{Issue, OperationOutcome, Severity};
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
@@ -66,9 +65,9 @@ impl Sink {
     pub(super) fn finish(self, text: &str, max_issues: usize) -> OperationOutcome {
         let mut issues = Vec::with_capacity(self.issues.len());
         if !self.issues.is_empty() {
-            let index = LineIndex::new(text);
-            for r in self.issues {
-                let (line, col) = index.line_col(r.offset);
+            let offsets: Vec<u32> = self.issues.iter().map(|r| r.offset).collect();
+            let places = crate::json::line_cols(text, &offsets);
+            for (r, (line, col)) in self.issues.into_iter().zip(places) {
                 issues.push(Issue {
                     severity: r.severity,
                     code: r.code,

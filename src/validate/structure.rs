@@ -58,14 +58,23 @@ pub(crate) fn match_child<'v>(
 /// [`match_child`] over the packed children of the parent (the same answer, with the
 /// child's position among them): most children are ruled out by name length and the first 8
 /// bytes of the name ([`Child::prefix`]), and a name of up to 8 bytes that is not a choice is
-/// matched by them alone.
+/// matched by them alone. The children are searched from position `from` on, then those
+/// before it: the same answer where a name can match at most one child
+/// ([`super::memo::Memo::distinct_children`]; `from` is 0 otherwise).
 fn match_packed<'v>(
     s: &'v Structure,
     kids: &[Child],
+    from: usize,
     name: &str,
 ) -> Option<(usize, u32, Option<&'v str>)> {
     let prefix = name_prefix(name.as_bytes());
-    for (pos, k) in kids.iter().enumerate() {
+    let n = kids.len();
+    for step in 0..n {
+        let at = from + step;
+        let pos = if at < n { at } else { at - n };
+        let Some(k) = kids.get(pos) else {
+            continue;
+        };
         let len = k.name_len as usize;
         if k.is_choice {
             // the name starts with the choice's: compare as many bytes of the prefix
@@ -93,6 +102,40 @@ fn match_packed<'v>(
         }
     }
     None
+}
+
+/// Which children of an element an object has, by position: a bit each for the first 64
+/// (all of them but in hostile or huge definitions), flags beyond.
+struct Present {
+    bits: u64,
+    more: Vec<bool>,
+}
+
+impl Present {
+    fn new(children: usize) -> Present {
+        Present {
+            bits: 0,
+            more: vec![false; children.saturating_sub(64)],
+        }
+    }
+
+    fn set(&mut self, pos: usize) {
+        match pos.checked_sub(64) {
+            None => self.bits |= 1 << pos,
+            Some(i) => {
+                if let Some(flag) = self.more.get_mut(i) {
+                    *flag = true;
+                }
+            }
+        }
+    }
+
+    fn get(&self, pos: usize) -> bool {
+        match pos.checked_sub(64) {
+            None => self.bits & (1 << pos) != 0,
+            Some(i) => self.more.get(i).copied().unwrap_or(true),
+        }
+    }
 }
 
 /// A bit (0..64) for a key, from its length and first and last bytes.
@@ -155,8 +198,12 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(kids) = set.children(sd).map(|c| c.of(parent)) else {
             return;
         };
-        // which children the data has (by position in `kids`)
-        let mut present_in_data: SmallVec<[bool; 64]> = smallvec::smallvec![false; kids.len()];
+        // which children the data has (by position in `kids`): bits of the first 64
+        let mut present_in_data = Present::new(kids.len());
+        // where to start searching the children for the next property (after the child the
+        // last one matched), when the order cannot change the answer
+        let hinted = self.memo.distinct_children(set, sd, parent);
+        let mut from = 0usize;
         let mut matched: SmallVec<[Matched<'v>; 16]> = SmallVec::new();
         let mut excluded: SmallVec<[u32; 2]> = SmallVec::new();
         // large (hostile) objects get a set instead of the quadratic scan
@@ -191,10 +238,11 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
             if only.is_some_and(|names| !names.iter().any(|n| name.starts_with(n))) {
                 continue;
             }
-            match match_packed(s, kids, name) {
+            match match_packed(s, kids, from, name) {
                 Some((pos, child, type_code)) => {
-                    if let Some(here) = present_in_data.get_mut(pos) {
-                        *here = true;
+                    present_in_data.set(pos);
+                    if hinted {
+                        from = pos + 1;
                     }
                     matched.push(Matched {
                         child,
@@ -209,10 +257,8 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
                         if !companion {
                             self.report_excluded_type(s, child, found, &m.value);
                         }
-                        if let Some(pos) = kids.iter().position(|k| k.index == child)
-                            && let Some(here) = present_in_data.get_mut(pos)
-                        {
-                            *here = true;
+                        if let Some(pos) = kids.iter().position(|k| k.index == child) {
+                            present_in_data.set(pos);
                         }
                         excluded.push(child);
                     }
@@ -224,7 +270,7 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         }
         for (pos, k) in kids.iter().enumerate() {
             // absent and nothing to check when absent (no minimum, no slices)
-            if !k.check_absent && !present_in_data.get(pos).copied().unwrap_or(true) {
+            if !k.check_absent && !present_in_data.get(pos) {
                 continue;
             }
             // a probe that failed already has its answer: what it would check next reports

@@ -129,27 +129,31 @@ impl<'v: 'a, 'a> Walker<'v, 'a> {
         let Some(data) = node.get("data").and_then(|d| d.value.as_str()) else {
             return;
         };
-        // when the lenient primitive check fails it has said so already
-        let alphabet = data
-            .bytes()
-            .filter(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b))
-            .count();
-        if alphabet % 4 != 0 {
-            return;
-        }
-        // data characters, padding aside: every 4 carry 3 bytes
-        let mut length = 0usize;
+        // one pass: the alphabet the lenient primitive check counts, the data characters
+        // (padding aside: every 4 carry 3 bytes), the first character not allowed
+        let (mut alphabet, mut length, mut illegal) = (0usize, 0usize, None);
         for b in data.bytes() {
             match b {
                 b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => length += 1,
-                b'=' | b' ' | b'\t' | b'\r' | b'\n' => {}
+                b'=' => alphabet += 1,
+                b' ' | b'\t' | b'\r' | b'\n' => {}
                 other => {
-                    self.report(Severity::Error, "invalid", node.offset, || {
-                        format!("The base64 content in the data element is not valid base64: Illegal base64 character {other:x}")
-                    });
-                    return;
+                    if illegal.is_none() {
+                        illegal = Some(other);
+                    }
                 }
             }
+        }
+        alphabet += length;
+        // when the lenient primitive check fails it has said so already
+        if alphabet % 4 != 0 {
+            return;
+        }
+        if let Some(other) = illegal {
+            self.report(Severity::Error, "invalid", node.offset, || {
+                format!("The base64 content in the data element is not valid base64: Illegal base64 character {other:x}")
+            });
+            return;
         }
         let decoded = length * 3 / 4;
         let stated = node.get("size").and_then(|s| match &s.value {

@@ -138,20 +138,53 @@ pub(super) fn passes_code_whitespace_rules(v: &str) -> bool {
 }
 
 /// `Base64Util.isValidBase64`: counts letters, digits, `+/=` (other characters are
-/// ignored); the count must be a multiple of 4.
-pub(super) fn is_valid_base64(s: &str) -> bool {
-    let mut count: usize = 0;
-    for c in s.chars() {
-        if is_util_ws(c) {
+/// ignored); the count must be a multiple of 4. Returned with whether `s` holds whitespace ([`is_util_ws`]),
+/// in one pass: ASCII bytes (all of a well-formed value, which can be large) by table, other
+/// characters as chars.
+pub(super) fn base64_scan(s: &str) -> (bool, bool) {
+    // per ASCII byte: 1 counts (letter, digit, '/', '=', '+'), 2 is whitespace (indexing
+    // in a constant: out of bounds would not compile)
+    #[allow(clippy::indexing_slicing)]
+    const CLASS: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            let class = if c.is_ascii_alphanumeric() || c == b'/' || c == b'=' || c == b'+' {
+                1
+            } else if matches!(c, b'\t'..=b'\r' | b' ') {
+                2
+            } else {
+                0
+            };
+            t[b] = class;
+            b += 1;
+        }
+        t
+    };
+    let (mut count, mut ws) = (0usize, false);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if let Some(&class) = CLASS.get(usize::from(b)) {
+            count += usize::from(class & 1);
+            ws |= class == 2;
+            i += 1;
             continue;
         }
-        // Java iterates UTF-16 units: surrogates are neither letters nor digits.
-        let bmp = (c as u32) < 0x10000;
-        if (bmp && (c.is_alphabetic() || c.is_numeric())) || matches!(c, '/' | '=' | '+') {
+        // a non-ASCII character
+        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        if is_util_ws(c) {
+            ws = true;
+        } else if (c as u32) < 0x10000 && (c.is_alphabetic() || c.is_numeric()) {
+            // Java iterates UTF-16 units: surrogates are neither letters nor digits.
             count += 1;
         }
+        i += c.len_utf8();
     }
-    count.is_multiple_of(4)
+    (count.is_multiple_of(4), ws)
 }
 
 /// `Utilities.isInteger` (ASCII digits only; Java would also take other Unicode

@@ -14,7 +14,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
             .first()
             .is_some_and(|c| c.is_ascii_uppercase())
         {
-            let mut out = Vec::new();
+            let mut out = Coll::new();
             for it in this {
                 if let Item::Elem(e) = it {
                     let t = self.elem_type(e);
@@ -28,7 +28,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
             }
             return Ok(out);
         }
-        let mut out = Vec::new();
+        let mut out = Coll::new();
         self.navigate(this, name, &mut out)?;
         Ok(out)
     }

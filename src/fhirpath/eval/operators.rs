@@ -12,7 +12,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
         f: Frame<'a, '_>,
     ) -> Result<Coll<'a>, EvalError> {
         use BinOp::*;
-        let one = |b: bool| vec![Item::Bool(b)];
+        let one = |b: bool| smallvec![Item::Bool(b)];
         match op {
             And => {
                 let a = self.eval(l, f)?;
@@ -25,7 +25,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                 Ok(match (a, b) {
                     (Some(true), Some(true)) => one(true),
                     (_, Some(false)) => one(false),
-                    _ => Vec::new(),
+                    _ => Coll::new(),
                 })
             }
             Or => {
@@ -39,7 +39,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                 Ok(match (a, b) {
                     (_, Some(true)) => one(true),
                     (Some(false), Some(false)) => one(false),
-                    _ => Vec::new(),
+                    _ => Coll::new(),
                 })
             }
             Xor => {
@@ -47,7 +47,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                 let b = self.eval(r, f)?;
                 Ok(match (self.coll_bool(&a), self.coll_bool(&b)) {
                     (Some(x), Some(y)) => one(x != y),
-                    _ => Vec::new(),
+                    _ => Coll::new(),
                 })
             }
             Implies => {
@@ -61,7 +61,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                 Ok(match (a, b) {
                     (Some(true), Some(x)) => one(x),
                     (None, Some(true)) => one(true),
-                    _ => Vec::new(),
+                    _ => Coll::new(),
                 })
             }
             _ => {
@@ -81,7 +81,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
         b: Coll<'a>,
     ) -> Result<Coll<'a>, EvalError> {
         use BinOp::*;
-        let one = |b: bool| vec![Item::Bool(b)];
+        let one = |b: bool| smallvec![Item::Bool(b)];
         match op {
             Union => {
                 let mut a = a;
@@ -90,7 +90,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
             }
             Eq | Ne => {
                 if a.is_empty() || b.is_empty() {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 }
                 let mut eq = Some(a.len() == b.len());
                 if eq == Some(true) {
@@ -107,7 +107,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                 }
                 Ok(match eq {
                     Some(v) => one(if op == Eq { v } else { !v }),
-                    None => Vec::new(),
+                    None => Coll::new(),
                 })
             }
             Equiv | NotEquiv => {
@@ -138,7 +138,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                     self.singleton(&a, "comparison")?,
                     self.singleton(&b, "comparison")?,
                 ) else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 Ok(match self.cmp_item(&x, &y)? {
                     Some(o) => one(match op {
@@ -147,14 +147,14 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                         Le => o != Ordering::Greater,
                         _ => o != Ordering::Less,
                     }),
-                    None => Vec::new(),
+                    None => Coll::new(),
                 })
             }
             In | Contains => {
                 let (needle, hay) = if op == In { (a, b) } else { (b, a) };
                 self.charge(hay.len() as u64)?;
                 match self.singleton(&needle, if op == In { "in" } else { "contains" })? {
-                    None => Ok(Vec::new()),
+                    None => Ok(Coll::new()),
                     Some(n) => Ok(one(self.contains_item(&hay, &n))),
                 }
             }
@@ -173,15 +173,15 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                 };
                 let mut out = s(x)?;
                 out.push_str(&s(y)?);
-                Ok(vec![Item::Str(Cow::Owned(out))])
+                Ok(smallvec![Item::Str(Cow::Owned(out))])
             }
-            And | Or | Xor | Implies => Ok(Vec::new()),
+            And | Or | Xor | Implies => Ok(Coll::new()),
             Add | Sub | Mul | Div | IntDiv | Mod => {
                 let (Some(x), Some(y)) = (
                     self.singleton(&a, "arithmetic")?,
                     self.singleton(&b, "arithmetic")?,
                 ) else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 self.arith(op, &x, &y)
             }
@@ -196,15 +196,15 @@ impl<'a, 'e> Evaluator<'a, 'e> {
     ) -> Result<Coll<'a>, EvalError> {
         use BinOp::*;
         let (Some(x), Some(y)) = (self.to_system(x), self.to_system(y)) else {
-            return Ok(Vec::new());
+            return Ok(Coll::new());
         };
         let overflow = || EvalError::new("arithmetic overflow");
         let as_q = |it: &Item<'a>| -> Option<Quantity<'a>> { self.quantity_of(it) };
         Ok(match (&x, &y) {
             (Item::Int(a), Item::Int(b)) => match op {
-                Add => vec![Item::Int(a.checked_add(*b).ok_or_else(overflow)?)],
-                Sub => vec![Item::Int(a.checked_sub(*b).ok_or_else(overflow)?)],
-                Mul => vec![Item::Int(a.checked_mul(*b).ok_or_else(overflow)?)],
+                Add => smallvec![Item::Int(a.checked_add(*b).ok_or_else(overflow)?)],
+                Sub => smallvec![Item::Int(a.checked_sub(*b).ok_or_else(overflow)?)],
+                Mul => smallvec![Item::Int(a.checked_mul(*b).ok_or_else(overflow)?)],
                 Div => Decimal::from_i64(*a)
                     .checked_div(Decimal::from_i64(*b))
                     .map(Item::Dec)
@@ -212,11 +212,11 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                     .collect(),
                 IntDiv => a.checked_div(*b).map(Item::Int).into_iter().collect(),
                 Mod => a.checked_rem(*b).map(Item::Int).into_iter().collect(),
-                _ => Vec::new(),
+                _ => Coll::new(),
             },
             (Item::Int(_) | Item::Dec(_), Item::Int(_) | Item::Dec(_)) => {
                 let (Some(a), Some(b)) = (to_dec(&x), to_dec(&y)) else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let r = match op {
                     Add => Some(a.checked_add(b).ok_or_else(overflow)?),
@@ -237,7 +237,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                 r.map(Item::Dec).into_iter().collect()
             }
             (Item::Str(a), Item::Str(b)) if op == Add => {
-                vec![Item::Str(Cow::Owned(format!("{a}{b}")))]
+                smallvec![Item::Str(Cow::Owned(format!("{a}{b}")))]
             }
             (Item::Date(d) | Item::DateTime(d) | Item::Time(d), _) if matches!(op, Add | Sub) => {
                 let Some(q) = as_q(&y) else {
@@ -258,7 +258,7 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                 let r = d
                     .add(n, unit, is_time)
                     .ok_or_else(|| EvalError::new("date out of range"))?;
-                vec![match x {
+                smallvec![match x {
                     Item::Date(_) => Item::Date(r),
                     Item::Time(_) => Item::Time(r),
                     _ => Item::DateTime(r),
@@ -271,25 +271,25 @@ impl<'a, 'e> Evaluator<'a, 'e> {
                     (Some(a), Some(b)) => match op {
                         Add | Sub => {
                             let Some(bv) = units::convert(b.value, &b.unit, &a.unit) else {
-                                return Ok(Vec::new());
+                                return Ok(Coll::new());
                             };
                             let v = if op == Add {
                                 a.value.checked_add(bv)
                             } else {
                                 a.value.checked_sub(bv)
                             };
-                            vec![Item::Quantity(Quantity {
+                            smallvec![Item::Quantity(Quantity {
                                 value: v.ok_or_else(overflow)?,
                                 unit: a.unit,
                             })]
                         }
                         Mul | Div => {
                             match units::combine(a.value, &a.unit, b.value, &b.unit, op == Div) {
-                                Some((v, u)) => vec![Item::Quantity(Quantity {
+                                Some((v, u)) => smallvec![Item::Quantity(Quantity {
                                     value: v,
                                     unit: Cow::Owned(u),
                                 })],
-                                None => Vec::new(),
+                                None => Coll::new(),
                             }
                         }
                         _ => return err("unsupported quantity operation"),

@@ -100,7 +100,7 @@ impl<'a> Evaluator<'a, '_> {
         conv: impl Fn(&Self, &Item<'a>) -> Result<Option<Item<'a>>, EvalError>,
     ) -> Result<Coll<'a>, EvalError> {
         let Some(it) = self.singleton(input, "conversion")? else {
-            return Ok(Vec::new());
+            return Ok(Coll::new());
         };
         let r = conv(self, &it)?;
         let converts = matches!(

@@ -15,11 +15,11 @@ impl<'a> Evaluator<'a, '_> {
         Ok(match func {
             Abs | Ceiling | Floor | Truncate | Exp | Ln | Sqrt => {
                 let Some(x) = self.singleton(&input, "math")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let x = self.to_system(&x);
                 if let (Abs, Some(Item::Quantity(q))) = (func, &x) {
-                    return Ok(vec![Item::Quantity(Quantity {
+                    return Ok(smallvec![Item::Quantity(Quantity {
                         value: q.value.abs(),
                         unit: q.unit.clone(),
                     })]);
@@ -29,10 +29,10 @@ impl<'a> Evaluator<'a, '_> {
                 };
                 match func {
                     Abs => match x {
-                        Some(Item::Int(i)) => vec![Item::Int(
+                        Some(Item::Int(i)) => smallvec![Item::Int(
                             i.checked_abs().ok_or_else(|| EvalError::new("overflow"))?,
                         )],
-                        _ => vec![Item::Dec(d.abs())],
+                        _ => smallvec![Item::Dec(d.abs())],
                     },
                     Ceiling => opt(d.ceiling().trunc_i64().map(Item::Int)),
                     Floor => opt(d.floor().trunc_i64().map(Item::Int)),
@@ -44,11 +44,11 @@ impl<'a> Evaluator<'a, '_> {
             }
             Log | Power => {
                 let Some(x) = self.singleton(&input, "math")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let a = take(&mut argv, 0);
                 let Some(y) = self.singleton(&a, "math")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let (x, y) = (self.to_system(&x), self.to_system(&y));
                 let (Some(dx), Some(dy)) =
@@ -73,7 +73,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             Round => {
                 let Some(x) = self.singleton(&input, "round")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let p = if argv.is_empty() {
                     0
@@ -81,7 +81,7 @@ impl<'a> Evaluator<'a, '_> {
                     let a = take(&mut argv, 0);
                     match self.single_int(&a, "round")? {
                         Some(p) => p,
-                        None => return Ok(Vec::new()),
+                        None => return Ok(Coll::new()),
                     }
                 };
                 if !(0..=MAX_SCALE as i64).contains(&p) {
@@ -90,7 +90,7 @@ impl<'a> Evaluator<'a, '_> {
                 let Some(d) = self.to_system(&x).as_ref().and_then(to_dec) else {
                     return err("round() needs a number");
                 };
-                vec![Item::Dec(d.round(p as u8))]
+                smallvec![Item::Dec(d.round(p as u8))]
             }
             _ => return err(format!("internal: {func:?} is not a math function")),
         })

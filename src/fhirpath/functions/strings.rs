@@ -15,10 +15,10 @@ impl<'a> Evaluator<'a, '_> {
         Ok(match func {
             IndexOf => {
                 let Some(s) = self.input_str(&input, "indexOf")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let Some(sub) = self.str_arg(&mut argv, 0, "indexOf")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let r = match s.find(&*sub) {
                     Some(byte) => s
@@ -27,39 +27,39 @@ impl<'a> Evaluator<'a, '_> {
                         .unwrap_or(-1),
                     None => -1,
                 };
-                vec![Item::Int(r)]
+                smallvec![Item::Int(r)]
             }
             Substring => {
                 let Some(s) = self.input_str(&input, "substring")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let start = take(&mut argv, 0);
                 let Some(start) = self.single_int(&start, "substring")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let len = if argv.len() > 1 {
                     let l = take(&mut argv, 1);
                     match self.single_int(&l, "substring")? {
                         Some(l) => Some(l),
-                        None => return Ok(Vec::new()),
+                        None => return Ok(Coll::new()),
                     }
                 } else {
                     None
                 };
                 let n = s.chars().count() as i64;
                 if start < 0 || start >= n {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 }
                 let take = len.map(|l| l.max(0)).unwrap_or(n).min(n - start);
                 let r: String = s.chars().skip(start as usize).take(take as usize).collect();
-                vec![Item::Str(Cow::Owned(r))]
+                smallvec![Item::Str(Cow::Owned(r))]
             }
             StartsWith | EndsWith | Contains => {
                 let Some(s) = self.input_str(&input, "startsWith/endsWith/contains")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let Some(p) = self.str_arg(&mut argv, 0, "startsWith/endsWith/contains")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 b(match func {
                     StartsWith => s.starts_with(&*p),
@@ -69,13 +69,13 @@ impl<'a> Evaluator<'a, '_> {
             }
             Upper | Lower | Trim | Length | ToChars => {
                 let Some(s) = self.input_str(&input, "string function")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 match func {
-                    Upper => vec![Item::Str(Cow::Owned(s.to_uppercase()))],
-                    Lower => vec![Item::Str(Cow::Owned(s.to_lowercase()))],
-                    Trim => vec![Item::Str(Cow::Owned(s.trim().to_string()))],
-                    Length => vec![Item::Int(s.chars().count() as i64)],
+                    Upper => smallvec![Item::Str(Cow::Owned(s.to_uppercase()))],
+                    Lower => smallvec![Item::Str(Cow::Owned(s.to_lowercase()))],
+                    Trim => smallvec![Item::Str(Cow::Owned(s.trim().to_string()))],
+                    Length => smallvec![Item::Int(s.chars().count() as i64)],
                     _ => s
                         .chars()
                         .map(|c| Item::Str(Cow::Owned(c.to_string())))
@@ -84,50 +84,50 @@ impl<'a> Evaluator<'a, '_> {
             }
             Replace => {
                 let Some(s) = self.input_str(&input, "replace")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let (Some(p), Some(r)) = (
                     self.str_arg(&mut argv, 0, "replace")?,
                     self.str_arg(&mut argv, 1, "replace")?,
                 ) else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
-                vec![Item::Str(Cow::Owned(s.replace(&*p, &r)))]
+                smallvec![Item::Str(Cow::Owned(s.replace(&*p, &r)))]
             }
             Matches(r) | MatchesFull(r) => {
                 let Some(s) = self.input_str(&input, "matches")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let Some(p) = self.str_arg(&mut argv, 0, "matches")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let re = self.regex(r, &p, matches!(func, MatchesFull(_)))?;
                 b(re.is_match(&s))
             }
             ReplaceMatches(r) => {
                 let Some(s) = self.input_str(&input, "replaceMatches")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let (Some(p), Some(sub)) = (
                     self.str_arg(&mut argv, 0, "replaceMatches")?,
                     self.str_arg(&mut argv, 1, "replaceMatches")?,
                 ) else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 if p.is_empty() {
-                    return Ok(vec![Item::Str(s)]);
+                    return Ok(smallvec![Item::Str(s)]);
                 }
                 let re = self.regex(r, &p, false)?;
-                vec![Item::Str(Cow::Owned(
+                smallvec![Item::Str(Cow::Owned(
                     re.replace_all(&s, &*sub).into_owned(),
                 ))]
             }
             Split => {
                 let Some(s) = self.input_str(&input, "split")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let Some(sep) = self.str_arg(&mut argv, 0, "split")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 if sep.is_empty() {
                     s.chars()
@@ -152,14 +152,14 @@ impl<'a> Evaluator<'a, '_> {
                         parts.push(s.into_owned());
                     }
                 }
-                vec![Item::Str(Cow::Owned(parts.join(&sep)))]
+                smallvec![Item::Str(Cow::Owned(parts.join(&sep)))]
             }
             Encode | Decode | Escape | Unescape => {
                 let Some(s) = self.input_str(&input, "encode/decode")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let Some(kind) = self.str_arg(&mut argv, 0, "encode/decode")? else {
-                    return Ok(Vec::new());
+                    return Ok(Coll::new());
                 };
                 let r = match func {
                     Encode => encode(&s, &kind),
