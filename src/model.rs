@@ -122,7 +122,8 @@ pub struct Structure {
 /// keeps its elements encoded and decodes them on first use: loading a set then decodes only
 /// what its index needs, and a validation run uses a fraction of the structures. In the file
 /// they are one length-prefixed postcard blob per structure (bytes that do not decode, which
-/// only a damaged file can hold, give no elements).
+/// only a damaged file can hold, give no elements), each element preceded by its front-coded
+/// path and, where it is not the path's last segment, its JSON name.
 #[derive(Clone, Default)]
 pub struct Elements {
     /// The elements, when built in memory or changed.
@@ -134,20 +135,32 @@ pub struct Elements {
 
 impl Elements {
     fn decode(bytes: &[u8]) -> Vec<Element> {
-        let wire: Vec<(Option<String>, Element)> = postcard::from_bytes(bytes).unwrap_or_default();
-        wire.into_iter()
-            .map(|(name, mut e)| {
-                e.name = name.unwrap_or_else(|| last_segment(&e.path).to_string());
-                e
-            })
-            .collect()
+        let wire: Vec<(u32, String, Option<String>, Element)> =
+            postcard::from_bytes(bytes).unwrap_or_default();
+        let mut out: Vec<Element> = Vec::with_capacity(wire.len());
+        for (shared, rest, name, mut e) in wire {
+            let prev = out.last().map_or("", |p| p.path.as_str());
+            let Some(head) = prev.get(..shared as usize) else {
+                // (only a damaged file: no elements, as when the bytes do not decode)
+                return Vec::new();
+            };
+            e.path = format!("{head}{rest}");
+            e.name = name.unwrap_or_else(|| last_segment(&e.path).to_string());
+            out.push(e);
+        }
+        out
     }
 
     fn encode(list: &[Element]) -> Result<Vec<u8>, postcard::Error> {
-        let wire: Vec<(Option<&str>, &Element)> = list
+        let mut prev = "";
+        let wire: Vec<(u32, &str, Option<&str>, &Element)> = list
             .iter()
             .map(|e| {
+                let shared = shared_prefix(prev, &e.path);
+                prev = &e.path;
                 (
+                    shared as u32,
+                    e.path.get(shared..).unwrap_or_default(),
                     Some(e.name.as_str()).filter(|n| *n != last_segment(&e.path)),
                     e,
                 )
@@ -155,6 +168,12 @@ impl Elements {
             .collect();
         postcard::to_allocvec(&wire)
     }
+}
+
+/// The length of the longest common prefix of `a` and `b` that ends on a character boundary.
+fn shared_prefix(a: &str, b: &str) -> usize {
+    let n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    (0..=n).rev().find(|&k| b.is_char_boundary(k)).unwrap_or(0)
 }
 
 /// The last segment of an element path: the element's JSON name, as the compiler sets it (the
@@ -343,7 +362,10 @@ pub const MANY: u32 = u32::MAX;
 /// One element of a structure's snapshot, with only what validation needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Element {
-    /// Element path as in the snapshot (`Patient.name.given`, `Observation.value[x]`).
+    /// Element path as in the snapshot (`Patient.name.given`, `Observation.value[x]`). Not
+    /// serialised with the element: [`Elements`] stores it front-coded (the length of the
+    /// prefix it shares with the previous element's path, then the rest).
+    #[serde(skip)]
     pub path: String,
     /// The JSON name: last path segment (`given`, `value[x]`). Not serialised with the element:
     /// [`Elements`] stores it only where it is not the path's last segment.

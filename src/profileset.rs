@@ -5,7 +5,7 @@ use crate::model::ProfileSet;
 
 const MAGIC: &[u8; 9] = b"FHIRVALPS";
 /// Bump whenever the model changes shape.
-pub const FORMAT_VERSION: u32 = 14;
+pub const FORMAT_VERSION: u32 = 16;
 
 /// Bytes that are not a profile set this build can read (the message says why).
 #[derive(Debug)]

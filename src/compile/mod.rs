@@ -191,7 +191,9 @@ impl Compiler {
         }
     }
 
-    /// Expand the value sets (all are kept: a profile added later may bind any of them).
+    /// Expand the value sets, then keep only those a rule can ask for (see [`asked_value_sets`])
+    /// with every loaded CodeSystem (the checks of any coding's code and display read them).
+    /// A set compiled over this one later compiles its own packages' terminology afresh.
     fn finish_terminology(&mut self) {
         let t = &mut self.set.terminology;
         t.finish(&crate::terminology::ExpansionLimits::default());
@@ -201,6 +203,12 @@ impl Compiler {
             r.expanded, r.partial, r.unexpandable
         );
         self.set.notes.push(note);
+        if let Some(asked) = asked_value_sets(&self.set) {
+            self.set.terminology.retain_value_sets(
+                |url| asked.contains(url),
+                crate::terminology::KeepCodeSystems::All,
+            );
+        }
     }
 
     /// Generate pending snapshots, index the set and hand it over (compile errors become notes).
@@ -260,6 +268,44 @@ impl Compiler {
         }
         self.set
     }
+}
+
+/// The URLs of the value sets validation can ask for in `set`: those of every binding
+/// (`valueSet`, `maxValueSet`, additional bindings: the binding checks and the slicing by a
+/// required binding) and every `memberOf('…')` of an invariant. `None` (all are asked) when an
+/// invariant computes `memberOf`'s argument instead of naming it.
+fn asked_value_sets(set: &ProfileSet) -> Option<std::collections::HashSet<String>> {
+    let mut asked = std::collections::HashSet::new();
+    let mut add = |vs: &str| {
+        asked.insert(crate::canonical::url(vs).to_string());
+    };
+    for s in &set.structures {
+        for b in s.elements.iter().filter_map(|e| e.binding.as_ref()) {
+            b.value_set
+                .iter()
+                .chain(&b.max_value_set)
+                .for_each(|v| add(v));
+            b.additional.iter().for_each(|(_, v)| add(v));
+        }
+    }
+    for c in &set.constraints {
+        let text = crate::validate::effective_expression(&c.key, &c.expression);
+        // (a text scan that can only find more than the calls: `memberOf` in a string or a
+        // comment adds a value set, or keeps all)
+        for (at, _) in text.match_indices("memberOf") {
+            let after = text.get(at + "memberOf".len()..)?;
+            let Some(arg) = after.trim_start_matches('`').trim_start().strip_prefix('(') else {
+                continue;
+            };
+            let literal = arg.trim_start().strip_prefix('\'')?;
+            let end = literal.find(['\'', '\\'])?;
+            if literal.get(end..)?.starts_with('\\') {
+                return None;
+            }
+            add(literal.get(..end)?);
+        }
+    }
+    Some(asked)
 }
 
 pub(crate) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -726,4 +772,63 @@ pub(crate) fn compile_binding(b: &Value) -> Option<Binding> {
         max_value_set,
         additional,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Compiler;
+    use serde_json::json;
+
+    /// A set of one CodeSystem, three value sets of it, and a structure binding `vs1` whose
+    /// invariant has `expression`.
+    fn compiled(expression: &str) -> crate::model::ProfileSet {
+        let mut c = Compiler::new();
+        let p = c.add_package("test#1.0.0");
+        c.add_resource(
+            &json!({"resourceType": "CodeSystem", "url": "http://x/cs", "content": "complete",
+                "concept": [{"code": "a", "display": "A"}, {"code": "b"}]}),
+            p,
+        );
+        for vs in ["vs1", "vs2", "vs3"] {
+            c.add_resource(
+                &json!({"resourceType": "ValueSet", "url": format!("http://x/{vs}"),
+                    "compose": {"include": [{"system": "http://x/cs"}]}}),
+                p,
+            );
+        }
+        c.add_resource(
+            &json!({"resourceType": "StructureDefinition", "url": "http://x/sd", "kind": "resource",
+                "type": "Foo", "snapshot": {"element": [
+                    {"id": "Foo", "path": "Foo", "min": 0, "max": "*", "constraint": [
+                        {"key": "x-1", "severity": "error", "human": "h", "expression": expression}]},
+                    {"id": "Foo.code", "path": "Foo.code", "min": 0, "max": "1",
+                        "type": [{"code": "code"}],
+                        "binding": {"strength": "required", "valueSet": "http://x/vs1|1.0"}}]}}),
+            p,
+        );
+        c.finish()
+    }
+
+    #[test]
+    fn only_the_value_sets_a_rule_can_ask_for_are_kept() {
+        let t = |set: &crate::model::ProfileSet, vs: &str| {
+            set.terminology
+                .value_set_sources(&format!("http://x/{vs}"))
+                .len()
+        };
+        let set = compiled("code.memberOf( 'http://x/vs2')");
+        assert_eq!((t(&set, "vs1"), t(&set, "vs2"), t(&set, "vs3")), (1, 1, 0));
+        // the CodeSystem stays whole: codes and displays of any coding are checked
+        assert_eq!(
+            set.terminology.code_in_system("http://x/cs", "b"),
+            Some(true)
+        );
+        assert_eq!(
+            set.terminology.display_ok("http://x/cs", "a", "A"),
+            Some(true)
+        );
+        // an argument computed, not named: every value set is kept
+        let set = compiled("code.memberOf(%vs)");
+        assert_eq!((t(&set, "vs1"), t(&set, "vs2"), t(&set, "vs3")), (1, 1, 1));
+    }
 }
