@@ -3,7 +3,7 @@
 // hostile lines (blank, CRLF, not JSON, not UTF-8, over the size limit), through a Node Readable
 // (one thread and a pool of 2 workers), a web ReadableStream and an async iterable of strings;
 // memory (what is held grows well under the input size); `maxIssues` per line; bad sources and options.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +26,8 @@ function held() {
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fhirval-stream-'));
+// ~54 MB of generated input: removed when this file's tests end (each run left one behind)
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const big = path.join(tmp, 'big.ndjson');
 const small = path.join(tmp, 'small.ndjson');
 const HOSTILE_LINES = Buffer.concat([
