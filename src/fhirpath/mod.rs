@@ -423,4 +423,4 @@ pub fn evaluate_invariant(
     clippy::panic,
     clippy::indexing_slicing
 )]
-mod tests;
+pub(crate) mod tests;

@@ -4,8 +4,9 @@
 use super::*;
 use crate::json::{self, Node};
 
-/// A tiny hand-written model: enough types for the tests below.
-struct TestModel;
+/// A tiny hand-written model: enough types for the tests below and for those of the native
+/// invariant forms (`validate/invariant.rs`).
+pub(crate) struct TestModel;
 
 const TABLE: &[(&str, &str, &str, &str)] = &[
     // parent, key, type, name
@@ -43,6 +44,18 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ("string", "extension", "Extension", "extension"),
     ("Reference", "reference", "string", "reference"),
     ("Binding", "valueSet", "canonical", "valueSet"),
+    // navigated by the invariants whose native forms validate/invariant.rs tests
+    ("Period", "id", "string", "id"),
+    ("Period", "extension", "Extension", "extension"),
+    ("Reference", "display", "string", "display"),
+    ("Extension", "extension", "Extension", "extension"),
+    ("Extension", "valueQuantity", "Quantity", "value"),
+    ("Patient", "text", "Narrative", "text"),
+    ("Narrative", "status", "code", "status"),
+    ("Narrative", "div", "xhtml", "div"),
+    ("Organization", "id", "id", "id"),
+    ("Organization", "name", "string", "name"),
+    ("HumanName", "id", "string", "id"),
 ];
 
 const BASES: &[(&str, &str)] = &[

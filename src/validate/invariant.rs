@@ -610,67 +610,8 @@ fn ext_1(n: &Node<'_>) -> bool {
 mod tests {
     //! Each native form against the FHIRPath engine, on passing, failing and fall-back inputs.
     use super::*;
+    use crate::fhirpath::tests::TestModel;
     use crate::json::{self, Limits};
-
-    /// The R4 types the tested invariants navigate.
-    struct TestModel;
-
-    const TABLE: &[(&str, &str, &str, &str)] = &[
-        ("Period", "start", "dateTime", "start"),
-        ("Period", "end", "dateTime", "end"),
-        ("Period", "id", "string", "id"),
-        ("Period", "extension", "Extension", "extension"),
-        ("Reference", "reference", "string", "reference"),
-        ("Reference", "display", "string", "display"),
-        ("Extension", "url", "uri", "url"),
-        ("Extension", "extension", "Extension", "extension"),
-        ("Extension", "valueString", "string", "value"),
-        ("Extension", "valueQuantity", "Quantity", "value"),
-        ("Patient", "id", "id", "id"),
-        ("Patient", "active", "boolean", "active"),
-        ("Patient", "text", "Narrative", "text"),
-        ("Patient", "contained", "Resource", "contained"),
-        (
-            "Patient",
-            "managingOrganization",
-            "Reference",
-            "managingOrganization",
-        ),
-        ("Narrative", "status", "code", "status"),
-        ("Narrative", "div", "xhtml", "div"),
-        ("Organization", "id", "id", "id"),
-        ("Organization", "name", "string", "name"),
-        ("HumanName", "family", "string", "family"),
-        ("HumanName", "id", "string", "id"),
-        ("string", "extension", "Extension", "extension"),
-    ];
-
-    impl Model for TestModel {
-        fn child_type(&self, parent: &str, key: &str) -> Option<ChildType<'_>> {
-            TABLE
-                .iter()
-                .find(|(p, k, _, _)| *p == parent && *k == key)
-                .map(|(_, _, t, n)| ChildType {
-                    type_name: t,
-                    name: n,
-                })
-        }
-        fn is_type(&self, ty: &str, base: &str) -> bool {
-            ty == base
-        }
-        fn resolve<'a>(&self, _: &str, _: &ResolveContext<'a>) -> Option<&'a Node<'a>> {
-            None
-        }
-        fn member_of(&self, _: &Node<'_>, _: &str, _: &str) -> Option<bool> {
-            None
-        }
-        fn conforms_to(&self, _: &Node<'_>, _: &str, _: &str) -> Option<bool> {
-            None
-        }
-        fn html_checks(&self, _: &str) -> bool {
-            true
-        }
-    }
 
     /// The engine's verdict on `expr` with context `value` / `ext` (of type `ty`) in resource
     /// `resource`.
